@@ -1,0 +1,170 @@
+//! Builds the shared state and the actix application; no business logic.
+
+use std::{net::TcpListener, sync::Arc, time::Duration};
+
+use actix_web::{
+    App, HttpMessage, HttpResponse, HttpServer,
+    dev::{Server, ServerHandle, Service},
+    http::header::{HeaderName, HeaderValue},
+    web,
+};
+use sea_orm::DatabaseConnection;
+use secrecy::ExposeSecret;
+use tracing_actix_web::{RequestId, TracingLogger};
+
+use crate::{
+    auth::Policy,
+    config::Settings,
+    db::{self, DbStats},
+    events::{EventBus, InProcessBus, RedisBus},
+    graphql::{self, AppSchema, http},
+    health,
+    store::{KeyValueStore, MemoryStore, RedisStore, connect_redis},
+};
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// Database pool.
+    pub db: DatabaseConnection,
+    /// SQL statement counter.
+    pub db_stats: DbStats,
+    /// The GraphQL schema.
+    pub schema: AppSchema,
+    /// Who may see and do what.
+    pub policy: Policy,
+    /// Short-lived shared state (Redis or in-process).
+    pub store: Arc<dyn KeyValueStore>,
+    /// Event bus (Redis or in-process).
+    pub bus: Arc<dyn EventBus>,
+    /// True when `store` and `bus` are Redis.
+    pub redis_configured: bool,
+}
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The database is unreachable or refused the connection.
+    #[error("cannot connect to the database (DATABASE_URL): {0}")]
+    Database(#[source] sea_orm::DbErr),
+    /// A migration failed.
+    #[error("migrations failed: {0}")]
+    Migration(#[source] sea_orm::DbErr),
+    /// Redis is unreachable.
+    #[error("cannot connect to Redis (REDIS_URL): {0}")]
+    Redis(#[source] redis::RedisError),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr} (BIND): {source}")]
+    Bind {
+        /// Address.
+        addr: String,
+        /// Cause.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl AppState {
+    /// Connects to the backends named by `settings` (migrating when configured).
+    pub async fn connect(settings: &Settings) -> Result<Self, StartupError> {
+        let (db, db_stats) = db::connect(settings).await.map_err(StartupError::Database)?;
+        if settings.migrate_on_start {
+            db::migrate(&db).await.map_err(StartupError::Migration)?;
+        }
+        let (store, bus): (Arc<dyn KeyValueStore>, Arc<dyn EventBus>) = match &settings.redis_url {
+            Some(url) => {
+                let (client, conn) = connect_redis(url.expose_secret()).await.map_err(StartupError::Redis)?;
+                let store = RedisStore::new(conn.clone(), settings.redis_key_prefix.clone());
+                store.ping().await.map_err(|_| StartupError::Redis(redis::RedisError::from((redis::ErrorKind::Io, "PING failed"))))?;
+                (Arc::new(store), Arc::new(RedisBus::new(client, conn, settings.redis_key_prefix.clone())))
+            }
+            None => (Arc::new(MemoryStore::default()), Arc::new(InProcessBus::default())),
+        };
+        let policy = Policy::new(settings.env);
+        let schema = graphql::build_schema(db.clone(), policy);
+        Ok(Self { db, db_stats, schema, policy, store, bus, redis_configured: settings.redis_url.is_some() })
+    }
+}
+
+/// Registers the routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(http::graphiql))
+        .route("/graphql", web::post().to(http::post))
+        .route("/graphql", web::get().to(http::get))
+        .route("/healthz", web::get().to(health::healthz))
+        .route("/readyz", web::get().to(health::readyz));
+}
+
+async fn not_found() -> HttpResponse {
+    HttpResponse::NotFound().json(
+        serde_json::json!({ "errors": [{ "message": "no such route; the API is at /graphql", "extensions": { "code": "NOT_FOUND" } }] }),
+    )
+}
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects, migrates and binds; the server runs once [`Application::run_until_stopped`] is awaited.
+    pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
+        let state = AppState::connect(settings).await?;
+        Self::with_state(settings, state)
+    }
+
+    /// Binds a server over an existing state.
+    pub fn with_state(settings: &Settings, state: AppState) -> Result<Self, StartupError> {
+        let bind_err = |source| StartupError::Bind { addr: settings.bind.to_string(), source };
+        let listener = TcpListener::bind(settings.bind).map_err(bind_err)?;
+        let port = listener.local_addr().map_err(bind_err)?.port();
+        let data = web::Data::new(state.clone());
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .wrap_fn(|req, srv| {
+                    let id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+                    let fut = srv.call(req);
+                    async move {
+                        let mut res = fut.await?;
+                        if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+                            res.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
+                        }
+                        Ok(res)
+                    }
+                })
+                .wrap(TracingLogger::default())
+                .configure(routes)
+                .default_service(web::to(not_found))
+        })
+        .shutdown_timeout(settings.shutdown_timeout.as_secs())
+        .client_request_timeout(Duration::from_secs(10));
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers);
+        }
+        let server = server.listen(listener).map_err(bind_err)?.run();
+        Ok(Self { port, server, state })
+    }
+
+    /// The port bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// A handle to stop the server.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until SIGINT/SIGTERM (requests in flight finish) or the handle stops it.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

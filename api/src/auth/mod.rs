@@ -1,0 +1,10 @@
+//! Who is calling, and what they may see and do.
+//!
+//! The caller is decided once at the edge (the HTTP handler); resolvers and
+//! services ask [`policy`], never a raw header or token.
+
+pub mod caller;
+pub mod policy;
+
+pub use caller::Caller;
+pub use policy::{Action, OrgReadScope, Policy};

@@ -1,0 +1,155 @@
+//! The command line: `serve` (default), `migrate`, `seed`, `schema`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use migration::{Migrator, MigratorTrait};
+
+use crate::{
+    app::{AppState, Application},
+    config::{ENV_VARS, Settings},
+    db, graphql, seed, telemetry,
+};
+
+fn env_help() -> String {
+    let mut text = String::from("Environment variables:\n");
+    for (name, default, meaning) in ENV_VARS {
+        text.push_str(&format!("  {name:<26} {meaning}\n  {:<26} default: {default}\n", ""));
+    }
+    text
+}
+
+/// civic-graph: the GraphQL API connecting civil-society organizations with
+/// donations, vetting, training and volunteers.
+#[derive(Parser, Debug)]
+#[command(name = "civic-graph", version, about, after_help = env_help())]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the API (the default): GraphQL at /graphql, GraphiQL at /, probes at /healthz and /readyz.
+    #[command(after_help = env_help())]
+    Serve {
+        /// Seed the demo network first when the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply or inspect database migrations.
+    #[command(after_help = env_help())]
+    Migrate {
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// Fill the database with data.
+    #[command(after_help = env_help())]
+    Seed {
+        /// The fictional demo network (partners, ~50 organizations). Idempotent.
+        #[arg(long, required = true)]
+        demo: bool,
+    },
+    /// Print the GraphQL schema (SDL), as committed in schema.graphql.
+    Schema,
+}
+
+#[derive(Subcommand, Debug)]
+enum MigrateAction {
+    /// Apply all pending migrations.
+    Up,
+    /// Revert the last migrations.
+    Down {
+        /// How many to revert.
+        #[arg(long, default_value_t = 1)]
+        steps: u32,
+    },
+    /// List migrations and whether each is applied.
+    Status,
+    /// Drop every table and apply all migrations again (destroys data).
+    Fresh,
+}
+
+/// Runs the command line; returns the process exit code
+/// (0 success, 1 runtime failure, 2 bad usage or configuration).
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Serve { demo: false });
+    if let Command::Schema = command {
+        print_line(&graphql::sdl());
+        return ExitCode::SUCCESS;
+    }
+    let mut settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("civic-graph: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&settings);
+    if !matches!(command, Command::Serve { .. }) {
+        // Commands other than serve manage migrations themselves.
+        settings.migrate_on_start = matches!(command, Command::Seed { .. });
+    }
+    let result = actix_web::rt::System::new().block_on(execute(command, settings));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            tracing::error!("{message}");
+            eprintln!("civic-graph: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn print_line(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (e.g. `| head`) is not an error worth a panic.
+    let _ = writeln!(out, "{}", text.trim_end());
+}
+
+async fn execute(command: Command, settings: Settings) -> Result<(), String> {
+    match command {
+        Command::Serve { demo } => {
+            let state = AppState::connect(&settings).await.map_err(|e| e.to_string())?;
+            if demo && seed::is_empty(&state.db).await.map_err(|e| e.to_string())? {
+                let report = seed::seed_demo(&state.db).await.map_err(|e| e.to_string())?;
+                tracing::info!(partners = report.partners_created, organizations = report.organizations_created, "seeded the demo network");
+            }
+            let app = Application::with_state(&settings, state).map_err(|e| e.to_string())?;
+            tracing::info!(address = %settings.bind.ip(), port = app.port(), "civic-graph listening: GraphiQL at http://{}:{}/", settings.bind.ip(), app.port());
+            app.run_until_stopped().await.map_err(|e| e.to_string())
+        }
+        Command::Migrate { action } => {
+            let (conn, _) = db::connect(&settings).await.map_err(|e| format!("cannot connect to the database (DATABASE_URL): {e}"))?;
+            match action {
+                MigrateAction::Up => Migrator::up(&conn, None).await,
+                MigrateAction::Down { steps } => Migrator::down(&conn, Some(steps)).await,
+                MigrateAction::Fresh => Migrator::fresh(&conn).await,
+                MigrateAction::Status => {
+                    let applied = Migrator::get_applied_migrations(&conn).await.map_err(|e| e.to_string())?;
+                    let pending = Migrator::get_pending_migrations(&conn).await.map_err(|e| e.to_string())?;
+                    for m in applied {
+                        print_line(&format!("applied  {}", m.name()));
+                    }
+                    for m in pending {
+                        print_line(&format!("pending  {}", m.name()));
+                    }
+                    Ok(())
+                }
+            }
+            .map_err(|e| format!("migration failed: {e}"))
+        }
+        Command::Seed { .. } => {
+            let state = AppState::connect(&settings).await.map_err(|e| e.to_string())?;
+            let report = seed::seed_demo(&state.db).await.map_err(|e| e.to_string())?;
+            print_line(&format!(
+                "seeded {} partners and {} organizations (existing records left alone)",
+                report.partners_created, report.organizations_created
+            ));
+            Ok(())
+        }
+        Command::Schema => Ok(()),
+    }
+}

@@ -1,0 +1,260 @@
+//! Settings, read from the environment once at start and passed down.
+//!
+//! Every variable is listed in [`ENV_VARS`] with its default; `--help` and the
+//! README print that table. A wrong value is a [`ConfigError`] naming the variable
+//! (never its value: it may hold a password).
+
+use std::{net::SocketAddr, str::FromStr, time::Duration};
+
+use secrecy::{ExposeSecret, SecretString};
+
+/// One documented environment variable: (name, default, meaning).
+pub type EnvVarDoc = (&'static str, &'static str, &'static str);
+
+/// Every environment variable the service reads.
+pub const ENV_VARS: &[EnvVarDoc] = &[
+    (
+        "APP_ENV",
+        "development",
+        "development | production. Production refuses unsafe defaults: DATABASE_URL and REDIS_URL must be set explicitly.",
+    ),
+    ("BIND", "127.0.0.1:8080", "Address and port to listen on (port 0 picks a free port)."),
+    (
+        "DATABASE_URL",
+        "sqlite://civic-graph.db?mode=rwc",
+        "sqlite://... (embedded, the file is created if missing) or postgres://user:pass@host/db.",
+    ),
+    ("DATABASE_MAX_CONNECTIONS", "10", "Size of the database connection pool."),
+    (
+        "REDIS_URL",
+        "(unset)",
+        "redis://host:port/db for sessions, rate limits and event fan-out; unset uses in-process stand-ins (single instance only).",
+    ),
+    ("REDIS_KEY_PREFIX", "civic:", "Prefix of every Redis key and channel, so several deployments can share one Redis."),
+    ("MIGRATE_ON_START", "true", "Apply pending migrations when `serve` starts."),
+    ("RUST_LOG", "info", "Log filter (tracing EnvFilter syntax), e.g. `info,api=debug`."),
+    ("LOG_FORMAT", "pretty", "pretty (human) or json (one object a line, for log shippers)."),
+    ("SHUTDOWN_TIMEOUT_SECS", "30", "On SIGTERM/SIGINT, seconds to let requests in flight finish."),
+    ("WORKERS", "(number of cores)", "HTTP worker threads."),
+];
+
+/// Where the service runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AppEnv {
+    /// A developer's machine: safe defaults are filled in.
+    Development,
+    /// A deployment: every unsafe default is refused.
+    Production,
+}
+
+/// How logs are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable, coloured when on a terminal.
+    Pretty,
+    /// One JSON object a line.
+    Json,
+}
+
+/// A setting with a wrong value.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid {var}: {message}")]
+pub struct ConfigError {
+    /// The variable.
+    pub var: &'static str,
+    /// What is wrong, never the value itself.
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(var: &'static str, message: impl Into<String>) -> Self {
+        Self { var, message: message.into() }
+    }
+}
+
+/// The service's settings.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// development or production.
+    pub env: AppEnv,
+    /// Listen address.
+    pub bind: SocketAddr,
+    /// Database URL (may contain a password).
+    pub database_url: SecretString,
+    /// Pool size.
+    pub database_max_connections: u32,
+    /// Redis URL, if any (may contain a password).
+    pub redis_url: Option<SecretString>,
+    /// Prefix of Redis keys and channels.
+    pub redis_key_prefix: String,
+    /// Apply migrations at start.
+    pub migrate_on_start: bool,
+    /// Log filter.
+    pub log_filter: String,
+    /// Log format.
+    pub log_format: LogFormat,
+    /// Grace period for requests in flight at shutdown.
+    pub shutdown_timeout: Duration,
+    /// HTTP workers; `None` lets actix use one per core.
+    pub workers: Option<usize>,
+}
+
+impl Settings {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup` (tests pass a map). Empty values count as unset.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let env = match get("APP_ENV").as_deref() {
+            None | Some("development") | Some("dev") => AppEnv::Development,
+            Some("production") | Some("prod") => AppEnv::Production,
+            Some(_) => return Err(ConfigError::new("APP_ENV", "expected development or production")),
+        };
+        let bind = parse_or(
+            "BIND",
+            get("BIND"),
+            SocketAddr::from(([127, 0, 0, 1], 8080)),
+            "expected HOST:PORT with an IP address, e.g. 0.0.0.0:8080",
+        )?;
+        let database_url = match get("DATABASE_URL") {
+            Some(url) if url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://") => url,
+            Some(_) => return Err(ConfigError::new("DATABASE_URL", "expected a sqlite:... or postgres://... URL")),
+            None if env == AppEnv::Production => {
+                return Err(ConfigError::new("DATABASE_URL", "must be set explicitly when APP_ENV=production"));
+            }
+            None => "sqlite://civic-graph.db?mode=rwc".to_owned(),
+        };
+        let database_max_connections =
+            parse_or("DATABASE_MAX_CONNECTIONS", get("DATABASE_MAX_CONNECTIONS"), 10u32, "expected a positive integer")?;
+        if database_max_connections == 0 {
+            return Err(ConfigError::new("DATABASE_MAX_CONNECTIONS", "expected a positive integer"));
+        }
+        let redis_url = match get("REDIS_URL") {
+            Some(url)
+                if url.starts_with("redis://")
+                    || url.starts_with("rediss://")
+                    || url.starts_with("redis+unix://")
+                    || url.starts_with("unix://") =>
+            {
+                Some(SecretString::from(url))
+            }
+            Some(_) => return Err(ConfigError::new("REDIS_URL", "expected a redis://... URL")),
+            None if env == AppEnv::Production => {
+                return Err(ConfigError::new(
+                    "REDIS_URL",
+                    "must be set explicitly when APP_ENV=production (in-process stand-ins serve one instance only)",
+                ));
+            }
+            None => None,
+        };
+        let redis_key_prefix = get("REDIS_KEY_PREFIX").unwrap_or_else(|| "civic:".to_owned());
+        let migrate_on_start = parse_bool("MIGRATE_ON_START", get("MIGRATE_ON_START"), true)?;
+        let log_filter = get("RUST_LOG").unwrap_or_else(|| "info".to_owned());
+        let log_format = match get("LOG_FORMAT").as_deref() {
+            None | Some("pretty") => LogFormat::Pretty,
+            Some("json") => LogFormat::Json,
+            Some(_) => return Err(ConfigError::new("LOG_FORMAT", "expected pretty or json")),
+        };
+        let shutdown_secs = parse_or("SHUTDOWN_TIMEOUT_SECS", get("SHUTDOWN_TIMEOUT_SECS"), 30u64, "expected a number of seconds")?;
+        let workers = match get("WORKERS") {
+            None => None,
+            Some(v) => match v.parse::<usize>() {
+                Ok(n) if (1..=1024).contains(&n) => Some(n),
+                _ => return Err(ConfigError::new("WORKERS", "expected an integer between 1 and 1024")),
+            },
+        };
+        Ok(Self {
+            env,
+            bind,
+            database_url: SecretString::from(database_url),
+            database_max_connections,
+            redis_url,
+            redis_key_prefix,
+            migrate_on_start,
+            log_filter,
+            log_format,
+            shutdown_timeout: Duration::from_secs(shutdown_secs),
+            workers,
+        })
+    }
+
+    /// True when the database is SQLite.
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.expose_secret().starts_with("sqlite:")
+    }
+}
+
+fn parse_or<T: FromStr>(var: &'static str, value: Option<String>, default: T, expected: &str) -> Result<T, ConfigError> {
+    match value {
+        None => Ok(default),
+        Some(v) => v.parse().map_err(|_| ConfigError::new(var, expected)),
+    }
+}
+
+fn parse_bool(var: &'static str, value: Option<String>, default: bool) -> Result<bool, ConfigError> {
+    match value.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(_) => Err(ConfigError::new(var, "expected true or false")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn settings(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_give_an_embedded_development_setup() {
+        let s = settings(&[]).expect("defaults are valid");
+        assert_eq!(s.env, AppEnv::Development);
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert!(s.is_sqlite());
+        assert!(s.redis_url.is_none());
+        assert!(s.migrate_on_start);
+    }
+
+    #[test]
+    fn production_refuses_the_embedded_defaults() {
+        let err = settings(&[("APP_ENV", "production")]).expect_err("must refuse");
+        assert_eq!(err.var, "DATABASE_URL");
+        let err = settings(&[("APP_ENV", "production"), ("DATABASE_URL", "postgres://u:p@h/db")]).expect_err("must refuse");
+        assert_eq!(err.var, "REDIS_URL");
+    }
+
+    #[test]
+    fn errors_name_the_variable_and_never_print_its_value() {
+        let err = settings(&[("DATABASE_URL", "mysql://user:hunter2-secret@host/db")]).expect_err("must refuse");
+        let text = err.to_string();
+        assert!(text.contains("DATABASE_URL"), "{text}");
+        assert!(!text.contains("hunter2"), "{text}");
+        let err = settings(&[("REDIS_URL", "http://:hunter2-secret@host")]).expect_err("must refuse");
+        assert!(!err.to_string().contains("hunter2"));
+        assert!(!format!("{:?}", settings(&[("DATABASE_URL", "postgres://u:hunter2@h/d")]).expect("valid")).contains("hunter2"));
+    }
+
+    #[test]
+    fn wrong_values_are_refused() {
+        for (var, value) in [
+            ("BIND", "localhost"),
+            ("APP_ENV", "staging"),
+            ("LOG_FORMAT", "xml"),
+            ("MIGRATE_ON_START", "maybe"),
+            ("WORKERS", "0"),
+            ("SHUTDOWN_TIMEOUT_SECS", "-1"),
+        ] {
+            let err = settings(&[(var, value)]).expect_err(var);
+            assert_eq!(err.var, var);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! DataLoaders keyed by country code.
+
+use std::{collections::HashMap, sync::Arc};
+
+use async_graphql::dataloader::Loader;
+use sea_orm::DatabaseConnection;
+
+use crate::{auth::OrgReadScope, error::ApiError, organizations::service as organizations};
+
+/// Number of organizations the caller may see, by country code.
+pub struct OrganizationCountsByCountry {
+    /// Database.
+    pub db: DatabaseConnection,
+    /// The caller's scope.
+    pub scope: OrgReadScope,
+}
+
+impl Loader<String> for OrganizationCountsByCountry {
+    type Value = u64;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, u64>, Self::Error> {
+        organizations::count_by_country(&self.db, &self.scope, keys).await.map_err(Arc::new)
+    }
+}

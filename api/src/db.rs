@@ -1,0 +1,63 @@
+//! Database connection, migrations and the statement counter.
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use secrecy::ExposeSecret;
+
+use crate::config::Settings;
+
+/// Counts the SQL statements the service runs (exposed to tests and metrics).
+#[derive(Clone, Debug, Default)]
+pub struct DbStats {
+    statements: Arc<AtomicU64>,
+}
+
+impl DbStats {
+    /// Statements run so far.
+    pub fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+}
+
+/// Connects to the configured database and installs the statement counter.
+#[tracing::instrument(skip_all, fields(backend = if settings.is_sqlite() { "sqlite" } else { "postgres" }))]
+pub async fn connect(settings: &Settings) -> Result<(DatabaseConnection, DbStats), DbErr> {
+    let url = settings.database_url.expose_secret();
+    let mut options = ConnectOptions::new(url.to_owned());
+    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+    if in_memory {
+        // An in-memory SQLite database lives as long as its one connection.
+        options.max_connections(1).min_connections(1).idle_timeout(None::<Duration>).max_lifetime(None::<Duration>);
+    } else {
+        options.max_connections(settings.database_max_connections).min_connections(1);
+    }
+    options.connect_timeout(Duration::from_secs(5)).acquire_timeout(Duration::from_secs(10)).sqlx_logging(false);
+    let mut db = Database::connect(options).await?;
+    if settings.is_sqlite() && !in_memory {
+        // Readers don't block the writer; wait for a busy writer instead of failing.
+        use sea_orm::ConnectionTrait;
+        db.execute_unprepared("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;").await?;
+    }
+    let stats = DbStats::default();
+    let counter = stats.statements.clone();
+    db.set_metric_callback(move |info| {
+        counter.fetch_add(1, Ordering::Relaxed);
+        if info.elapsed > Duration::from_millis(500) {
+            tracing::warn!(elapsed_ms = info.elapsed.as_millis() as u64, sql = %info.statement.sql, "slow statement");
+        }
+    });
+    Ok((db, stats))
+}
+
+/// Applies pending migrations.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}

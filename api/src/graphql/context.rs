@@ -1,0 +1,101 @@
+//! Per-request data: the caller, what they may see, and the DataLoaders.
+//! Loaders are created per request, so nothing one caller loads is served to another.
+
+use async_graphql::{Context, dataloader::DataLoader};
+use sea_orm::DatabaseConnection;
+
+use crate::{
+    auth::{Action, Caller, OrgReadScope, Policy},
+    countries::loader::OrganizationCountsByCountry,
+    error::ApiError,
+    focus_areas::loader::{FocusAreaById, FocusAreasByOrganization},
+    organizations::loader::{OrganizationById, RegistrationsByOrganization},
+    partners::loader::{CountriesByPartner, PartnerById, PartnersByCountry},
+};
+
+/// Every DataLoader of a request.
+pub struct Loaders {
+    /// Organizations by id (scoped).
+    pub organization_by_id: DataLoader<OrganizationById>,
+    /// Registrations by organization.
+    pub registrations_by_organization: DataLoader<RegistrationsByOrganization>,
+    /// Focus areas by organization.
+    pub focus_areas_by_organization: DataLoader<FocusAreasByOrganization>,
+    /// Focus areas by id.
+    pub focus_area_by_id: DataLoader<FocusAreaById>,
+    /// Partners by id.
+    pub partner_by_id: DataLoader<PartnerById>,
+    /// Partners by country code.
+    pub partners_by_country: DataLoader<PartnersByCountry>,
+    /// Country codes by partner.
+    pub countries_by_partner: DataLoader<CountriesByPartner>,
+    /// Visible organization counts by country code.
+    pub organization_counts_by_country: DataLoader<OrganizationCountsByCountry>,
+}
+
+fn spawn(fut: async_graphql::futures_util::future::BoxFuture<'static, ()>) {
+    tokio::spawn(fut);
+}
+
+impl Loaders {
+    /// Fresh loaders for one request.
+    pub fn new(db: &DatabaseConnection, scope: &OrgReadScope) -> Self {
+        Self {
+            organization_by_id: DataLoader::new(OrganizationById { db: db.clone(), scope: scope.clone() }, spawn),
+            registrations_by_organization: DataLoader::new(RegistrationsByOrganization(db.clone()), spawn),
+            focus_areas_by_organization: DataLoader::new(FocusAreasByOrganization(db.clone()), spawn),
+            focus_area_by_id: DataLoader::new(FocusAreaById(db.clone()), spawn),
+            partner_by_id: DataLoader::new(PartnerById(db.clone()), spawn),
+            partners_by_country: DataLoader::new(PartnersByCountry(db.clone()), spawn),
+            countries_by_partner: DataLoader::new(CountriesByPartner(db.clone()), spawn),
+            organization_counts_by_country: DataLoader::new(OrganizationCountsByCountry { db: db.clone(), scope: scope.clone() }, spawn),
+        }
+    }
+}
+
+/// What the edge decided about a request.
+pub struct RequestContext {
+    /// Who is calling.
+    pub caller: Caller,
+    /// Organizations they may read.
+    pub org_scope: OrgReadScope,
+    /// Organizations they may change.
+    pub org_write_scope: OrgReadScope,
+    /// DataLoaders.
+    pub loaders: Loaders,
+}
+
+impl RequestContext {
+    /// Builds the context of a request from the caller.
+    pub fn new(db: &DatabaseConnection, policy: &Policy, caller: Caller) -> Self {
+        let org_scope = policy.organization_scope(&caller);
+        let org_write_scope = policy.organization_write_scope(&caller);
+        let loaders = Loaders::new(db, &org_scope);
+        Self { caller, org_scope, org_write_scope, loaders }
+    }
+}
+
+fn missing(what: &str) -> ApiError {
+    ApiError::internal(std::io::Error::other(format!("{what} missing from the GraphQL context")))
+}
+
+/// The database.
+pub fn db<'a>(ctx: &Context<'a>) -> Result<&'a DatabaseConnection, ApiError> {
+    ctx.data::<DatabaseConnection>().map_err(|_| missing("database"))
+}
+
+/// The request's context.
+pub fn request<'a>(ctx: &Context<'a>) -> Result<&'a RequestContext, ApiError> {
+    ctx.data::<RequestContext>().map_err(|_| missing("request context"))
+}
+
+/// The request's loaders.
+pub fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, ApiError> {
+    Ok(&request(ctx)?.loaders)
+}
+
+/// Asks the policy whether the caller may do `action`.
+pub fn authorize(ctx: &Context<'_>, action: Action) -> Result<(), ApiError> {
+    let policy = ctx.data::<Policy>().map_err(|_| missing("policy"))?;
+    policy.authorize(&request(ctx)?.caller, action)
+}

@@ -1,0 +1,286 @@
+//! GraphQL over HTTP (the GraphQL-over-HTTP specification): POST with
+//! `application/json`, GET for queries only, answers in
+//! `application/graphql-response+json` (with its status codes) or
+//! `application/json` (always 200 for a well-formed GraphQL response), as the
+//! client's `Accept` asks.
+
+use actix_web::{
+    HttpRequest, HttpResponse,
+    http::{StatusCode, header},
+    web,
+};
+use async_graphql::{ServerError, Variables, parser::types::OperationType};
+use futures_util::StreamExt;
+use serde::Deserialize;
+
+use super::{context::RequestContext, errors::map_execution_error};
+use crate::{app::AppState, auth::Caller, error::ErrorCode};
+
+/// The media type of the GraphQL-over-HTTP specification.
+pub const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
+/// Largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum MediaType {
+    GraphqlResponse,
+    Json,
+}
+
+impl MediaType {
+    fn header(self) -> &'static str {
+        match self {
+            Self::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            Self::Json => "application/json; charset=utf-8",
+        }
+    }
+}
+
+/// A request-level error answer: `{"errors": [{"message", "extensions": {"code"}}]}`.
+fn request_error(status: StatusCode, media: MediaType, code: ErrorCode, message: &str) -> HttpResponse {
+    let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] });
+    HttpResponse::build(status).insert_header((header::CONTENT_TYPE, media.header())).body(body.to_string())
+}
+
+/// Picks the response media type from `Accept`; `None` when nothing acceptable.
+fn negotiate(req: &HttpRequest) -> Option<MediaType> {
+    let Some(accept) = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(MediaType::Json);
+    };
+    let mut best: Option<(MediaType, f32)> = None;
+    for range in accept.split(',') {
+        let mut parts = range.split(';');
+        let essence = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = parts.filter_map(|p| p.trim().strip_prefix("q=")).find_map(|q| q.trim().parse::<f32>().ok()).unwrap_or(1.0);
+        if q <= 0.0 {
+            continue;
+        }
+        let media = match essence.as_str() {
+            GRAPHQL_RESPONSE_JSON => MediaType::GraphqlResponse,
+            "application/json" | "application/*" | "*/*" => MediaType::Json,
+            _ => continue,
+        };
+        let better = match best {
+            None => true,
+            Some((m, bq)) => q > bq || (q == bq && media == MediaType::GraphqlResponse && m != MediaType::GraphqlResponse),
+        };
+        if better {
+            best = Some((media, q));
+        }
+    }
+    best.map(|(m, _)| m)
+}
+
+#[derive(Deserialize)]
+struct Body {
+    query: Option<serde_json::Value>,
+    #[serde(rename = "operationName")]
+    operation_name: Option<serde_json::Value>,
+    variables: Option<serde_json::Value>,
+    extensions: Option<serde_json::Value>,
+}
+
+struct Parsed {
+    query: String,
+    operation_name: Option<String>,
+    variables: Option<serde_json::Value>,
+}
+
+fn parse_fields(body: Body) -> Result<Parsed, &'static str> {
+    let query = match body.query {
+        Some(serde_json::Value::String(q)) if !q.trim().is_empty() => q,
+        Some(serde_json::Value::String(_)) | None | Some(serde_json::Value::Null) => return Err("the request has no `query`"),
+        Some(_) => return Err("`query` must be a string"),
+    };
+    let operation_name = match body.operation_name {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => Some(s),
+        Some(_) => return Err("`operationName` must be a string"),
+    };
+    let variables = match body.variables {
+        None | Some(serde_json::Value::Null) => None,
+        Some(v @ serde_json::Value::Object(_)) => Some(v),
+        Some(_) => return Err("`variables` must be an object"),
+    };
+    match body.extensions {
+        None | Some(serde_json::Value::Null) | Some(serde_json::Value::Object(_)) => {}
+        Some(_) => return Err("`extensions` must be an object"),
+    }
+    Ok(Parsed { query, operation_name, variables })
+}
+
+/// `POST /graphql`.
+#[tracing::instrument(skip_all, name = "graphql_post")]
+pub async fn post(req: HttpRequest, mut payload: web::Payload, state: web::Data<AppState>) -> HttpResponse {
+    let Some(media) = negotiate(&req) else {
+        return request_error(
+            StatusCode::NOT_ACCEPTABLE,
+            MediaType::Json,
+            ErrorCode::BadRequest,
+            "Accept must allow application/graphql-response+json or application/json",
+        );
+    };
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<mime::Mime>().ok());
+    let is_json = content_type.as_ref().is_some_and(|m| {
+        m.type_() == mime::APPLICATION && m.subtype() == mime::JSON && m.get_param(mime::CHARSET).is_none_or(|c| c == mime::UTF_8)
+    });
+    if !is_json {
+        return request_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, media, ErrorCode::BadRequest, "Content-Type must be application/json");
+    }
+    let mut bytes = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let Ok(chunk) = chunk else {
+            return request_error(StatusCode::BAD_REQUEST, media, ErrorCode::BadRequest, "the request body could not be read");
+        };
+        if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+            return request_error(StatusCode::PAYLOAD_TOO_LARGE, media, ErrorCode::BadRequest, "the request body is larger than 256 KiB");
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let value: serde_json::Value = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(e) => return request_error(StatusCode::BAD_REQUEST, media, ErrorCode::BadRequest, &format!("the body is not valid JSON: {e}")),
+    };
+    if value.is_array() {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            media,
+            ErrorCode::BadRequest,
+            "batched requests are not supported: send one operation per request",
+        );
+    }
+    let parsed = match serde_json::from_value::<Body>(value) {
+        Ok(body) => parse_fields(body),
+        Err(_) => Err("the body must be a JSON object with `query`, and optionally `operationName`, `variables` and `extensions`"),
+    };
+    match parsed {
+        Ok(parsed) => execute(&state, parsed, media).await,
+        Err(message) => request_error(StatusCode::BAD_REQUEST, media, ErrorCode::BadRequest, message),
+    }
+}
+
+/// `GET /graphql?query=...`: queries only.
+#[tracing::instrument(skip_all, name = "graphql_get")]
+pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let Some(media) = negotiate(&req) else {
+        return request_error(
+            StatusCode::NOT_ACCEPTABLE,
+            MediaType::Json,
+            ErrorCode::BadRequest,
+            "Accept must allow application/graphql-response+json or application/json",
+        );
+    };
+    let Ok(pairs) = serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string()) else {
+        return request_error(StatusCode::BAD_REQUEST, media, ErrorCode::BadRequest, "the query string is malformed");
+    };
+    let param = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let json_param = |name: &str| match param(name) {
+        None => Ok(None),
+        Some(text) if text.trim().is_empty() => Ok(None),
+        Some(text) => serde_json::from_str::<serde_json::Value>(&text).map(Some),
+    };
+    let (Ok(variables), Ok(extensions)) = (json_param("variables"), json_param("extensions")) else {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            media,
+            ErrorCode::BadRequest,
+            "`variables` and `extensions` must be JSON-encoded objects",
+        );
+    };
+    let body = Body {
+        query: param("query").map(serde_json::Value::String),
+        operation_name: param("operationName").map(serde_json::Value::String),
+        variables,
+        extensions,
+    };
+    let parsed = match parse_fields(body) {
+        Ok(p) => p,
+        Err(message) => return request_error(StatusCode::BAD_REQUEST, media, ErrorCode::BadRequest, message),
+    };
+    if let Ok(doc) = async_graphql::parser::parse_query(&parsed.query) {
+        let op_type = match &parsed.operation_name {
+            Some(name) => doc.operations.iter().find(|(n, _)| n.is_some_and(|n| n.as_str() == name)).map(|(_, op)| op.node.ty),
+            None => doc.operations.iter().next().map(|(_, op)| op.node.ty),
+        };
+        if matches!(op_type, Some(OperationType::Mutation | OperationType::Subscription)) {
+            let mut response = request_error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                media,
+                ErrorCode::BadRequest,
+                "only queries may be sent with GET; use POST for mutations",
+            );
+            response.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+            return response;
+        }
+    }
+    execute(&state, parsed, media).await
+}
+
+async fn execute(state: &AppState, parsed: Parsed, media: MediaType) -> HttpResponse {
+    // Issue 4 decodes credentials here; until then every caller is anonymous.
+    let caller = Caller::Anonymous;
+    let mut request = async_graphql::Request::new(parsed.query).data(RequestContext::new(&state.db, &state.policy, caller));
+    if let Some(name) = parsed.operation_name {
+        request = request.operation_name(name);
+    }
+    if let Some(vars) = parsed.variables {
+        request = request.variables(Variables::from_json(vars));
+    }
+    let mut response = state.schema.execute(request).await;
+    for e in &mut response.errors {
+        finish_error(e);
+    }
+    let is_request_error =
+        response.data == async_graphql::Value::Null && !response.errors.is_empty() && response.errors.iter().all(|e| e.path.is_empty());
+    let mut body = match serde_json::to_value(&response) {
+        Ok(v) => v,
+        Err(_) => return request_error(StatusCode::INTERNAL_SERVER_ERROR, media, ErrorCode::InternalServerError, "internal server error"),
+    };
+    if is_request_error && let Some(obj) = body.as_object_mut() {
+        obj.remove("data");
+    }
+    let status = if is_request_error && media == MediaType::GraphqlResponse { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    HttpResponse::build(status).insert_header((header::CONTENT_TYPE, media.header())).body(body.to_string())
+}
+
+/// Errors raised outside parse, validation and execution (e.g. an unknown
+/// `operationName`, bad variables) get a code here.
+fn finish_error(error: &mut ServerError) {
+    if error.extensions.as_ref().is_some_and(|e| e.get("code").is_some()) {
+        return;
+    }
+    if error.path.is_empty() {
+        let ext = error.extensions.get_or_insert_with(Default::default);
+        ext.set("code", ErrorCode::GraphqlValidationFailed.as_str());
+    } else {
+        map_execution_error(error);
+    }
+}
+
+/// `GET /`: GraphiQL.
+pub async fn graphiql() -> HttpResponse {
+    let html = async_graphql::http::GraphiQLSource::build().endpoint("/graphql").title("civic-graph").finish();
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html)
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::TestRequest;
+
+    use super::*;
+
+    fn accept(value: &str) -> Option<MediaType> {
+        negotiate(&TestRequest::default().insert_header((header::ACCEPT, value)).to_http_request())
+    }
+
+    #[test]
+    fn accept_negotiation_follows_the_spec() {
+        assert_eq!(negotiate(&TestRequest::default().to_http_request()), Some(MediaType::Json));
+        assert_eq!(accept("application/graphql-response+json"), Some(MediaType::GraphqlResponse));
+        assert_eq!(accept("application/json, application/graphql-response+json"), Some(MediaType::GraphqlResponse));
+        assert_eq!(accept("application/graphql-response+json;q=0.5, application/json"), Some(MediaType::Json));
+        assert_eq!(accept("*/*"), Some(MediaType::Json));
+        assert_eq!(accept("text/html"), None);
+        assert_eq!(accept("application/json;q=0"), None);
+    }
+}

@@ -1,0 +1,56 @@
+//! Schema assembly: merged per-area roots, limits, and the SDL export.
+
+pub mod connection;
+pub mod context;
+pub mod errors;
+pub mod http;
+pub mod node;
+pub mod relay;
+pub mod scalars;
+pub mod user_error;
+
+use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema};
+use sea_orm::DatabaseConnection;
+
+use crate::{
+    auth::Policy,
+    countries::query::CountryQuery,
+    focus_areas::query::FocusAreaQuery,
+    organizations::{mutation::OrganizationMutation, query::OrganizationQuery},
+    partners::{mutation::PartnerMutation, query::PartnerQuery},
+};
+
+/// Deepest nesting a query may have.
+pub const MAX_DEPTH: usize = 12;
+/// Largest complexity (fields, multiplied by page sizes) a query may have.
+pub const MAX_COMPLEXITY: usize = 50_000;
+
+/// Every query root, merged.
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(node::NodeQuery, CountryQuery, PartnerQuery, OrganizationQuery, FocusAreaQuery);
+
+/// Every mutation root, merged.
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(PartnerMutation, OrganizationMutation);
+
+/// The schema type.
+pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .limit_recursive_depth(32)
+        .limit_directives(20)
+        .extension(errors::ErrorCodes)
+}
+
+/// The schema with its shared data.
+pub fn build_schema(db: DatabaseConnection, policy: Policy) -> AppSchema {
+    builder().data(db).data(policy).finish()
+}
+
+/// The SDL, sorted so `schema.graphql` diffs stay readable.
+pub fn sdl() -> String {
+    builder().finish().sdl_with_options(SDLExportOptions::new().sorted_fields().sorted_arguments().sorted_enum_items())
+}

@@ -1,0 +1,36 @@
+//! `userErrors` of mutation payloads.
+
+use async_graphql::SimpleObject;
+
+use crate::{
+    error::ApiError,
+    validation::{FieldError, UserErrorCode, WriteError},
+};
+
+/// Something the caller can fix in a mutation's input. When a payload has user
+/// errors, nothing was changed.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct UserError {
+    /// Path to the offending input field, e.g. `["input", "registrations", "0", "number"]`.
+    pub field: Vec<String>,
+    /// What is wrong, in English (translate by `code`).
+    pub message: String,
+    /// Stable code.
+    pub code: UserErrorCode,
+}
+
+impl From<FieldError> for UserError {
+    fn from(e: FieldError) -> Self {
+        Self { field: e.field, message: e.message, code: e.code }
+    }
+}
+
+/// Splits a write's outcome into the payload's object and user errors; other
+/// failures become GraphQL errors.
+pub fn outcome<T, N>(result: Result<T, WriteError>, map: impl FnOnce(T) -> N) -> Result<(Option<N>, Vec<UserError>), ApiError> {
+    match result {
+        Ok(value) => Ok((Some(map(value)), Vec::new())),
+        Err(WriteError::Invalid(errors)) => Ok((None, errors.into_iter().map(UserError::from).collect())),
+        Err(WriteError::Api(err)) => Err(err),
+    }
+}

@@ -1,0 +1,28 @@
+//! civic-graph: the GraphQL API of a global network connecting civil-society
+//! organizations with technology donations, vetting, training, funding and
+//! volunteers, through partner organizations in each country.
+//!
+//! Shared machinery first (settings, errors, database, backends, GraphQL),
+//! then one module per area of the domain, each with its types, roots,
+//! service (rules and SQL, no GraphQL) and loaders.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod events;
+pub mod graphql;
+pub mod health;
+pub mod pagination;
+pub mod seed;
+pub mod store;
+pub mod telemetry;
+pub mod validation;
+
+pub mod countries;
+pub mod focus_areas;
+pub mod organizations;
+pub mod partners;

@@ -1,0 +1,8 @@
+//! The organization directory.
+
+pub mod loader;
+pub mod mutation;
+pub mod query;
+pub mod service;
+pub mod types;
+pub mod write;

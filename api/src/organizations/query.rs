@@ -1,0 +1,69 @@
+//! Query root of organizations.
+
+use async_graphql::{Context, ID, Object, Result};
+
+use super::{
+    service,
+    types::{Organization, OrganizationFilter, OrganizationOrder},
+};
+use crate::{
+    graphql::{
+        connection::{Conn, TotalCount, from_page},
+        context::{db, loaders, request},
+        relay::{NodeType, decode_uuid},
+    },
+    pagination::PageRequest,
+};
+
+/// Queries of organizations.
+#[derive(Default)]
+pub struct OrganizationQuery;
+
+/// Relay page arguments: first, after, last, before.
+pub type PageArgs = (Option<i32>, Option<String>, Option<i32>, Option<String>);
+
+/// The organization connection, optionally restricted to some countries (a partner's).
+pub async fn connection(
+    ctx: &Context<'_>,
+    filter: Option<OrganizationFilter>,
+    order_by: Option<OrganizationOrder>,
+    within_countries: Option<Vec<String>>,
+    (first, after, last, before): PageArgs,
+) -> Result<Conn<Organization>> {
+    let page = PageRequest::from_args(first, after.as_deref(), last, before.as_deref())?;
+    let mut filter: service::OrganizationFilter = filter.unwrap_or_default().into();
+    filter.within_countries = within_countries;
+    let order = order_by.map(Into::into).unwrap_or_default();
+    let scope = request(ctx)?.org_scope.clone();
+    let db = db(ctx)?.clone();
+    let rows = service::list(&db, &scope, &filter, order, &page).await?;
+    let total = TotalCount::lazy(move || {
+        let (db, scope, filter) = (db.clone(), scope.clone(), filter.clone());
+        Box::pin(async move { service::count(&db, &scope, &filter).await })
+    });
+    Ok(from_page(rows, total, Organization::from))
+}
+
+#[Object]
+impl OrganizationQuery {
+    /// Organizations the caller may see; archived ones only when the filter asks for them.
+    #[graphql(complexity = "first.or(last).unwrap_or(0).max(0) as usize * child_complexity + 5")]
+    async fn organizations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<OrganizationFilter>,
+        #[graphql(desc = "Sort order; by name when absent.")] order_by: Option<OrganizationOrder>,
+        #[graphql(desc = "Returns the first n items (0 to 100).")] first: Option<i32>,
+        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
+    ) -> Result<Conn<Organization>> {
+        connection(ctx, filter, order_by, None, (first, after, last, before)).await
+    }
+
+    /// An organization by ID; null when there is none the caller may see.
+    async fn organization(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Organization>> {
+        let id = decode_uuid(&id, NodeType::Organization)?;
+        Ok(loaders(ctx)?.organization_by_id.load_one(id).await?.map(Organization::from))
+    }
+}

@@ -1,0 +1,211 @@
+//! Reads of organizations. Every read takes the caller's [`OrgReadScope`]: an
+//! organization outside it is invisible on every path (lists, counts, by id).
+
+use std::collections::HashMap;
+
+use chrono::DateTime;
+use entity::{
+    enums::{OrganizationType, Visibility},
+    focus_area, organization, organization_focus_area, organization_registration,
+};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Value,
+    sea_query::{Expr, ExprTrait, Func, LikeExpr, Query},
+};
+use uuid::Uuid;
+
+use crate::{
+    auth::OrgReadScope,
+    domain::CountryCode,
+    error::ApiError,
+    pagination::{Keyset, Page, PageRequest, paginate},
+    partners::service::like_pattern,
+};
+
+/// Filter of the organization list.
+#[derive(Clone, Debug, Default)]
+pub struct OrganizationFilter {
+    /// Only this country (ISO code, format-checked).
+    pub country: Option<String>,
+    /// Only within these countries (e.g. a partner's).
+    pub within_countries: Option<Vec<String>>,
+    /// Only this type.
+    pub org_type: Option<OrganizationType>,
+    /// Only organizations working on this focus area (slug).
+    pub focus_area: Option<String>,
+    /// Case-insensitive part of the names or mission.
+    pub search: Option<String>,
+    /// Only this visibility (within the caller's scope).
+    pub visibility: Option<Visibility>,
+    /// Include archived organizations.
+    pub include_archived: bool,
+}
+
+/// Sort fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrganizationOrderField {
+    /// Display name.
+    Name,
+    /// Creation time.
+    CreatedAt,
+    /// Last update time.
+    UpdatedAt,
+}
+
+/// Sort order.
+#[derive(Clone, Copy, Debug)]
+pub struct OrganizationOrder {
+    /// Field.
+    pub field: OrganizationOrderField,
+    /// Ascending?
+    pub ascending: bool,
+}
+
+impl Default for OrganizationOrder {
+    fn default() -> Self {
+        Self { field: OrganizationOrderField::Name, ascending: true }
+    }
+}
+
+/// The scope as a SQL condition.
+pub fn scope_condition(scope: &OrgReadScope) -> Condition {
+    Condition::all().add(organization::Column::Visibility.is_in(scope.visibilities.iter().copied()))
+}
+
+async fn filtered(
+    db: &impl ConnectionTrait,
+    scope: &OrgReadScope,
+    filter: &OrganizationFilter,
+) -> Result<Select<organization::Entity>, ApiError> {
+    let mut select = organization::Entity::find().filter(scope_condition(scope));
+    if !filter.include_archived {
+        select = select.filter(organization::Column::ArchivedAt.is_null());
+    }
+    if let Some(country) = &filter.country {
+        let code = CountryCode::parse(country).map_err(|e| ApiError::BadUserInput(e.to_string()))?;
+        select = select.filter(organization::Column::CountryCode.eq(code.as_str()));
+    }
+    if let Some(codes) = &filter.within_countries {
+        select = select.filter(organization::Column::CountryCode.is_in(codes.iter().cloned()));
+    }
+    if let Some(t) = filter.org_type {
+        select = select.filter(organization::Column::OrgType.eq(t));
+    }
+    if let Some(v) = filter.visibility {
+        select = select.filter(organization::Column::Visibility.eq(v));
+    }
+    if let Some(slug) = &filter.focus_area {
+        let area = focus_area::Entity::find().filter(focus_area::Column::Slug.eq(slug.trim())).one(db).await?.ok_or_else(|| {
+            ApiError::BadUserInput(format!("`{}` is not a focus area; see `focusAreas`", slug.chars().take(60).collect::<String>()))
+        })?;
+        select = select.filter(
+            organization::Column::Id.in_subquery(
+                Query::select()
+                    .column(organization_focus_area::Column::OrganizationId)
+                    .from(organization_focus_area::Entity)
+                    .and_where(organization_focus_area::Column::FocusAreaId.eq(area.id))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let pattern = like_pattern(search);
+        let like = |col: organization::Column| Expr::expr(Func::lower(Expr::col(col))).like(LikeExpr::new(pattern.clone()).escape('\\'));
+        select = select.filter(
+            Condition::any()
+                .add(like(organization::Column::DisplayName))
+                .add(like(organization::Column::LegalName))
+                .add(like(organization::Column::Mission)),
+        );
+    }
+    Ok(select)
+}
+
+/// One page of organizations.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    scope: &OrgReadScope,
+    filter: &OrganizationFilter,
+    order: OrganizationOrder,
+    page: &PageRequest,
+) -> Result<Page<organization::Model>, ApiError> {
+    let select = filtered(db, scope, filter).await?;
+    let dir = if order.ascending { "asc" } else { "desc" };
+    let time_value = |k: &str| DateTime::parse_from_rfc3339(k).ok().map(|t| Value::from(t.to_utc()));
+    match order.field {
+        OrganizationOrderField::Name => {
+            let keyset = Keyset {
+                tag: format!("org:name:{dir}"),
+                sort: organization::Column::DisplayName,
+                id: organization::Column::Id,
+                ascending: order.ascending,
+            };
+            paginate(db, select, &keyset, page, |m| (m.display_name.clone(), m.id), |k| Some(Value::from(k.to_owned()))).await
+        }
+        OrganizationOrderField::CreatedAt => {
+            let keyset = Keyset {
+                tag: format!("org:created:{dir}"),
+                sort: organization::Column::CreatedAt,
+                id: organization::Column::Id,
+                ascending: order.ascending,
+            };
+            paginate(db, select, &keyset, page, |m| (m.created_at.to_rfc3339(), m.id), time_value).await
+        }
+        OrganizationOrderField::UpdatedAt => {
+            let keyset = Keyset {
+                tag: format!("org:updated:{dir}"),
+                sort: organization::Column::UpdatedAt,
+                id: organization::Column::Id,
+                ascending: order.ascending,
+            };
+            paginate(db, select, &keyset, page, |m| (m.updated_at.to_rfc3339(), m.id), time_value).await
+        }
+    }
+}
+
+/// Number of organizations matching `filter` in `scope`.
+pub async fn count(db: &impl ConnectionTrait, scope: &OrgReadScope, filter: &OrganizationFilter) -> Result<u64, ApiError> {
+    Ok(filtered(db, scope, filter).await?.count(db).await?)
+}
+
+/// Organizations by id, within `scope` (archived included).
+pub async fn by_ids(db: &impl ConnectionTrait, scope: &OrgReadScope, ids: &[Uuid]) -> Result<Vec<organization::Model>, ApiError> {
+    Ok(organization::Entity::find()
+        .filter(scope_condition(scope))
+        .filter(organization::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}
+
+/// Numbers of organizations (not archived, within `scope`) per country, in one statement.
+pub async fn count_by_country(db: &impl ConnectionTrait, scope: &OrgReadScope, codes: &[String]) -> Result<HashMap<String, u64>, ApiError> {
+    let rows: Vec<(String, i64)> = organization::Entity::find()
+        .select_only()
+        .column(organization::Column::CountryCode)
+        .column_as(organization::Column::Id.count(), "n")
+        .filter(scope_condition(scope))
+        .filter(organization::Column::ArchivedAt.is_null())
+        .filter(organization::Column::CountryCode.is_in(codes.iter().cloned()))
+        .group_by(organization::Column::CountryCode)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(code, n)| (code, u64::try_from(n).unwrap_or(0))).collect())
+}
+
+/// Registration identifiers of each organization, in one statement.
+pub async fn registrations_of(
+    db: &impl ConnectionTrait,
+    org_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<organization_registration::Model>>, ApiError> {
+    let rows = organization_registration::Entity::find()
+        .filter(organization_registration::Column::OrganizationId.is_in(org_ids.iter().copied()))
+        .order_by_asc(organization_registration::Column::Position)
+        .all(db)
+        .await?;
+    let mut map: HashMap<Uuid, Vec<organization_registration::Model>> = HashMap::new();
+    for row in rows {
+        map.entry(row.organization_id).or_default().push(row);
+    }
+    Ok(map)
+}

@@ -1,0 +1,361 @@
+//! GraphQL types of organizations.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::enums;
+
+use crate::{
+    countries::types::Country,
+    domain,
+    focus_areas::types::FocusArea,
+    graphql::{
+        context::loaders,
+        relay::{NodeType, encode_uuid},
+        scalars::{CountryCode, MoneyValue},
+        user_error::UserError,
+    },
+    partners::types::{OrderDirection, Partner},
+};
+
+/// Mirrors an entity enum as a GraphQL enum, with conversions both ways.
+macro_rules! mirror_enum {
+    ($(#[$meta:meta])* $name:ident => $entity:path { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl From<$entity> for $name {
+            fn from(v: $entity) -> Self {
+                match v { $(<$entity>::$variant => Self::$variant),+ }
+            }
+        }
+
+        impl From<$name> for $entity {
+            fn from(v: $name) -> Self {
+                match v { $($name::$variant => Self::$variant),+ }
+            }
+        }
+    };
+}
+
+mirror_enum! {
+    /// Kind of civil-society organization.
+    OrganizationType => enums::OrganizationType {
+        /// A registered charity.
+        Charity,
+        /// A non-governmental organization.
+        Ngo,
+        /// A community-based group, often unregistered.
+        CommunityGroup,
+        /// A cooperative.
+        Cooperative,
+        /// A faith-based organization.
+        FaithBased,
+        /// An advocacy group.
+        Advocacy,
+        /// A social enterprise.
+        SocialEnterprise,
+        /// A public or community library.
+        Library,
+        /// A grant-making or operating foundation.
+        Foundation,
+        /// Anything else.
+        Other,
+    }
+}
+
+mirror_enum! {
+    /// Who may see an organization.
+    Visibility => enums::Visibility {
+        /// Anyone, signed in or not.
+        Public,
+        /// Signed-in users of the network.
+        Network,
+        /// Only its members, the partner serving its country and platform admins.
+        Hidden,
+    }
+}
+
+/// Band of paid staff.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StaffSize {
+    /// No paid staff.
+    VolunteerOnly,
+    /// 1 to 10.
+    #[graphql(name = "SIZE_1_10")]
+    Size1To10,
+    /// 11 to 50.
+    #[graphql(name = "SIZE_11_50")]
+    Size11To50,
+    /// 51 to 200.
+    #[graphql(name = "SIZE_51_200")]
+    Size51To200,
+    /// 201 to 1000.
+    #[graphql(name = "SIZE_201_1000")]
+    Size201To1000,
+    /// More than 1000.
+    #[graphql(name = "SIZE_1001_PLUS")]
+    Size1001Plus,
+}
+
+impl From<enums::StaffSize> for StaffSize {
+    fn from(v: enums::StaffSize) -> Self {
+        use enums::StaffSize as E;
+        match v {
+            E::VolunteerOnly => Self::VolunteerOnly,
+            E::Size1To10 => Self::Size1To10,
+            E::Size11To50 => Self::Size11To50,
+            E::Size51To200 => Self::Size51To200,
+            E::Size201To1000 => Self::Size201To1000,
+            E::Size1001Plus => Self::Size1001Plus,
+        }
+    }
+}
+
+impl From<StaffSize> for enums::StaffSize {
+    fn from(v: StaffSize) -> Self {
+        match v {
+            StaffSize::VolunteerOnly => Self::VolunteerOnly,
+            StaffSize::Size1To10 => Self::Size1To10,
+            StaffSize::Size11To50 => Self::Size11To50,
+            StaffSize::Size51To200 => Self::Size51To200,
+            StaffSize::Size201To1000 => Self::Size201To1000,
+            StaffSize::Size1001Plus => Self::Size1001Plus,
+        }
+    }
+}
+
+mirror_enum! {
+    /// Kind of registration identifier.
+    RegistrationKind => enums::RegistrationKind {
+        /// A national registry of associations or companies.
+        NationalRegistry,
+        /// A charity register.
+        CharityRegister,
+        /// A tax identifier.
+        TaxId,
+        /// A register of cooperatives.
+        CooperativeRegister,
+        /// Any other official identifier.
+        Other,
+    }
+}
+
+/// An official identifier of an organization in its country's registers.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Registration {
+    /// Kind of identifier.
+    pub kind: RegistrationKind,
+    /// The number, normalized (upper case, no spaces).
+    pub number: String,
+}
+
+/// A civil-society organization in the directory.
+#[derive(Clone, Debug)]
+pub struct Organization(pub entity::organization::Model);
+
+impl From<entity::organization::Model> for Organization {
+    fn from(model: entity::organization::Model) -> Self {
+        Self(model)
+    }
+}
+
+#[Object]
+impl Organization {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        encode_uuid(NodeType::Organization, self.0.id)
+    }
+
+    /// Name as registered (or as the group calls itself when unregistered).
+    async fn legal_name(&self) -> &str {
+        &self.0.legal_name
+    }
+
+    /// Short name shown in lists.
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+
+    /// The country it works in.
+    async fn country(&self) -> Option<Country> {
+        domain::CountryCode::parse(&self.0.country_code).ok().map(Country)
+    }
+
+    /// Kind of organization.
+    #[graphql(name = "type")]
+    async fn org_type(&self) -> OrganizationType {
+        self.0.org_type.into()
+    }
+
+    /// Official identifiers; empty for unregistered groups.
+    async fn registrations(&self, ctx: &Context<'_>) -> Result<Vec<Registration>> {
+        let rows = loaders(ctx)?.registrations_by_organization.load_one(self.0.id).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(|r| Registration { kind: r.kind.into(), number: r.number }).collect())
+    }
+
+    /// What it works on, by name.
+    async fn focus_areas(&self, ctx: &Context<'_>) -> Result<Vec<FocusArea>> {
+        let rows = loaders(ctx)?.focus_areas_by_organization.load_one(self.0.id).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(FocusArea::from).collect())
+    }
+
+    /// The network partner serving its country (the longest-standing one when several do).
+    async fn partner(&self, ctx: &Context<'_>) -> Result<Option<Partner>> {
+        let partners = loaders(ctx)?.partners_by_country.load_one(self.0.country_code.clone()).await?.unwrap_or_default();
+        Ok(partners.into_iter().next().map(Partner::from))
+    }
+
+    /// Mission statement.
+    async fn mission(&self) -> Option<&str> {
+        self.0.mission.as_deref()
+    }
+
+    /// Web site.
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+
+    /// Year founded.
+    async fn founded_year(&self) -> Option<i32> {
+        self.0.founded_year
+    }
+
+    /// Band of paid staff.
+    async fn staff_size(&self) -> Option<StaffSize> {
+        self.0.staff_size.map(Into::into)
+    }
+
+    /// Annual budget.
+    async fn annual_budget(&self) -> Option<MoneyValue> {
+        match (self.0.budget_amount, &self.0.budget_currency) {
+            (Some(amount), Some(currency)) => Some(MoneyValue { amount, currency: currency.clone() }),
+            _ => None,
+        }
+    }
+
+    /// BCP 47 language tags it works in.
+    async fn languages(&self) -> &[String] {
+        &self.0.languages.0
+    }
+
+    /// Who may see it.
+    async fn visibility(&self) -> Visibility {
+        self.0.visibility.into()
+    }
+
+    /// Creation time.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// Last update time.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// When it was archived, if it was.
+    async fn archived_at(&self) -> Option<DateTime<Utc>> {
+        self.0.archived_at
+    }
+
+    /// Version for optimistic concurrency: pass it as `expectedVersion` when updating.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// Narrows the organization list.
+#[derive(InputObject, Default)]
+pub struct OrganizationFilter {
+    /// Only this country.
+    pub country: Option<CountryCode>,
+    /// Only this type.
+    #[graphql(name = "type")]
+    pub org_type: Option<OrganizationType>,
+    /// Only organizations working on this focus area (its slug, see `focusAreas`).
+    #[graphql(validator(max_length = 60))]
+    pub focus_area: Option<String>,
+    /// Case-insensitive part of the legal or display name or the mission.
+    #[graphql(validator(max_length = 100))]
+    pub search: Option<String>,
+    /// Only this visibility (within what the caller may see).
+    pub visibility: Option<Visibility>,
+    /// Include archived organizations (default false).
+    #[graphql(default)]
+    pub include_archived: bool,
+}
+
+impl From<OrganizationFilter> for crate::organizations::service::OrganizationFilter {
+    fn from(f: OrganizationFilter) -> Self {
+        Self {
+            country: f.country.map(|c| c.0),
+            within_countries: None,
+            org_type: f.org_type.map(Into::into),
+            focus_area: f.focus_area,
+            search: f.search,
+            visibility: f.visibility.map(Into::into),
+            include_archived: f.include_archived,
+        }
+    }
+}
+
+/// Fields organizations can be sorted by.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrganizationOrderField {
+    /// Display name.
+    Name,
+    /// Creation time.
+    CreatedAt,
+    /// Last update time.
+    UpdatedAt,
+}
+
+/// Sort order of organizations.
+#[derive(InputObject)]
+pub struct OrganizationOrder {
+    /// Field to sort by.
+    pub field: OrganizationOrderField,
+    /// Direction (ascending by default).
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+impl From<OrganizationOrder> for crate::organizations::service::OrganizationOrder {
+    fn from(o: OrganizationOrder) -> Self {
+        use crate::organizations::service::OrganizationOrderField as F;
+        let field = match o.field {
+            OrganizationOrderField::Name => F::Name,
+            OrganizationOrderField::CreatedAt => F::CreatedAt,
+            OrganizationOrderField::UpdatedAt => F::UpdatedAt,
+        };
+        Self { field, ascending: o.direction == OrderDirection::Asc }
+    }
+}
+
+/// Result of `createOrganization`.
+#[derive(SimpleObject)]
+pub struct CreateOrganizationPayload {
+    /// The new organization; null when there are user errors.
+    pub organization: Option<Organization>,
+    /// What the caller must fix; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Result of `updateOrganization`.
+#[derive(SimpleObject)]
+pub struct UpdateOrganizationPayload {
+    /// The updated organization; null when there are user errors.
+    pub organization: Option<Organization>,
+    /// What the caller must fix; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Result of `archiveOrganization`.
+#[derive(SimpleObject)]
+pub struct ArchiveOrganizationPayload {
+    /// The archived organization; null when there are user errors.
+    pub organization: Option<Organization>,
+    /// What the caller must fix; empty on success.
+    pub user_errors: Vec<UserError>,
+}

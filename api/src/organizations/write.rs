@@ -1,0 +1,519 @@
+//! Writes of organizations: create, update, archive. The whole input is checked
+//! first and every problem reported at once as a user error; nothing changes then.
+
+use chrono::{Datelike, Utc};
+use entity::{
+    StringList,
+    enums::{OrganizationType, RegistrationKind, StaffSize, Visibility},
+    organization, organization_focus_area, organization_registration,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
+    sea_query::{Expr, ExprTrait},
+};
+use uuid::Uuid;
+
+use crate::{
+    auth::OrgReadScope,
+    domain::{CountryCode, CurrencyCode, country::CountryCodeError, money::CurrencyCodeError, text},
+    focus_areas::service as focus_areas,
+    partners::write::check_languages,
+    validation::{Errors, UserErrorCode, WriteError, checked, field_error, text_code},
+};
+
+/// Largest annual budget accepted, in minor units (10^15: a trillion in a
+/// two-decimal currency). Anything above is a typo.
+pub const MAX_BUDGET: i64 = 1_000_000_000_000_000;
+/// Most registration identifiers per organization.
+pub const MAX_REGISTRATIONS: usize = 10;
+/// Most focus areas per organization.
+pub const MAX_FOCUS_AREAS: usize = 10;
+
+/// A registration identifier as given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegistrationInput {
+    /// Kind.
+    pub kind: RegistrationKind,
+    /// Number as typed.
+    pub number: String,
+}
+
+/// Money as given (currency format-checked only).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MoneyInput {
+    /// Minor units.
+    pub amount: i64,
+    /// Currency code.
+    pub currency: String,
+}
+
+/// Input of a new organization.
+#[derive(Clone, Debug)]
+pub struct NewOrganization {
+    /// Legal name.
+    pub legal_name: String,
+    /// Display name; the legal name when absent.
+    pub display_name: Option<String>,
+    /// Country code.
+    pub country: String,
+    /// Type.
+    pub org_type: OrganizationType,
+    /// Registration identifiers (none for unregistered groups).
+    pub registrations: Vec<RegistrationInput>,
+    /// Focus-area slugs.
+    pub focus_areas: Vec<String>,
+    /// Mission.
+    pub mission: Option<String>,
+    /// Web site.
+    pub website: Option<String>,
+    /// Year founded.
+    pub founded_year: Option<i32>,
+    /// Staff band.
+    pub staff_size: Option<StaffSize>,
+    /// Annual budget.
+    pub annual_budget: Option<MoneyInput>,
+    /// Language tags.
+    pub languages: Vec<String>,
+    /// Visibility; NETWORK when absent.
+    pub visibility: Option<Visibility>,
+}
+
+/// Changes to an organization: `None` leaves a field, `Some(None)` clears it.
+#[derive(Clone, Debug, Default)]
+pub struct OrganizationChanges {
+    /// Which organization.
+    pub id: Uuid,
+    /// The version the caller read.
+    pub expected_version: i32,
+    /// New legal name.
+    pub legal_name: Option<String>,
+    /// New display name.
+    pub display_name: Option<String>,
+    /// New country.
+    pub country: Option<String>,
+    /// New type.
+    pub org_type: Option<OrganizationType>,
+    /// New registrations (replace).
+    pub registrations: Option<Vec<RegistrationInput>>,
+    /// New focus areas (replace).
+    pub focus_areas: Option<Vec<String>>,
+    /// New mission.
+    pub mission: Option<Option<String>>,
+    /// New web site.
+    pub website: Option<Option<String>>,
+    /// New year founded.
+    pub founded_year: Option<Option<i32>>,
+    /// New staff band.
+    pub staff_size: Option<Option<StaffSize>>,
+    /// New budget.
+    pub annual_budget: Option<Option<MoneyInput>>,
+    /// New languages (replace).
+    pub languages: Option<Vec<String>>,
+    /// New visibility.
+    pub visibility: Option<Visibility>,
+}
+
+fn check_country(errors: &mut Errors, code: &str) -> Option<CountryCode> {
+    errors.check(&["country"], CountryCode::parse(code), |e| match e {
+        CountryCodeError::Malformed => UserErrorCode::Invalid,
+        CountryCodeError::Unknown(_) => UserErrorCode::UnknownCountry,
+    })
+}
+
+/// Normalizes a registration number: trimmed, upper case, without inner spaces.
+pub fn normalize_number(number: &str) -> String {
+    number.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect()
+}
+
+fn check_registrations(errors: &mut Errors, regs: &[RegistrationInput]) -> Vec<(RegistrationKind, String)> {
+    if regs.len() > MAX_REGISTRATIONS {
+        errors.add(&["registrations"], UserErrorCode::TooMany, format!("at most {MAX_REGISTRATIONS} registration identifiers"));
+        return Vec::new();
+    }
+    let mut out: Vec<(RegistrationKind, String)> = Vec::new();
+    for (i, reg) in regs.iter().enumerate() {
+        let index = i.to_string();
+        let number = normalize_number(&reg.number);
+        let valid = (2..=64).contains(&number.chars().count()) && number.chars().all(|c| c.is_alphanumeric() || "-/.".contains(c));
+        if number.is_empty() {
+            errors.add(&["registrations", &index, "number"], UserErrorCode::Blank, "can't be blank");
+        } else if !valid {
+            errors.add(
+                &["registrations", &index, "number"],
+                UserErrorCode::Invalid,
+                "a registration number is 2 to 64 letters, digits, and - / .",
+            );
+        } else if out.iter().any(|(k, n)| *k == reg.kind && *n == number) {
+            errors.add(&["registrations", &index, "number"], UserErrorCode::Duplicate, "this identifier is listed twice");
+        } else {
+            out.push((reg.kind, number));
+        }
+    }
+    out
+}
+
+async fn check_registrations_free(
+    db: &impl ConnectionTrait,
+    errors: &mut Errors,
+    country: &CountryCode,
+    regs: &[(RegistrationKind, String)],
+    except: Option<Uuid>,
+) -> Result<(), WriteError> {
+    if regs.is_empty() {
+        return Ok(());
+    }
+    let mut any = Condition::any();
+    for (kind, number) in regs {
+        any = any.add(
+            Condition::all()
+                .add(organization_registration::Column::Kind.eq(*kind))
+                .add(organization_registration::Column::Number.eq(number.clone())),
+        );
+    }
+    let mut query =
+        organization_registration::Entity::find().filter(organization_registration::Column::CountryCode.eq(country.as_str())).filter(any);
+    if let Some(id) = except {
+        query = query.filter(organization_registration::Column::OrganizationId.ne(id));
+    }
+    for taken in query.all(db).await? {
+        if let Some(i) = regs.iter().position(|(k, n)| *k == taken.kind && *n == taken.number) {
+            // Say it is taken, never by whom: the other organization may be hidden.
+            errors.add(
+                &["registrations", &i.to_string(), "number"],
+                UserErrorCode::Taken,
+                format!("another organization in {country} is registered under this number"),
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn check_focus_areas(db: &impl ConnectionTrait, errors: &mut Errors, slugs: &[String]) -> Result<Vec<Uuid>, WriteError> {
+    if slugs.len() > MAX_FOCUS_AREAS {
+        errors.add(&["focusAreas"], UserErrorCode::TooMany, format!("at most {MAX_FOCUS_AREAS} focus areas"));
+        return Ok(Vec::new());
+    }
+    let normalized: Vec<String> = slugs.iter().map(|s| s.trim().to_lowercase()).collect();
+    let known = focus_areas::by_slugs(db, &normalized).await?;
+    let mut ids = Vec::new();
+    for (i, slug) in normalized.iter().enumerate() {
+        let index = i.to_string();
+        if normalized[..i].contains(slug) {
+            errors.add(&["focusAreas", &index], UserErrorCode::Duplicate, format!("{slug} is listed twice"));
+        } else if let Some(area) = known.iter().find(|a| a.slug == *slug) {
+            ids.push(area.id);
+        } else {
+            let shown: String = slug.chars().take(60).collect();
+            errors.add(
+                &["focusAreas", &index],
+                UserErrorCode::UnknownFocusArea,
+                format!("`{shown}` is not a focus area; see the `focusAreas` query"),
+            );
+        }
+    }
+    Ok(ids)
+}
+
+fn check_founded(errors: &mut Errors, year: i32) {
+    let now = Utc::now().year();
+    if !(1800..=now).contains(&year) {
+        errors.add(&["foundedYear"], UserErrorCode::OutOfRange, format!("the year founded must be between 1800 and {now}"));
+    }
+}
+
+fn check_budget(errors: &mut Errors, money: &MoneyInput) -> Option<(i64, CurrencyCode)> {
+    let currency = errors.check(&["annualBudget", "currency"], CurrencyCode::parse(&money.currency), |e| match e {
+        CurrencyCodeError::Malformed => UserErrorCode::Invalid,
+        CurrencyCodeError::Unknown(_) => UserErrorCode::UnknownCurrency,
+    });
+    if !(0..=MAX_BUDGET).contains(&money.amount) {
+        errors.add(&["annualBudget", "amount"], UserErrorCode::OutOfRange, format!("a budget is between 0 and {MAX_BUDGET} minor units"));
+        return None;
+    }
+    currency.map(|c| (money.amount, c))
+}
+
+fn line(errors: &mut Errors, path: &str, value: &str) -> Option<String> {
+    errors.check(&[path], text::required_line(value, 300), text_code)
+}
+
+/// Creates an organization with its registrations and focus areas.
+#[tracing::instrument(skip_all)]
+pub async fn create(db: &DatabaseConnection, input: NewOrganization) -> Result<organization::Model, WriteError> {
+    let mut errors = Errors::default();
+    let legal_name = line(&mut errors, "legalName", &input.legal_name);
+    let display_name = match input.display_name.as_deref() {
+        Some(d) => line(&mut errors, "displayName", d),
+        None => legal_name.clone(),
+    };
+    let country = check_country(&mut errors, &input.country);
+    let registrations = check_registrations(&mut errors, &input.registrations);
+    let mission = errors.check(&["mission"], text::optional_paragraph(input.mission.as_deref(), 2000), text_code).flatten();
+    let website = input
+        .website
+        .as_deref()
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .and_then(|w| errors.check(&["website"], text::website(w), text_code));
+    if let Some(year) = input.founded_year {
+        check_founded(&mut errors, year);
+    }
+    let budget = input.annual_budget.as_ref().and_then(|m| check_budget(&mut errors, m));
+    let languages = check_languages(&mut errors, &input.languages);
+    let txn = db.begin().await?;
+    let focus_ids = check_focus_areas(&txn, &mut errors, &input.focus_areas).await?;
+    if let Some(country) = &country {
+        check_registrations_free(&txn, &mut errors, country, &registrations, None).await?;
+    }
+    errors.ok()?;
+    let (legal_name, display_name, country) = (checked(legal_name)?, checked(display_name)?, checked(country)?);
+    let now = Utc::now();
+    let model = organization::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        legal_name: Set(legal_name),
+        display_name: Set(display_name),
+        country_code: Set(country.as_str().to_owned()),
+        org_type: Set(input.org_type),
+        mission: Set(mission),
+        website: Set(website),
+        founded_year: Set(input.founded_year),
+        staff_size: Set(input.staff_size),
+        budget_amount: Set(budget.map(|(a, _)| a)),
+        budget_currency: Set(budget.map(|(_, c)| c.as_str().to_owned())),
+        languages: Set(StringList(languages)),
+        visibility: Set(input.visibility.unwrap_or(Visibility::Network)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        archived_at: Set(None),
+        version: Set(1),
+    };
+    let created = model.insert(&txn).await?;
+    replace_registrations(&txn, created.id, &country, &registrations).await?;
+    replace_focus_areas(&txn, created.id, &focus_ids).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+fn registration_taken(err: WriteError) -> WriteError {
+    match &err {
+        WriteError::Api(crate::error::ApiError::Conflict(_)) => {
+            field_error(&["registrations"], UserErrorCode::Taken, "another organization was just registered under one of these numbers")
+        }
+        _ => err,
+    }
+}
+
+async fn replace_registrations(
+    db: &impl ConnectionTrait,
+    org_id: Uuid,
+    country: &CountryCode,
+    regs: &[(RegistrationKind, String)],
+) -> Result<(), WriteError> {
+    organization_registration::Entity::delete_many().filter(organization_registration::Column::OrganizationId.eq(org_id)).exec(db).await?;
+    if regs.is_empty() {
+        return Ok(());
+    }
+    let rows = regs.iter().enumerate().map(|(i, (kind, number))| organization_registration::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(org_id),
+        country_code: Set(country.as_str().to_owned()),
+        kind: Set(*kind),
+        number: Set(number.clone()),
+        position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
+    });
+    organization_registration::Entity::insert_many(rows).exec(db).await.map_err(|e| registration_taken(e.into()))?;
+    Ok(())
+}
+
+async fn replace_focus_areas(db: &impl ConnectionTrait, org_id: Uuid, ids: &[Uuid]) -> Result<(), WriteError> {
+    organization_focus_area::Entity::delete_many().filter(organization_focus_area::Column::OrganizationId.eq(org_id)).exec(db).await?;
+    if !ids.is_empty() {
+        organization_focus_area::Entity::insert_many(
+            ids.iter().map(|id| organization_focus_area::ActiveModel { organization_id: Set(org_id), focus_area_id: Set(*id) }),
+        )
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn load_for_write(
+    db: &impl ConnectionTrait,
+    scope: &OrgReadScope,
+    id: Uuid,
+    expected_version: Option<i32>,
+) -> Result<organization::Model, WriteError> {
+    let found = organization::Entity::find_by_id(id).filter(super::service::scope_condition(scope)).one(db).await?;
+    let Some(current) = found else {
+        return Err(field_error(&["id"], UserErrorCode::NotFound, "no organization has this ID"));
+    };
+    if current.archived_at.is_some() {
+        return Err(field_error(&["id"], UserErrorCode::Archived, "the organization is archived"));
+    }
+    if let Some(expected) = expected_version
+        && expected != current.version
+    {
+        return Err(field_error(
+            &["expectedVersion"],
+            UserErrorCode::StaleVersion,
+            format!("the organization changed since you read it (version {} now, {expected} read): reload and retry", current.version),
+        ));
+    }
+    Ok(current)
+}
+
+async fn bump_version(db: &impl ConnectionTrait, id: Uuid, expected: i32) -> Result<(), WriteError> {
+    let result = organization::Entity::update_many()
+        .col_expr(organization::Column::Version, Expr::col(organization::Column::Version).add(1))
+        .filter(organization::Column::Id.eq(id))
+        .filter(organization::Column::Version.eq(expected))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(field_error(&["expectedVersion"], UserErrorCode::StaleVersion, "the organization changed since you read it: reload and retry"))
+    }
+}
+
+/// Applies changes to an organization the caller may write to.
+#[tracing::instrument(skip_all, fields(organization_id = %changes.id))]
+pub async fn update(
+    db: &DatabaseConnection,
+    scope: &OrgReadScope,
+    changes: OrganizationChanges,
+) -> Result<organization::Model, WriteError> {
+    let mut errors = Errors::default();
+    let legal_name = changes.legal_name.as_deref().and_then(|v| line(&mut errors, "legalName", v));
+    let display_name = changes.display_name.as_deref().and_then(|v| line(&mut errors, "displayName", v));
+    let country = changes.country.as_deref().and_then(|c| check_country(&mut errors, c));
+    let registrations = changes.registrations.as_ref().map(|r| check_registrations(&mut errors, r));
+    let mission =
+        changes.mission.as_ref().map(|m| errors.check(&["mission"], text::optional_paragraph(m.as_deref(), 2000), text_code).flatten());
+    let website = changes.website.as_ref().map(|w| {
+        w.as_deref().map(str::trim).filter(|w| !w.is_empty()).and_then(|w| errors.check(&["website"], text::website(w), text_code))
+    });
+    if let Some(Some(year)) = changes.founded_year {
+        check_founded(&mut errors, year);
+    }
+    let budget = changes.annual_budget.as_ref().map(|b| b.as_ref().and_then(|m| check_budget(&mut errors, m)));
+    let languages = changes.languages.as_ref().map(|l| check_languages(&mut errors, l));
+
+    let txn = db.begin().await?;
+    let current = load_for_write(&txn, scope, changes.id, Some(changes.expected_version)).await?;
+    let focus_ids = match &changes.focus_areas {
+        Some(slugs) => Some(check_focus_areas(&txn, &mut errors, slugs).await?),
+        None => None,
+    };
+    // A new country or new registrations: the identifiers must be free in the (new) country.
+    let effective_country = match &country {
+        Some(c) => Some(*c),
+        None => CountryCode::parse(&current.country_code).ok(),
+    };
+    let effective_registrations = match registrations {
+        Some(regs) => Some(regs),
+        None if country.is_some() => Some(
+            super::service::registrations_of(&txn, &[current.id])
+                .await?
+                .remove(&current.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| (r.kind, r.number))
+                .collect(),
+        ),
+        None => None,
+    };
+    if let (Some(c), Some(regs)) = (&effective_country, &effective_registrations) {
+        check_registrations_free(&txn, &mut errors, c, regs, Some(current.id)).await?;
+    }
+    errors.ok()?;
+    bump_version(&txn, current.id, current.version).await?;
+
+    let mut model: organization::ActiveModel = current.clone().into();
+    if let Some(v) = legal_name {
+        model.legal_name = Set(v);
+    }
+    if let Some(v) = display_name {
+        model.display_name = Set(v);
+    }
+    if let Some(c) = &country {
+        model.country_code = Set(c.as_str().to_owned());
+    }
+    if let Some(t) = changes.org_type {
+        model.org_type = Set(t);
+    }
+    if let Some(v) = mission {
+        model.mission = Set(v);
+    }
+    if let Some(v) = website {
+        model.website = Set(v);
+    }
+    if let Some(v) = changes.founded_year {
+        model.founded_year = Set(v);
+    }
+    if let Some(v) = changes.staff_size {
+        model.staff_size = Set(v);
+    }
+    if let Some(b) = budget {
+        model.budget_amount = Set(b.map(|(a, _)| a));
+        model.budget_currency = Set(b.map(|(_, c)| c.as_str().to_owned()));
+    }
+    if let Some(v) = languages {
+        model.languages = Set(StringList(v));
+    }
+    if let Some(v) = changes.visibility {
+        model.visibility = Set(v);
+    }
+    model.version = Set(current.version + 1);
+    model.updated_at = Set(Utc::now());
+    let updated = model.update(&txn).await?;
+    if let (Some(c), Some(regs)) = (effective_country, effective_registrations) {
+        replace_registrations(&txn, updated.id, &c, &regs).await?;
+    }
+    if let Some(ids) = focus_ids {
+        replace_focus_areas(&txn, updated.id, &ids).await?;
+    }
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Archives an organization: it leaves lists and counts but stays readable by ID.
+#[tracing::instrument(skip_all, fields(organization_id = %id))]
+pub async fn archive(
+    db: &DatabaseConnection,
+    scope: &OrgReadScope,
+    id: Uuid,
+    expected_version: Option<i32>,
+) -> Result<organization::Model, WriteError> {
+    let txn = db.begin().await?;
+    let current = load_for_write(&txn, scope, id, expected_version).await?;
+    bump_version(&txn, current.id, current.version).await?;
+    let now = Utc::now();
+    let mut model: organization::ActiveModel = current.clone().into();
+    model.archived_at = Set(Some(now));
+    model.updated_at = Set(now);
+    model.version = Set(current.version + 1);
+    let archived = model.update(&txn).await?;
+    txn.commit().await?;
+    Ok(archived)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registration_numbers_are_normalized() {
+        assert_eq!(normalize_number(" pvt-12 ab/3 "), "PVT-12AB/3");
+    }
+
+    #[test]
+    fn absurd_budgets_and_unknown_currencies_are_user_errors() {
+        let mut errors = Errors::default();
+        assert!(check_budget(&mut errors, &MoneyInput { amount: -1, currency: "USD".to_owned() }).is_none());
+        assert!(check_budget(&mut errors, &MoneyInput { amount: MAX_BUDGET + 1, currency: "USD".to_owned() }).is_none());
+        assert!(check_budget(&mut errors, &MoneyInput { amount: 100, currency: "ZZZ".to_owned() }).is_none());
+        assert!(check_budget(&mut errors, &MoneyInput { amount: 100, currency: "KES".to_owned() }).is_some());
+        assert!(matches!(errors.ok(), Err(WriteError::Invalid(e)) if e.len() == 3));
+    }
+}

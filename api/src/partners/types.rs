@@ -1,0 +1,248 @@
+//! GraphQL types of partners.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::enums;
+
+use crate::{
+    countries::types::Country,
+    domain,
+    graphql::{
+        context::loaders,
+        relay::{NodeType, encode_uuid},
+        scalars::{CountryCode, Date},
+        user_error::UserError,
+    },
+    organizations::types::{OrganizationFilter, OrganizationOrder},
+};
+
+/// A network partner: the organization that vets and serves civil-society
+/// organizations in the countries it covers.
+#[derive(Clone, Debug)]
+pub struct Partner(pub entity::partner::Model);
+
+impl From<entity::partner::Model> for Partner {
+    fn from(model: entity::partner::Model) -> Self {
+        Self(model)
+    }
+}
+
+/// How to reach a partner.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct PartnerContact {
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// Postal address.
+    pub address: Option<String>,
+}
+
+/// Lifecycle of a partner.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartnerStatus {
+    /// Serving its countries.
+    Active,
+    /// Temporarily not taking new work.
+    Paused,
+    /// Left the network; kept for history.
+    Archived,
+}
+
+impl From<enums::PartnerStatus> for PartnerStatus {
+    fn from(s: enums::PartnerStatus) -> Self {
+        match s {
+            enums::PartnerStatus::Active => Self::Active,
+            enums::PartnerStatus::Paused => Self::Paused,
+            enums::PartnerStatus::Archived => Self::Archived,
+        }
+    }
+}
+
+impl From<PartnerStatus> for enums::PartnerStatus {
+    fn from(s: PartnerStatus) -> Self {
+        match s {
+            PartnerStatus::Active => Self::Active,
+            PartnerStatus::Paused => Self::Paused,
+            PartnerStatus::Archived => Self::Archived,
+        }
+    }
+}
+
+#[Object]
+impl Partner {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        encode_uuid(NodeType::Partner, self.0.id)
+    }
+
+    /// URL-safe unique handle, e.g. `amani-digital-commons`.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// Name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Public web site.
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+
+    /// BCP 47 language tags the partner works in.
+    async fn languages(&self) -> &[String] {
+        &self.0.languages.0
+    }
+
+    /// Lifecycle status.
+    async fn status(&self) -> PartnerStatus {
+        self.0.status.into()
+    }
+
+    /// When the partner joined the network.
+    async fn joined_on(&self) -> Date {
+        Date(self.0.joined_on)
+    }
+
+    /// How to reach the partner.
+    async fn contact(&self) -> PartnerContact {
+        PartnerContact { email: self.0.contact_email.clone(), phone: self.0.contact_phone.clone(), address: self.0.contact_address.clone() }
+    }
+
+    /// The countries the partner serves, by code.
+    async fn countries(&self, ctx: &Context<'_>) -> Result<Vec<Country>> {
+        let codes = loaders(ctx)?.countries_by_partner.load_one(self.0.id).await?.unwrap_or_default();
+        Ok(codes.iter().filter_map(|c| domain::CountryCode::parse(c).ok()).map(Country).collect())
+    }
+
+    /// Organizations in the countries this partner serves, as the caller may see them.
+    #[graphql(complexity = "first.or(last).unwrap_or(0).max(0) as usize * child_complexity + 5")]
+    async fn organizations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list; a `country` outside the partner's countries gives an empty list.")] filter: Option<
+            OrganizationFilter,
+        >,
+        #[graphql(desc = "Sort order; by name when absent.")] order_by: Option<OrganizationOrder>,
+        #[graphql(desc = "Returns the first n items (0 to 100).")] first: Option<i32>,
+        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
+    ) -> Result<crate::graphql::connection::Conn<crate::organizations::types::Organization>> {
+        let codes = loaders(ctx)?.countries_by_partner.load_one(self.0.id).await?.unwrap_or_default();
+        crate::organizations::query::connection(ctx, filter, order_by, Some(codes), (first, after, last, before)).await
+    }
+
+    /// Creation time.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// Last update time.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// When the partner was archived, if it was.
+    async fn archived_at(&self) -> Option<DateTime<Utc>> {
+        self.0.archived_at
+    }
+
+    /// Version for optimistic concurrency: pass it as `expectedVersion` when updating.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// Narrows the partner list.
+#[derive(InputObject, Default)]
+pub struct PartnerFilter {
+    /// Only partners serving this country.
+    pub country: Option<CountryCode>,
+    /// Only partners in this status.
+    pub status: Option<PartnerStatus>,
+    /// Case-insensitive part of the name or slug.
+    #[graphql(validator(max_length = 100))]
+    pub search: Option<String>,
+    /// Include archived partners (default false).
+    #[graphql(default)]
+    pub include_archived: bool,
+}
+
+impl From<PartnerFilter> for crate::partners::service::PartnerFilter {
+    fn from(f: PartnerFilter) -> Self {
+        Self { country: f.country.map(|c| c.0), status: f.status.map(Into::into), search: f.search, include_archived: f.include_archived }
+    }
+}
+
+/// Fields partners can be sorted by.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartnerOrderField {
+    /// Name.
+    Name,
+    /// Date joined the network.
+    JoinedOn,
+    /// Creation time.
+    CreatedAt,
+}
+
+/// Sort direction.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum OrderDirection {
+    /// Ascending (A to Z, oldest first).
+    #[default]
+    Asc,
+    /// Descending.
+    Desc,
+}
+
+/// Sort order of partners.
+#[derive(InputObject)]
+pub struct PartnerOrder {
+    /// Field to sort by.
+    pub field: PartnerOrderField,
+    /// Direction (ascending by default).
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+impl From<PartnerOrder> for crate::partners::service::PartnerOrder {
+    fn from(o: PartnerOrder) -> Self {
+        use crate::partners::service::PartnerOrderField as F;
+        let field = match o.field {
+            PartnerOrderField::Name => F::Name,
+            PartnerOrderField::JoinedOn => F::JoinedOn,
+            PartnerOrderField::CreatedAt => F::CreatedAt,
+        };
+        Self { field, ascending: o.direction == OrderDirection::Asc }
+    }
+}
+
+/// Result of `createPartner`.
+#[derive(SimpleObject)]
+pub struct CreatePartnerPayload {
+    /// The new partner; null when there are user errors.
+    pub partner: Option<Partner>,
+    /// What the caller must fix; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Result of `updatePartner`.
+#[derive(SimpleObject)]
+pub struct UpdatePartnerPayload {
+    /// The updated partner; null when there are user errors.
+    pub partner: Option<Partner>,
+    /// What the caller must fix; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Result of `archivePartner`.
+#[derive(SimpleObject)]
+pub struct ArchivePartnerPayload {
+    /// The archived partner; null when there are user errors.
+    pub partner: Option<Partner>,
+    /// What the caller must fix; empty on success.
+    pub user_errors: Vec<UserError>,
+}

@@ -1,0 +1,345 @@
+//! Writes of partners: create, update, archive. Every input is checked in full
+//! first; any problem is a user error and nothing changes.
+
+use chrono::{NaiveDate, Utc};
+use entity::{StringList, enums::PartnerStatus, partner, partner_country};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
+    sea_query::{Expr, ExprTrait},
+};
+use uuid::Uuid;
+
+use crate::{
+    domain::{CountryCode, country::CountryCodeError, text},
+    validation::{Errors, UserErrorCode, WriteError, checked, field_error, text_code},
+};
+
+/// Most countries one partner may serve.
+pub const MAX_COUNTRIES: usize = 60;
+/// Most languages of one partner or organization.
+pub const MAX_LANGUAGES: usize = 20;
+
+/// Input of a new partner (raw, as the caller sent it).
+#[derive(Clone, Debug, Default)]
+pub struct NewPartner {
+    /// Name.
+    pub name: String,
+    /// Slug; derived from the name when absent.
+    pub slug: Option<String>,
+    /// Web site.
+    pub website: Option<String>,
+    /// Language tags.
+    pub languages: Vec<String>,
+    /// Initial status (not archived).
+    pub status: Option<PartnerStatus>,
+    /// Date joined; today when absent.
+    pub joined_on: Option<NaiveDate>,
+    /// Country codes served.
+    pub countries: Vec<String>,
+    /// Contact e-mail.
+    pub contact_email: Option<String>,
+    /// Contact phone.
+    pub contact_phone: Option<String>,
+    /// Contact address.
+    pub contact_address: Option<String>,
+}
+
+/// Changes to a partner: `None` leaves a field, `Some(None)` clears it.
+#[derive(Clone, Debug, Default)]
+pub struct PartnerChanges {
+    /// Which partner.
+    pub id: Uuid,
+    /// The version the caller read.
+    pub expected_version: i32,
+    /// New name.
+    pub name: Option<String>,
+    /// New slug.
+    pub slug: Option<String>,
+    /// New web site.
+    pub website: Option<Option<String>>,
+    /// New languages (replace).
+    pub languages: Option<Vec<String>>,
+    /// New status.
+    pub status: Option<PartnerStatus>,
+    /// New date joined.
+    pub joined_on: Option<NaiveDate>,
+    /// New countries (replace).
+    pub countries: Option<Vec<String>>,
+    /// New contact e-mail.
+    pub contact_email: Option<Option<String>>,
+    /// New contact phone.
+    pub contact_phone: Option<Option<String>>,
+    /// New contact address.
+    pub contact_address: Option<Option<String>>,
+}
+
+/// Checks a list of language tags.
+pub fn check_languages(errors: &mut Errors, languages: &[String]) -> Vec<String> {
+    if languages.len() > MAX_LANGUAGES {
+        errors.add(&["languages"], UserErrorCode::TooMany, format!("at most {MAX_LANGUAGES} languages"));
+        return Vec::new();
+    }
+    let mut out: Vec<String> = Vec::new();
+    for (i, lang) in languages.iter().enumerate() {
+        let index = i.to_string();
+        if let Some(tag) = errors.check(&["languages", &index], text::language(lang), text_code) {
+            if out.iter().any(|t| t.eq_ignore_ascii_case(&tag)) {
+                errors.add(&["languages", &index], UserErrorCode::Duplicate, format!("{tag} is listed twice"));
+            } else {
+                out.push(tag);
+            }
+        }
+    }
+    out
+}
+
+fn check_countries(errors: &mut Errors, countries: &[String]) -> Vec<CountryCode> {
+    if countries.is_empty() {
+        errors.add(&["countries"], UserErrorCode::Blank, "a partner serves at least one country");
+    }
+    if countries.len() > MAX_COUNTRIES {
+        errors.add(&["countries"], UserErrorCode::TooMany, format!("at most {MAX_COUNTRIES} countries"));
+        return Vec::new();
+    }
+    let mut out: Vec<CountryCode> = Vec::new();
+    for (i, code) in countries.iter().enumerate() {
+        let index = i.to_string();
+        let code = errors.check(&["countries", &index], CountryCode::parse(code), |e| match e {
+            CountryCodeError::Malformed => UserErrorCode::Invalid,
+            CountryCodeError::Unknown(_) => UserErrorCode::UnknownCountry,
+        });
+        if let Some(code) = code {
+            if out.contains(&code) {
+                errors.add(&["countries", &index], UserErrorCode::Duplicate, format!("{code} is listed twice"));
+            } else {
+                out.push(code);
+            }
+        }
+    }
+    out
+}
+
+fn check_joined_on(errors: &mut Errors, date: NaiveDate) {
+    let today = Utc::now().date_naive();
+    if date > today || date < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN) {
+        errors.add(&["joinedOn"], UserErrorCode::OutOfRange, "the date joined must be between 1900-01-01 and today");
+    }
+}
+
+fn check_status(errors: &mut Errors, status: Option<PartnerStatus>) {
+    if status == Some(PartnerStatus::Archived) {
+        errors.add(&["status"], UserErrorCode::Invalid, "use archivePartner to archive a partner");
+    }
+}
+
+fn opt<T>(errors: &mut Errors, path: &str, value: Option<&str>, check: impl Fn(&str) -> Result<T, text::TextError>) -> Option<T> {
+    value.map(str::trim).filter(|v| !v.is_empty()).and_then(|v| errors.check(&[path], check(v), text_code))
+}
+
+async fn check_slug_free(db: &impl ConnectionTrait, errors: &mut Errors, slug: &str, except: Option<Uuid>) -> Result<(), WriteError> {
+    let mut query = partner::Entity::find().filter(partner::Column::Slug.eq(slug));
+    if let Some(id) = except {
+        query = query.filter(partner::Column::Id.ne(id));
+    }
+    if query.one(db).await?.is_some() {
+        errors.add(&["slug"], UserErrorCode::Taken, format!("the slug {slug} is taken"));
+    }
+    Ok(())
+}
+
+/// Creates a partner with its countries.
+#[tracing::instrument(skip_all, fields(name = %input.name))]
+pub async fn create(db: &DatabaseConnection, input: NewPartner) -> Result<partner::Model, WriteError> {
+    let mut errors = Errors::default();
+    let name = errors.check(&["name"], text::required_line(&input.name, 200), text_code);
+    let slug = match (&input.slug, &name) {
+        (Some(slug), _) => errors.check(&["slug"], text::slug(slug), text_code),
+        (None, Some(name)) => {
+            let derived = text::slug_from_name(name);
+            if derived.is_none() {
+                errors.add(&["slug"], UserErrorCode::Blank, "no slug can be derived from this name: give one");
+            }
+            derived
+        }
+        (None, None) => None,
+    };
+    let website = opt(&mut errors, "website", input.website.as_deref(), text::website);
+    let languages = check_languages(&mut errors, &input.languages);
+    check_status(&mut errors, input.status);
+    let joined_on = input.joined_on.unwrap_or_else(|| Utc::now().date_naive());
+    check_joined_on(&mut errors, joined_on);
+    let countries = check_countries(&mut errors, &input.countries);
+    let email = opt(&mut errors, "contactEmail", input.contact_email.as_deref(), text::email);
+    let phone = opt(&mut errors, "contactPhone", input.contact_phone.as_deref(), text::phone);
+    let address = errors.check(&["contactAddress"], text::optional_line(input.contact_address.as_deref(), 500), text_code).flatten();
+    if let Some(slug) = &slug {
+        check_slug_free(db, &mut errors, slug, None).await?;
+    }
+    errors.ok()?;
+    let (name, slug) = (checked(name)?, checked(slug)?);
+    let now = Utc::now();
+    let model = partner::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        slug: Set(slug),
+        name: Set(name),
+        website: Set(website),
+        languages: Set(StringList(languages)),
+        status: Set(input.status.unwrap_or(PartnerStatus::Active)),
+        joined_on: Set(joined_on),
+        contact_email: Set(email),
+        contact_phone: Set(phone),
+        contact_address: Set(address),
+        created_at: Set(now),
+        updated_at: Set(now),
+        archived_at: Set(None),
+        version: Set(1),
+    };
+    let txn = db.begin().await?;
+    let created = model.insert(&txn).await.map_err(slug_taken)?;
+    replace_countries(&txn, created.id, &countries).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+fn slug_taken(err: sea_orm::DbErr) -> WriteError {
+    match err.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => field_error(&["slug"], UserErrorCode::Taken, "the slug is taken"),
+        _ => err.into(),
+    }
+}
+
+async fn replace_countries(db: &impl ConnectionTrait, partner_id: Uuid, countries: &[CountryCode]) -> Result<(), WriteError> {
+    partner_country::Entity::delete_many().filter(partner_country::Column::PartnerId.eq(partner_id)).exec(db).await?;
+    if !countries.is_empty() {
+        partner_country::Entity::insert_many(
+            countries
+                .iter()
+                .map(|c| partner_country::ActiveModel { partner_id: Set(partner_id), country_code: Set(c.as_str().to_owned()) }),
+        )
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Loads a partner for a write, checking it exists, is not archived and has the expected version.
+async fn load_for_write(db: &impl ConnectionTrait, id: Uuid, expected_version: Option<i32>) -> Result<partner::Model, WriteError> {
+    let Some(current) = partner::Entity::find_by_id(id).one(db).await? else {
+        return Err(field_error(&["id"], UserErrorCode::NotFound, "no partner has this ID"));
+    };
+    if current.status == PartnerStatus::Archived {
+        return Err(field_error(&["id"], UserErrorCode::Archived, "the partner is archived"));
+    }
+    if let Some(expected) = expected_version
+        && expected != current.version
+    {
+        return Err(field_error(
+            &["expectedVersion"],
+            UserErrorCode::StaleVersion,
+            format!("the partner changed since you read it (version {} now, {expected} read): reload and retry", current.version),
+        ));
+    }
+    Ok(current)
+}
+
+/// Bumps the version of a row only if it is still `expected`; false when someone else won.
+async fn bump_version(db: &impl ConnectionTrait, id: Uuid, expected: i32) -> Result<bool, WriteError> {
+    let result = partner::Entity::update_many()
+        .col_expr(partner::Column::Version, Expr::col(partner::Column::Version).add(1))
+        .col_expr(partner::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(partner::Column::Id.eq(id))
+        .filter(partner::Column::Version.eq(expected))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+fn stale() -> WriteError {
+    field_error(&["expectedVersion"], UserErrorCode::StaleVersion, "the partner changed since you read it: reload and retry")
+}
+
+/// Applies changes to a partner.
+#[tracing::instrument(skip_all, fields(partner_id = %changes.id))]
+pub async fn update(db: &DatabaseConnection, changes: PartnerChanges) -> Result<partner::Model, WriteError> {
+    let mut errors = Errors::default();
+    let name = changes.name.as_deref().and_then(|n| errors.check(&["name"], text::required_line(n, 200), text_code));
+    let slug = changes.slug.as_deref().and_then(|s| errors.check(&["slug"], text::slug(s), text_code));
+    let website = changes.website.as_ref().map(|w| opt(&mut errors, "website", w.as_deref(), text::website));
+    let languages = changes.languages.as_ref().map(|l| check_languages(&mut errors, l));
+    check_status(&mut errors, changes.status);
+    if let Some(date) = changes.joined_on {
+        check_joined_on(&mut errors, date);
+    }
+    let countries = changes.countries.as_ref().map(|c| check_countries(&mut errors, c));
+    let email = changes.contact_email.as_ref().map(|v| opt(&mut errors, "contactEmail", v.as_deref(), text::email));
+    let phone = changes.contact_phone.as_ref().map(|v| opt(&mut errors, "contactPhone", v.as_deref(), text::phone));
+    let address = changes
+        .contact_address
+        .as_ref()
+        .map(|v| errors.check(&["contactAddress"], text::optional_line(v.as_deref(), 500), text_code).flatten());
+
+    let txn = db.begin().await?;
+    let current = load_for_write(&txn, changes.id, Some(changes.expected_version)).await?;
+    if let Some(slug) = &slug {
+        check_slug_free(&txn, &mut errors, slug, Some(current.id)).await?;
+    }
+    errors.ok()?;
+    if !bump_version(&txn, current.id, current.version).await? {
+        return Err(stale());
+    }
+    let mut model: partner::ActiveModel = current.clone().into();
+    if let Some(v) = name {
+        model.name = Set(v);
+    }
+    if let Some(v) = slug {
+        model.slug = Set(v);
+    }
+    if let Some(v) = website {
+        model.website = Set(v);
+    }
+    if let Some(v) = languages {
+        model.languages = Set(StringList(v));
+    }
+    if let Some(v) = changes.status {
+        model.status = Set(v);
+    }
+    if let Some(v) = changes.joined_on {
+        model.joined_on = Set(v);
+    }
+    if let Some(v) = email {
+        model.contact_email = Set(v);
+    }
+    if let Some(v) = phone {
+        model.contact_phone = Set(v);
+    }
+    if let Some(v) = address {
+        model.contact_address = Set(v);
+    }
+    model.version = Set(current.version + 1);
+    model.updated_at = Set(Utc::now());
+    let updated = model.update(&txn).await.map_err(slug_taken)?;
+    if let Some(countries) = countries {
+        replace_countries(&txn, updated.id, &countries).await?;
+    }
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Archives a partner: it stops serving its countries but stays readable.
+#[tracing::instrument(skip_all, fields(partner_id = %id))]
+pub async fn archive(db: &DatabaseConnection, id: Uuid, expected_version: Option<i32>) -> Result<partner::Model, WriteError> {
+    let txn = db.begin().await?;
+    let current = load_for_write(&txn, id, expected_version).await?;
+    if !bump_version(&txn, current.id, current.version).await? {
+        return Err(stale());
+    }
+    let now = Utc::now();
+    let mut model: partner::ActiveModel = current.clone().into();
+    model.status = Set(PartnerStatus::Archived);
+    model.archived_at = Set(Some(now));
+    model.updated_at = Set(now);
+    model.version = Set(current.version + 1);
+    let archived = model.update(&txn).await?;
+    txn.commit().await?;
+    Ok(archived)
+}

@@ -1,0 +1,202 @@
+//! Shared short-lived state (sessions, rate limits, one-time tokens) behind a
+//! small trait: Redis when `REDIS_URL` is set, an in-process map otherwise.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use redis::{AsyncCommands, aio::ConnectionManager};
+
+/// A failure of the store.
+#[derive(Debug, thiserror::Error)]
+#[error("key-value store unavailable")]
+pub struct StoreError(#[source] pub Box<dyn std::error::Error + Send + Sync>);
+
+impl From<redis::RedisError> for StoreError {
+    fn from(err: redis::RedisError) -> Self {
+        Self(Box::new(err))
+    }
+}
+
+impl From<StoreError> for crate::error::ApiError {
+    fn from(err: StoreError) -> Self {
+        Self::Unavailable(Box::new(err))
+    }
+}
+
+/// Key-value operations the service needs, with expiry.
+#[async_trait::async_trait]
+pub trait KeyValueStore: Send + Sync {
+    /// Reads a key.
+    async fn get(&self, key: &str) -> Result<Option<String>, StoreError>;
+    /// Writes a key, expiring after `ttl` when given.
+    async fn set(&self, key: &str, value: &str, ttl: Option<Duration>) -> Result<(), StoreError>;
+    /// Deletes a key; true when it existed.
+    async fn delete(&self, key: &str) -> Result<bool, StoreError>;
+    /// Adds `by` to a counter, creating it with expiry `ttl`; returns the new value.
+    async fn incr(&self, key: &str, by: i64, ttl: Duration) -> Result<i64, StoreError>;
+    /// Checks the store answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// The in-process store (one instance only).
+#[derive(Default, Clone)]
+pub struct MemoryStore {
+    entries: Arc<Mutex<HashMap<String, (String, Option<Instant>)>>>,
+}
+
+impl MemoryStore {
+    fn with_live<T>(&self, key: &str, f: impl FnOnce(&mut HashMap<String, (String, Option<Instant>)>) -> T) -> T {
+        let mut map = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if map.get(key).is_some_and(|(_, exp)| exp.is_some_and(|e| e <= Instant::now())) {
+            map.remove(key);
+        }
+        if map.len() > 100_000 {
+            let now = Instant::now();
+            map.retain(|_, (_, exp)| exp.is_none_or(|e| e > now));
+        }
+        f(&mut map)
+    }
+}
+
+#[async_trait::async_trait]
+impl KeyValueStore for MemoryStore {
+    async fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.with_live(key, |m| m.get(key).map(|(v, _)| v.clone())))
+    }
+
+    async fn set(&self, key: &str, value: &str, ttl: Option<Duration>) -> Result<(), StoreError> {
+        let expires = ttl.map(|t| Instant::now() + t);
+        self.with_live(key, |m| m.insert(key.to_owned(), (value.to_owned(), expires)));
+        Ok(())
+    }
+
+    async fn delete(&self, key: &str) -> Result<bool, StoreError> {
+        Ok(self.with_live(key, |m| m.remove(key).is_some()))
+    }
+
+    async fn incr(&self, key: &str, by: i64, ttl: Duration) -> Result<i64, StoreError> {
+        Ok(self.with_live(key, |m| {
+            let entry = m.entry(key.to_owned()).or_insert_with(|| ("0".to_owned(), Some(Instant::now() + ttl)));
+            let value = entry.0.parse::<i64>().unwrap_or(0).saturating_add(by);
+            entry.0 = value.to_string();
+            value
+        }))
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
+/// The Redis store: every key is prefixed with `REDIS_KEY_PREFIX`.
+#[derive(Clone)]
+pub struct RedisStore {
+    conn: ConnectionManager,
+    prefix: String,
+}
+
+impl RedisStore {
+    /// Wraps a connection manager.
+    pub fn new(conn: ConnectionManager, prefix: impl Into<String>) -> Self {
+        Self { conn, prefix: prefix.into() }
+    }
+
+    fn key(&self, key: &str) -> String {
+        format!("{}{key}", self.prefix)
+    }
+}
+
+fn ttl_ms(ttl: Duration) -> u64 {
+    u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
+}
+
+#[async_trait::async_trait]
+impl KeyValueStore for RedisStore {
+    async fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.conn.clone().get(self.key(key)).await?)
+    }
+
+    async fn set(&self, key: &str, value: &str, ttl: Option<Duration>) -> Result<(), StoreError> {
+        let mut conn = self.conn.clone();
+        match ttl {
+            Some(ttl) => redis::cmd("SET").arg(self.key(key)).arg(value).arg("PX").arg(ttl_ms(ttl)).query_async::<()>(&mut conn).await?,
+            None => conn.set::<_, _, ()>(self.key(key), value).await?,
+        }
+        Ok(())
+    }
+
+    async fn delete(&self, key: &str) -> Result<bool, StoreError> {
+        let removed: i64 = self.conn.clone().del(self.key(key)).await?;
+        Ok(removed > 0)
+    }
+
+    async fn incr(&self, key: &str, by: i64, ttl: Duration) -> Result<i64, StoreError> {
+        // INCRBY and PEXPIRE NX in one round trip, atomically.
+        let (value,): (i64,) = redis::pipe()
+            .atomic()
+            .incr(self.key(key), by)
+            .cmd("PEXPIRE")
+            .arg(self.key(key))
+            .arg(ttl_ms(ttl))
+            .arg("NX")
+            .ignore()
+            .query_async(&mut self.conn.clone())
+            .await?;
+        Ok(value)
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        let _: String = redis::cmd("PING").query_async(&mut self.conn.clone()).await?;
+        Ok(())
+    }
+}
+
+/// Connects to Redis with bounded timeouts (a dead Redis must not hang requests).
+pub async fn connect_redis(url: &str) -> Result<(redis::Client, ConnectionManager), redis::RedisError> {
+    let client = redis::Client::open(url)?;
+    let config = redis::aio::ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(Duration::from_secs(3)))
+        .set_response_timeout(Some(Duration::from_secs(3)))
+        .set_number_of_retries(2);
+    let manager = client.get_connection_manager_with_config(config).await?;
+    Ok((client, manager))
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Runs the same checks on any store.
+    pub(crate) async fn exercise(store: &dyn KeyValueStore) {
+        store.ping().await.expect("ping");
+        assert_eq!(store.get("missing").await.expect("get"), None);
+        store.set("a", "1", None).await.expect("set");
+        assert_eq!(store.get("a").await.expect("get").as_deref(), Some("1"));
+        assert!(store.delete("a").await.expect("delete"));
+        assert!(!store.delete("a").await.expect("delete"));
+        store.set("short", "x", Some(Duration::from_millis(50))).await.expect("set");
+        tokio::time::sleep(Duration::from_millis(120)).await;
+        assert_eq!(store.get("short").await.expect("get"), None, "expired");
+        assert_eq!(store.incr("n", 2, Duration::from_secs(60)).await.expect("incr"), 2);
+        assert_eq!(store.incr("n", 3, Duration::from_secs(60)).await.expect("incr"), 5);
+        assert_eq!(store.incr("gone", 1, Duration::from_millis(50)).await.expect("incr"), 1);
+        tokio::time::sleep(Duration::from_millis(120)).await;
+        assert_eq!(store.incr("gone", 1, Duration::from_millis(50)).await.expect("incr"), 1, "counter expired");
+    }
+
+    #[tokio::test]
+    async fn the_memory_store_keeps_and_expires_values() {
+        exercise(&MemoryStore::default()).await;
+    }
+
+    #[tokio::test]
+    async fn the_redis_store_keeps_and_expires_values_when_redis_is_configured() {
+        let Ok(url) = std::env::var("TEST_REDIS_URL") else { return };
+        let (_, conn) = connect_redis(&url).await.expect("TEST_REDIS_URL reachable");
+        let store = RedisStore::new(conn, format!("test:{}:", uuid::Uuid::new_v4()));
+        exercise(&store).await;
+    }
+}

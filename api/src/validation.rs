@@ -1,0 +1,131 @@
+//! Errors the caller can fix: a list of field errors that a mutation answers as
+//! `userErrors`, changing nothing.
+
+use crate::error::ApiError;
+
+/// Stable codes of user errors.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UserErrorCode {
+    /// A required value is missing or blank.
+    Blank,
+    /// A value is too long.
+    TooLong,
+    /// A value has the wrong format.
+    Invalid,
+    /// A number is outside the accepted range.
+    OutOfRange,
+    /// Too many items in a list.
+    TooMany,
+    /// The same item is given twice.
+    Duplicate,
+    /// Not an assigned ISO 3166-1 country code.
+    UnknownCountry,
+    /// Not an ISO 4217 currency code.
+    UnknownCurrency,
+    /// Not a focus area of the taxonomy.
+    UnknownFocusArea,
+    /// The value is already used by another record.
+    Taken,
+    /// The record changed since the caller read it (its `version` moved on).
+    StaleVersion,
+    /// The record does not exist or the caller may not see it.
+    NotFound,
+    /// The record is archived and can no longer change.
+    Archived,
+}
+
+/// One thing wrong with the input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// Path to the field inside the mutation's arguments, e.g. `["input", "registrations", "0", "number"]`.
+    pub field: Vec<String>,
+    /// What is wrong, in English.
+    pub message: String,
+    /// Stable code.
+    pub code: UserErrorCode,
+}
+
+/// The outcome of a write that may be refused for fixable reasons.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// Fixable input problems; nothing was changed.
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    /// Anything else.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+}
+
+impl From<sea_orm::DbErr> for WriteError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        Self::Api(err.into())
+    }
+}
+
+impl From<FieldError> for WriteError {
+    fn from(err: FieldError) -> Self {
+        Self::Invalid(vec![err])
+    }
+}
+
+/// Collects field errors while checking an input.
+#[derive(Debug, Default)]
+pub struct Errors(Vec<FieldError>);
+
+impl Errors {
+    /// Adds an error at `path` (relative to `input`).
+    pub fn add(&mut self, path: &[&str], code: UserErrorCode, message: impl Into<String>) {
+        let mut field = vec!["input".to_owned()];
+        field.extend(path.iter().map(|s| (*s).to_owned()));
+        self.0.push(FieldError { field, message: message.into(), code });
+    }
+
+    /// Records the error of a check and returns its value, if any.
+    pub fn check<T, E: std::fmt::Display>(
+        &mut self,
+        path: &[&str],
+        result: Result<T, E>,
+        code_of: impl Fn(&E) -> UserErrorCode,
+    ) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let code = code_of(&e);
+                self.add(path, code, e.to_string());
+                None
+            }
+        }
+    }
+
+    /// True when nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok` when nothing was recorded, else the errors.
+    pub fn ok(self) -> Result<(), WriteError> {
+        if self.0.is_empty() { Ok(()) } else { Err(WriteError::Invalid(self.0)) }
+    }
+}
+
+/// The code of a text check's error.
+pub fn text_code(err: &crate::domain::text::TextError) -> UserErrorCode {
+    use crate::domain::text::TextError;
+    match err {
+        TextError::Blank => UserErrorCode::Blank,
+        TextError::TooLong(_) => UserErrorCode::TooLong,
+        TextError::ControlCharacters | TextError::Invalid(_) => UserErrorCode::Invalid,
+    }
+}
+
+/// A user error at `path` (relative to `input`).
+pub fn field_error(path: &[&str], code: UserErrorCode, message: impl Into<String>) -> WriteError {
+    let mut errors = Errors::default();
+    errors.add(path, code, message);
+    WriteError::Invalid(errors.0)
+}
+
+/// A checked value that is missing although its check passed: a bug, not the caller's fault.
+pub fn checked<T>(value: Option<T>) -> Result<T, WriteError> {
+    value.ok_or_else(|| WriteError::Api(ApiError::internal(std::io::Error::other("a checked value is missing"))))
+}

@@ -1,0 +1,115 @@
+//! Active enums shared by the tables. Stored as short lowercase strings so the
+//! database stays readable and portable between SQLite and PostgreSQL.
+
+use sea_orm::entity::prelude::*;
+
+/// Lifecycle of a network partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum PartnerStatus {
+    /// Serving its countries.
+    #[sea_orm(string_value = "active")]
+    Active,
+    /// Temporarily not taking new work.
+    #[sea_orm(string_value = "paused")]
+    Paused,
+    /// Left the network; kept for history.
+    #[sea_orm(string_value = "archived")]
+    Archived,
+}
+
+/// Kind of civil-society organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum OrganizationType {
+    /// A registered charity.
+    #[sea_orm(string_value = "charity")]
+    Charity,
+    /// A non-governmental organization.
+    #[sea_orm(string_value = "ngo")]
+    Ngo,
+    /// A community-based group, often unregistered.
+    #[sea_orm(string_value = "community_group")]
+    CommunityGroup,
+    /// A cooperative.
+    #[sea_orm(string_value = "cooperative")]
+    Cooperative,
+    /// A faith-based organization.
+    #[sea_orm(string_value = "faith_based")]
+    FaithBased,
+    /// An advocacy group.
+    #[sea_orm(string_value = "advocacy")]
+    Advocacy,
+    /// A social enterprise.
+    #[sea_orm(string_value = "social_enterprise")]
+    SocialEnterprise,
+    /// A public or community library.
+    #[sea_orm(string_value = "library")]
+    Library,
+    /// A grant-making or operating foundation.
+    #[sea_orm(string_value = "foundation")]
+    Foundation,
+    /// Anything else.
+    #[sea_orm(string_value = "other")]
+    Other,
+}
+
+/// Who may see an organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum Visibility {
+    /// Anyone, signed in or not.
+    #[sea_orm(string_value = "public")]
+    Public,
+    /// Signed-in users of the network.
+    #[sea_orm(string_value = "network")]
+    Network,
+    /// Only its members, the partner serving its country and platform admins.
+    #[sea_orm(string_value = "hidden")]
+    Hidden,
+}
+
+/// Band of paid staff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum StaffSize {
+    /// No paid staff.
+    #[sea_orm(string_value = "volunteer_only")]
+    VolunteerOnly,
+    /// 1 to 10.
+    #[sea_orm(string_value = "1_10")]
+    Size1To10,
+    /// 11 to 50.
+    #[sea_orm(string_value = "11_50")]
+    Size11To50,
+    /// 51 to 200.
+    #[sea_orm(string_value = "51_200")]
+    Size51To200,
+    /// 201 to 1000.
+    #[sea_orm(string_value = "201_1000")]
+    Size201To1000,
+    /// More than 1000.
+    #[sea_orm(string_value = "1001_plus")]
+    Size1001Plus,
+}
+
+/// Kind of registration identifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum RegistrationKind {
+    /// A national registry of associations or companies.
+    #[sea_orm(string_value = "national_registry")]
+    NationalRegistry,
+    /// A charity register.
+    #[sea_orm(string_value = "charity_register")]
+    CharityRegister,
+    /// A tax identifier.
+    #[sea_orm(string_value = "tax_id")]
+    TaxId,
+    /// A register of cooperatives.
+    #[sea_orm(string_value = "cooperative_register")]
+    CooperativeRegister,
+    /// Any other official identifier.
+    #[sea_orm(string_value = "other")]
+    Other,
+}

@@ -1,0 +1,16 @@
+//! SeaORM entities and active enums of civic-graph.
+//!
+//! Nothing else lives here: no GraphQL derives, no business rules. The API maps
+//! these models into its own GraphQL types, so a new column can never leak by
+//! accident.
+
+pub mod enums;
+pub mod focus_area;
+pub mod organization;
+pub mod organization_focus_area;
+pub mod organization_registration;
+pub mod partner;
+pub mod partner_country;
+pub mod string_list;
+
+pub use string_list::StringList;

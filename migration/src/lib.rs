@@ -1,0 +1,24 @@
+//! Database migrations of civic-graph.
+//!
+//! Append-only: one file per change, named `mYYYYMMDD_HHMMSS_<what>.rs`, each with
+//! its own `Iden` enums and a real `down`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_partners;
+mod m20261122_000002_create_focus_areas;
+mod m20261122_000003_create_organizations;
+
+/// All migrations, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_create_partners::Migration),
+            Box::new(m20261122_000002_create_focus_areas::Migration),
+            Box::new(m20261122_000003_create_organizations::Migration),
+        ]
+    }
+}
