@@ -41,7 +41,7 @@ impl CountryQuery {
     }
 
     /// A country by its ISO 3166-1 alpha-2 code; null when the code is not assigned.
-    async fn country(&self, code: CountryCode) -> Option<Country> {
+    async fn country(&self, #[graphql(desc = "ISO 3166-1 alpha-2 code, e.g. `KE`.")] code: CountryCode) -> Option<Country> {
         domain::CountryCode::parse(&code.0).ok().map(Country)
     }
 }

@@ -16,6 +16,7 @@ use crate::{
 #[derive(Clone, Debug)]
 pub struct Country(pub domain::CountryCode);
 
+/// A country or territory of ISO 3166-1, with the network partners serving it.
 #[Object]
 impl Country {
     /// Global ID.

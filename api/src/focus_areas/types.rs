@@ -14,6 +14,7 @@ impl From<entity::focus_area::Model> for FocusArea {
     }
 }
 
+/// A focus area of the taxonomy (what an organization works on), e.g. `digital-literacy`.
 #[Object]
 impl FocusArea {
     /// Global ID.

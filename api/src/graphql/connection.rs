@@ -1,19 +1,12 @@
 //! Relay cursor connections built from service pages.
 
-use async_graphql::{
-    Object, Result,
-    connection::{Connection, Edge},
-    futures_util::future::BoxFuture,
-};
+use async_graphql::{Object, OutputType, Result, SimpleObject, futures_util::future::BoxFuture};
 
-use crate::{error::ApiError, pagination::Page};
-
-/// A connection of `N` with cursors as strings and a lazily counted `totalCount`.
-pub type Conn<N> = Connection<String, N, TotalCount>;
+use crate::{countries::types::Country, error::ApiError, organizations::types::Organization, pagination::Page, partners::types::Partner};
 
 type CountFn = Box<dyn Fn() -> BoxFuture<'static, Result<u64, ApiError>> + Send + Sync>;
 
-/// The `totalCount` field of a connection: counted only when asked for.
+/// The `totalCount` of a connection: counted only when asked for.
 pub struct TotalCount(CountFn);
 
 impl TotalCount {
@@ -32,20 +25,90 @@ impl TotalCount {
     }
 }
 
-#[Object]
-impl TotalCount {
+/// Where a page stands in its list.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct PageInfo {
+    /// More items follow `endCursor` (page on with `first` and `after: endCursor`).
+    pub has_next_page: bool,
+    /// Items precede `startCursor` (page back with `last` and `before: startCursor`).
+    pub has_previous_page: bool,
+    /// Cursor of the first item of this page.
+    pub start_cursor: Option<String>,
+    /// Cursor of the last item of this page.
+    pub end_cursor: Option<String>,
+}
+
+/// An item of a page with its cursor.
+pub struct Edge<N> {
+    cursor: String,
+    node: N,
+}
+
+/// One item of a page and its cursor.
+#[Object(
+    concrete(name = "CountryEdge", params(Country)),
+    concrete(name = "PartnerEdge", params(Partner)),
+    concrete(name = "OrganizationEdge", params(Organization))
+)]
+impl<N: OutputType> Edge<N> {
+    /// Opaque cursor of this item, for `after` and `before`.
+    async fn cursor(&self) -> &str {
+        &self.cursor
+    }
+
+    /// The item.
+    async fn node(&self) -> &N {
+        &self.node
+    }
+}
+
+/// One page of a list, with cursors to move on.
+pub struct Conn<N> {
+    edges: Vec<Edge<N>>,
+    page_info: PageInfo,
+    total: TotalCount,
+}
+
+/// One page of a list (`first`/`after` or `last`/`before`, at most 100 items),
+/// with cursors to move on and the total across pages.
+#[Object(
+    concrete(name = "CountryConnection", params(Country)),
+    concrete(name = "PartnerConnection", params(Partner)),
+    concrete(name = "OrganizationConnection", params(Organization))
+)]
+impl<N: OutputType> Conn<N>
+where
+    Edge<N>: OutputType,
+{
+    /// The items of this page with their cursors.
+    async fn edges(&self) -> &[Edge<N>] {
+        &self.edges
+    }
+
+    /// The items of this page, without cursors (a shortcut for `edges { node }`).
+    async fn nodes(&self) -> Vec<&N> {
+        self.edges.iter().map(|e| &e.node).collect()
+    }
+
+    /// Where this page stands in the list.
+    async fn page_info(&self) -> &PageInfo {
+        &self.page_info
+    }
+
     /// Number of items matching the arguments across all pages (not just this one).
     async fn total_count(&self) -> Result<u64> {
-        Ok((self.0)().await?)
+        Ok((self.total.0)().await?)
     }
 }
 
 /// Turns a service page into a connection.
-pub fn from_page<T, N>(page: Page<T>, total: TotalCount, map: impl Fn(T) -> N) -> Conn<N>
-where
-    N: async_graphql::OutputType,
-{
-    let mut connection = Connection::with_additional_fields(page.has_previous_page, page.has_next_page, total);
-    connection.edges.extend(page.items.into_iter().map(|(cursor, item)| Edge::new(cursor, map(item))));
-    connection
+pub fn from_page<T, N>(page: Page<T>, total: TotalCount, map: impl Fn(T) -> N) -> Conn<N> {
+    let edges: Vec<Edge<N>> = page.items.into_iter().map(|(cursor, item)| Edge { cursor, node: map(item) }).collect();
+    let page_info = PageInfo {
+        has_next_page: page.has_next_page,
+        has_previous_page: page.has_previous_page,
+        start_cursor: edges.first().map(|e| e.cursor.clone()),
+        end_cursor: edges.last().map(|e| e.cursor.clone()),
+    };
+    Conn { edges, page_info, total }
 }

@@ -13,6 +13,7 @@ use crate::domain::{self, Money};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CountryCode(pub String);
 
+/// ISO 3166-1 alpha-2 country code, upper case (e.g. `KE`). Input is case-insensitive.
 #[Scalar(name = "CountryCode", specified_by_url = "https://www.iso.org/iso-3166-country-codes.html")]
 impl ScalarType for CountryCode {
     fn parse(value: Value) -> InputValueResult<Self> {
@@ -37,6 +38,7 @@ impl From<domain::CountryCode> for CountryCode {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CurrencyCode(pub String);
 
+/// ISO 4217 currency code, upper case (e.g. `KES`). Input is case-insensitive.
 #[Scalar(name = "CurrencyCode", specified_by_url = "https://www.iso.org/iso-4217-currency-codes.html")]
 impl ScalarType for CurrencyCode {
     fn parse(value: Value) -> InputValueResult<Self> {
@@ -62,6 +64,9 @@ pub struct MoneyValue {
     pub currency: String,
 }
 
+/// An amount of money: `{"amount": <integer minor units>, "currency": "<ISO 4217>"}`,
+/// e.g. `{"amount": 125000, "currency": "KES"}` is KES 1,250.00. Amounts are integers
+/// (never floats) of at most 2^53 - 1, so every JSON client reads them exactly.
 #[Scalar(name = "Money")]
 impl ScalarType for MoneyValue {
     fn parse(value: Value) -> InputValueResult<Self> {
@@ -101,6 +106,7 @@ impl ScalarType for MoneyValue {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Date(pub NaiveDate);
 
+/// A calendar date, ISO 8601 (`YYYY-MM-DD`).
 #[Scalar(name = "Date")]
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {

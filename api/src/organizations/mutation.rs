@@ -134,7 +134,11 @@ pub struct OrganizationMutation;
 #[Object]
 impl OrganizationMutation {
     /// Adds an organization to the directory.
-    async fn create_organization(&self, ctx: &Context<'_>, input: CreateOrganizationInput) -> Result<CreateOrganizationPayload> {
+    async fn create_organization(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do.")] input: CreateOrganizationInput,
+    ) -> Result<CreateOrganizationPayload> {
         authorize(ctx, Action::CreateOrganization)?;
         let new = write::NewOrganization {
             legal_name: input.legal_name,
@@ -156,7 +160,11 @@ impl OrganizationMutation {
     }
 
     /// Changes an organization. Lists (registrations, focus areas, languages) are replaced when given.
-    async fn update_organization(&self, ctx: &Context<'_>, input: UpdateOrganizationInput) -> Result<UpdateOrganizationPayload> {
+    async fn update_organization(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do.")] input: UpdateOrganizationInput,
+    ) -> Result<UpdateOrganizationPayload> {
         let id = decode_uuid(&input.id, NodeType::Organization)?;
         authorize(ctx, Action::UpdateOrganization(id))?;
         let changes = write::OrganizationChanges {
@@ -182,7 +190,11 @@ impl OrganizationMutation {
     }
 
     /// Archives an organization: it leaves lists and counts but stays readable by ID.
-    async fn archive_organization(&self, ctx: &Context<'_>, input: ArchiveOrganizationInput) -> Result<ArchiveOrganizationPayload> {
+    async fn archive_organization(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do.")] input: ArchiveOrganizationInput,
+    ) -> Result<ArchiveOrganizationPayload> {
         let id = decode_uuid(&input.id, NodeType::Organization)?;
         authorize(ctx, Action::ArchiveOrganization(id))?;
         let scope = request(ctx)?.org_write_scope.clone();

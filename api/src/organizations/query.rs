@@ -62,7 +62,11 @@ impl OrganizationQuery {
     }
 
     /// An organization by ID; null when there is none the caller may see.
-    async fn organization(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Organization>> {
+    async fn organization(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organization's global ID.")] id: ID,
+    ) -> Result<Option<Organization>> {
         let id = decode_uuid(&id, NodeType::Organization)?;
         Ok(loaders(ctx)?.organization_by_id.load_one(id).await?.map(Organization::from))
     }

@@ -160,6 +160,7 @@ impl From<entity::organization::Model> for Organization {
     }
 }
 
+/// A civil-society organization in the directory.
 #[Object]
 impl Organization {
     /// Global ID.

@@ -95,7 +95,11 @@ pub struct PartnerMutation;
 #[Object]
 impl PartnerMutation {
     /// Adds a network partner with the countries it serves.
-    async fn create_partner(&self, ctx: &Context<'_>, input: CreatePartnerInput) -> Result<CreatePartnerPayload> {
+    async fn create_partner(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do.")] input: CreatePartnerInput,
+    ) -> Result<CreatePartnerPayload> {
         authorize(ctx, Action::CreatePartner)?;
         let new = write::NewPartner {
             name: input.name,
@@ -114,7 +118,11 @@ impl PartnerMutation {
     }
 
     /// Changes a partner. Lists (languages, countries) are replaced when given.
-    async fn update_partner(&self, ctx: &Context<'_>, input: UpdatePartnerInput) -> Result<UpdatePartnerPayload> {
+    async fn update_partner(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do.")] input: UpdatePartnerInput,
+    ) -> Result<UpdatePartnerPayload> {
         let id = decode_uuid(&input.id, NodeType::Partner)?;
         authorize(ctx, Action::UpdatePartner(id))?;
         let changes = write::PartnerChanges {
@@ -136,7 +144,11 @@ impl PartnerMutation {
     }
 
     /// Archives a partner: it stops serving its countries and leaves lists, but stays readable by slug and ID.
-    async fn archive_partner(&self, ctx: &Context<'_>, input: ArchivePartnerInput) -> Result<ArchivePartnerPayload> {
+    async fn archive_partner(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do.")] input: ArchivePartnerInput,
+    ) -> Result<ArchivePartnerPayload> {
         let id = decode_uuid(&input.id, NodeType::Partner)?;
         authorize(ctx, Action::ArchivePartner(id))?;
         let (partner, user_errors) = outcome(write::archive(db(ctx)?, id, input.expected_version).await, Partner::from)?;

@@ -45,7 +45,11 @@ impl PartnerQuery {
     }
 
     /// A partner by its slug (archived ones too); null when there is none.
-    async fn partner(&self, ctx: &Context<'_>, #[graphql(validator(max_length = 60))] slug: String) -> Result<Option<Partner>> {
+    async fn partner(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The partner's slug.", validator(max_length = 60))] slug: String,
+    ) -> Result<Option<Partner>> {
         Ok(service::by_slug(db(ctx)?, &slug).await?.map(Partner::from))
     }
 }

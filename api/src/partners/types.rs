@@ -69,6 +69,8 @@ impl From<PartnerStatus> for enums::PartnerStatus {
     }
 }
 
+/// A network partner: the organization that vets and serves civil-society
+/// organizations in the countries it covers.
 #[Object]
 impl Partner {
     /// Global ID.

@@ -1,0 +1,142 @@
+//! The command line, run as a user would: the real binary, its exit codes and output.
+
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_civic-graph");
+
+fn run(args: &[&str], env: &[(&str, &str)], dir: &std::path::Path) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args).current_dir(dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).env("RUST_LOG", "warn");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("binary runs")
+}
+
+fn temp_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("civic-graph-cli-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn help_documents_every_command_and_environment_variable() {
+    let dir = temp_dir();
+    let out = run(&["--help"], &[], &dir);
+    assert!(out.status.success());
+    let help = text(&out.stdout);
+    for command in ["serve", "migrate", "seed", "schema"] {
+        assert!(help.contains(command), "{command} missing from --help");
+    }
+    for (name, _, _) in api::config::ENV_VARS {
+        assert!(help.contains(name), "{name} missing from --help");
+    }
+}
+
+#[test]
+fn a_wrong_setting_exits_2_with_one_line_naming_the_variable() {
+    let dir = temp_dir();
+    let out = run(&["migrate", "status"], &[("APP_ENV", "staging")], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("APP_ENV") && !err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn a_wrong_database_url_is_refused_without_printing_it() {
+    let dir = temp_dir();
+    let out = run(&["serve"], &[("DATABASE_URL", "mysql://admin:hunter2@db/civic")], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("DATABASE_URL") && !err.contains("hunter2"), "{err}");
+}
+
+#[test]
+fn production_refuses_to_start_on_embedded_defaults() {
+    let dir = temp_dir();
+    let out = run(&["serve"], &[("APP_ENV", "production")], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("DATABASE_URL"));
+}
+
+#[test]
+fn schema_prints_the_sdl() {
+    let dir = temp_dir();
+    let out = run(&["schema"], &[], &dir);
+    assert!(out.status.success());
+    assert_eq!(text(&out.stdout).trim_end(), api::graphql::sdl().trim_end());
+}
+
+#[test]
+fn migrations_and_the_demo_seed_work_on_a_fresh_sqlite_file_and_the_seed_is_idempotent() {
+    let dir = temp_dir();
+    let env = [("DATABASE_URL", "sqlite://cli.db?mode=rwc")];
+
+    let up = run(&["migrate", "up"], &env, &dir);
+    assert!(up.status.success(), "{}", text(&up.stderr));
+    let status = text(&run(&["migrate", "status"], &env, &dir).stdout);
+    assert_eq!(status.lines().filter(|l| l.starts_with("applied")).count(), 3, "{status}");
+
+    let first = run(&["seed", "--demo"], &env, &dir);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(text(&first.stdout).contains("seeded 6 partners and 52 organizations"), "{}", text(&first.stdout));
+    let second = run(&["seed", "--demo"], &env, &dir);
+    assert!(text(&second.stdout).contains("seeded 0 partners and 0 organizations"), "{}", text(&second.stdout));
+
+    let down = run(&["migrate", "down"], &env, &dir);
+    assert!(down.status.success(), "{}", text(&down.stderr));
+    let status = text(&run(&["migrate", "status"], &env, &dir).stdout);
+    assert_eq!(status.lines().filter(|l| l.starts_with("pending")).count(), 1, "{status}");
+
+    let fresh = run(&["migrate", "fresh"], &env, &dir);
+    assert!(fresh.status.success(), "{}", text(&fresh.stderr));
+    let status = text(&run(&["migrate", "status"], &env, &dir).stdout);
+    assert_eq!(status.lines().filter(|l| l.starts_with("applied")).count(), 3, "{status}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn serve_starts_answers_and_stops_gracefully_on_sigterm() {
+    let dir = temp_dir();
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+        listener.local_addr().expect("addr").port()
+    };
+    let mut child = Command::new(BIN)
+        .args(["serve", "--demo"])
+        .current_dir(&dir)
+        .env("BIND", format!("127.0.0.1:{port}"))
+        .env("DATABASE_URL", "sqlite://serve.db?mode=rwc")
+        .env("RUST_LOG", "warn")
+        .env("SHUTDOWN_TIMEOUT_SECS", "5")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut up = false;
+    for _ in 0..100 {
+        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            use std::io::{Read, Write};
+            stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").expect("write");
+            let mut answer = String::new();
+            stream.read_to_string(&mut answer).ok();
+            up = answer.starts_with("HTTP/1.1 200");
+            if up {
+                break;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let pid = child.id().to_string();
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
+    assert!(killed.success());
+    let status = child.wait().expect("exits");
+    assert!(up, "the server never answered /healthz");
+    assert!(status.success(), "graceful shutdown exits 0: {status:?}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1,0 +1,237 @@
+//! Test harness: spawns the real application on port 0 against a fresh database
+//! (SQLite in memory, or a new PostgreSQL database per test when
+//! `TEST_DATABASE_URL` is set, dropped afterwards) and speaks HTTP to it.
+
+use std::collections::HashMap;
+
+use actix_web::dev::ServerHandle;
+use api::{
+    app::{AppState, Application},
+    config::{AppEnv, Settings},
+    db::DbStats,
+};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+
+/// A running application.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub address: String,
+    /// The application's database.
+    pub db: DatabaseConnection,
+    /// Its statement counter.
+    pub stats: DbStats,
+    /// HTTP client.
+    pub client: awc::Client,
+    handle: ServerHandle,
+    postgres: Option<PostgresDb>,
+}
+
+struct PostgresDb {
+    admin_url: String,
+    name: String,
+}
+
+/// A raw HTTP answer.
+pub struct Raw {
+    /// Status code.
+    pub status: u16,
+    /// Headers (lower-case names).
+    pub headers: HashMap<String, String>,
+    /// Body.
+    pub body: String,
+}
+
+impl Raw {
+    /// The body as JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+/// Spawns the app in development mode.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_in(AppEnv::Development).await
+}
+
+/// Spawns the app with the given environment (production refuses anonymous writes).
+pub async fn spawn_app_in(env: AppEnv) -> TestApp {
+    let postgres = match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => Some(create_postgres_db(&admin_url).await),
+        _ => None,
+    };
+    let database_url = match &postgres {
+        Some(pg) => with_database(&pg.admin_url, &pg.name),
+        None => "sqlite::memory:".to_owned(),
+    };
+    let redis_url = std::env::var("TEST_REDIS_URL").ok().filter(|u| !u.is_empty());
+    let prefix = format!("test:{}:", uuid::Uuid::new_v4());
+    let mut vars: HashMap<&str, String> = HashMap::new();
+    vars.insert("BIND", "127.0.0.1:0".to_owned());
+    vars.insert("DATABASE_URL", database_url);
+    vars.insert("DATABASE_MAX_CONNECTIONS", "5".to_owned());
+    vars.insert("WORKERS", "1".to_owned());
+    vars.insert("REDIS_KEY_PREFIX", prefix);
+    vars.insert("SHUTDOWN_TIMEOUT_SECS", "1".to_owned());
+    if let Some(url) = redis_url {
+        vars.insert("REDIS_URL", url);
+    }
+    let mut settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings are valid");
+    settings.env = env;
+    let state = AppState::connect(&settings).await.expect("backends reachable");
+    let app = Application::with_state(&settings, state).expect("binds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let db = app.state().db.clone();
+    let stats = app.state().db_stats.clone();
+    let handle = app.handle();
+    actix_web::rt::spawn(app.run_until_stopped());
+    let client = awc::Client::builder().timeout(std::time::Duration::from_secs(30)).finish();
+    TestApp { address, db, stats, client, handle, postgres }
+}
+
+fn with_database(admin_url: &str, name: &str) -> String {
+    let mut url = url::Url::parse(admin_url).expect("TEST_DATABASE_URL is a URL");
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
+
+async fn create_postgres_db(admin_url: &str) -> PostgresDb {
+    let name = format!("civic_test_{}", uuid::Uuid::new_v4().simple());
+    let admin = Database::connect(admin_url).await.expect("TEST_DATABASE_URL reachable");
+    admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
+    admin.close().await.ok();
+    PostgresDb { admin_url: admin_url.to_owned(), name }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Stop without waiting for the graceful period, then drop the PostgreSQL
+        // database on a thread of its own (Drop cannot await).
+        drop(self.handle.stop(false));
+        if let Some(pg) = self.postgres.take() {
+            // The pool's connections belong to this (now blocked) runtime: don't
+            // close them from the other thread; FORCE terminates them server-side.
+            let joined = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                rt.block_on(async move {
+                    if let Ok(admin) = Database::connect(&pg.admin_url).await {
+                        admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", pg.name)).await.ok();
+                        admin.close().await.ok();
+                    }
+                });
+            })
+            .join();
+            drop(joined);
+        }
+    }
+}
+
+impl TestApp {
+    /// POSTs a GraphQL operation and returns the JSON answer (asserting HTTP 200).
+    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+        let raw = self.post_json(&json!({ "query": query, "variables": variables }).to_string(), Some("application/json")).await;
+        assert_eq!(raw.status, 200, "unexpected status, body: {}", raw.body);
+        raw.json()
+    }
+
+    /// POSTs a GraphQL operation and returns `data`, failing on any error.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let answer = self.graphql(query, variables).await;
+        assert!(answer.get("errors").is_none(), "unexpected errors: {answer}");
+        answer["data"].clone()
+    }
+
+    /// POSTs a raw body as `application/json` with an optional `Accept`.
+    pub async fn post_json(&self, body: &str, accept: Option<&str>) -> Raw {
+        self.post_raw(Some("application/json"), accept, body).await
+    }
+
+    /// POSTs a raw body with any headers.
+    pub async fn post_raw(&self, content_type: Option<&str>, accept: Option<&str>, body: &str) -> Raw {
+        let mut req = self.client.post(format!("{}/graphql", self.address));
+        if let Some(ct) = content_type {
+            req = req.insert_header(("content-type", ct));
+        }
+        if let Some(a) = accept {
+            req = req.insert_header(("accept", a));
+        }
+        let res = req.send_body(body.to_owned()).await.expect("request sent");
+        to_raw(res).await
+    }
+
+    /// GETs a path (with query string) with an optional `Accept`.
+    pub async fn get(&self, path_and_query: &str, accept: Option<&str>) -> Raw {
+        let mut req = self.client.get(format!("{}{path_and_query}", self.address));
+        if let Some(a) = accept {
+            req = req.insert_header(("accept", a));
+        }
+        let res = req.send().await.expect("request sent");
+        to_raw(res).await
+    }
+
+    /// SQL statements run so far by the application.
+    pub fn statements(&self) -> u64 {
+        self.stats.statements()
+    }
+
+    /// Seeds the demo network.
+    pub async fn seed_demo(&self) {
+        api::seed::seed_demo(&self.db).await.expect("demo seed");
+    }
+}
+
+async fn to_raw<S>(mut res: awc::ClientResponse<S>) -> Raw
+where
+    S: futures_util::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>> + Unpin,
+{
+    let status = res.status().as_u16();
+    let headers = res.headers().iter().map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned())).collect();
+    let bytes = res.body().limit(16 * 1024 * 1024).await.expect("body read");
+    Raw { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+/// The `extensions.code` of the first error of an answer.
+pub fn first_error_code(answer: &Value) -> String {
+    answer["errors"][0]["extensions"]["code"].as_str().unwrap_or_else(|| panic!("no error code in {answer}")).to_owned()
+}
+
+/// Creates an organization through the API and returns it (`id`, `version`, ...).
+pub async fn create_organization(app: &TestApp, input: Value) -> Value {
+    let data = app
+        .data(
+            "mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) {
+                organization { id version displayName visibility country { code } }
+                userErrors { field message code } } }",
+            json!({ "input": input }),
+        )
+        .await;
+    let payload = &data["createOrganization"];
+    assert_eq!(payload["userErrors"], json!([]), "unexpected user errors");
+    payload["organization"].clone()
+}
+
+/// A valid organization input, PUBLIC, in Kenya; override fields as needed.
+pub fn organization_input(name: &str) -> Value {
+    json!({
+        "legalName": name,
+        "country": "KE",
+        "type": "NGO",
+        "focusAreas": ["digital-literacy"],
+        "visibility": "PUBLIC",
+    })
+}
+
+/// Creates a partner through the API and returns it (`id`, `version`, `slug`).
+pub async fn create_partner(app: &TestApp, input: Value) -> Value {
+    let data = app
+        .data(
+            "mutation($input: CreatePartnerInput!) { createPartner(input: $input) {
+                partner { id version slug name }
+                userErrors { field message code } } }",
+            json!({ "input": input }),
+        )
+        .await;
+    let payload = &data["createPartner"];
+    assert_eq!(payload["userErrors"], json!([]), "unexpected user errors");
+    payload["partner"].clone()
+}
