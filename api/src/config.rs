@@ -153,6 +153,9 @@ impl Settings {
         let redis_key_prefix = get("REDIS_KEY_PREFIX").unwrap_or_else(|| "civic:".to_owned());
         let migrate_on_start = parse_bool("MIGRATE_ON_START", get("MIGRATE_ON_START"), true)?;
         let log_filter = get("RUST_LOG").unwrap_or_else(|| "info".to_owned());
+        if tracing_subscriber::EnvFilter::try_new(&log_filter).is_err() {
+            return Err(ConfigError::new("RUST_LOG", "not a valid filter, e.g. info or info,api=debug"));
+        }
         let log_format = match get("LOG_FORMAT").as_deref() {
             None | Some("pretty") => LogFormat::Pretty,
             Some("json") => LogFormat::Json,

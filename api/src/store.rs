@@ -41,14 +41,17 @@ pub trait KeyValueStore: Send + Sync {
     async fn ping(&self) -> Result<(), StoreError>;
 }
 
+/// Values with their expiry.
+type Entries = HashMap<String, (String, Option<Instant>)>;
+
 /// The in-process store (one instance only).
 #[derive(Default, Clone)]
 pub struct MemoryStore {
-    entries: Arc<Mutex<HashMap<String, (String, Option<Instant>)>>>,
+    entries: Arc<Mutex<Entries>>,
 }
 
 impl MemoryStore {
-    fn with_live<T>(&self, key: &str, f: impl FnOnce(&mut HashMap<String, (String, Option<Instant>)>) -> T) -> T {
+    fn with_live<T>(&self, key: &str, f: impl FnOnce(&mut Entries) -> T) -> T {
         let mut map = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if map.get(key).is_some_and(|(_, exp)| exp.is_some_and(|e| e <= Instant::now())) {
             map.remove(key);

@@ -23,7 +23,7 @@ pub struct CountryQuery;
 #[Object]
 impl CountryQuery {
     /// Countries of ISO 3166-1, ordered by code.
-    #[graphql(complexity = "first.or(last).unwrap_or(0).max(0) as usize * child_complexity + 1")]
+    #[graphql(complexity = "first.or(last).unwrap_or(0).clamp(0, 100) as usize * child_complexity + 1")]
     async fn countries(
         &self,
         ctx: &Context<'_>,

@@ -47,7 +47,7 @@ pub async fn connection(
 #[Object]
 impl OrganizationQuery {
     /// Organizations the caller may see; archived ones only when the filter asks for them.
-    #[graphql(complexity = "first.or(last).unwrap_or(0).max(0) as usize * child_complexity + 5")]
+    #[graphql(complexity = "first.or(last).unwrap_or(0).clamp(0, 100) as usize * child_complexity + 5")]
     async fn organizations(
         &self,
         ctx: &Context<'_>,

@@ -21,7 +21,7 @@ pub struct PartnerQuery;
 #[Object]
 impl PartnerQuery {
     /// Network partners; archived ones only when the filter asks for them.
-    #[graphql(complexity = "first.or(last).unwrap_or(0).max(0) as usize * child_complexity + 5")]
+    #[graphql(complexity = "first.or(last).unwrap_or(0).clamp(0, 100) as usize * child_complexity + 5")]
     async fn partners(
         &self,
         ctx: &Context<'_>,

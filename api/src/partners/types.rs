@@ -120,7 +120,7 @@ impl Partner {
     }
 
     /// Organizations in the countries this partner serves, as the caller may see them.
-    #[graphql(complexity = "first.or(last).unwrap_or(0).max(0) as usize * child_complexity + 5")]
+    #[graphql(complexity = "first.or(last).unwrap_or(0).clamp(0, 100) as usize * child_complexity + 5")]
     async fn organizations(
         &self,
         ctx: &Context<'_>,
