@@ -1,10 +1,15 @@
 //! Black-box tests: each spawns the application on port 0 against a fresh
 //! database and speaks HTTP to it. One test binary, one module per area.
 
+#![expect(clippy::expect_used, reason = "a broken fixture should fail the test loudly, with its reason")]
+
 mod helpers;
 
 mod cli;
 mod countries;
+mod graphql_http;
 mod health;
+mod nodes;
+mod pagination;
 mod schema;
 mod statements;
