@@ -115,8 +115,18 @@ impl Application {
         Self::with_state(settings, state)
     }
 
-    /// Binds a server over an existing state.
+    /// Binds a server over an existing state; SIGTERM/SIGINT stop it gracefully.
     pub fn with_state(settings: &Settings, state: AppState) -> Result<Self, StartupError> {
+        Self::bind(settings, state, true)
+    }
+
+    /// Binds a server that leaves the process's signals alone: for running inside
+    /// another program (tests), which stops it through [`Application::handle`].
+    pub fn embedded(settings: &Settings, state: AppState) -> Result<Self, StartupError> {
+        Self::bind(settings, state, false)
+    }
+
+    fn bind(settings: &Settings, state: AppState, handle_signals: bool) -> Result<Self, StartupError> {
         let bind_err = |source| StartupError::Bind { addr: settings.bind.to_string(), source };
         let listener = TcpListener::bind(settings.bind).map_err(bind_err)?;
         let port = listener.local_addr().map_err(bind_err)?.port();
@@ -141,6 +151,9 @@ impl Application {
         })
         .shutdown_timeout(settings.shutdown_timeout.as_secs())
         .client_request_timeout(Duration::from_secs(10));
+        if !handle_signals {
+            server = server.disable_signals();
+        }
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }

@@ -79,7 +79,7 @@ pub async fn spawn_app_in(env: AppEnv) -> TestApp {
     let mut settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings are valid");
     settings.env = env;
     let state = AppState::connect(&settings).await.expect("backends reachable");
-    let app = Application::with_state(&settings, state).expect("binds");
+    let app = Application::embedded(&settings, state).expect("binds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.state().db.clone();
     let stats = app.state().db_stats.clone();
