@@ -39,6 +39,9 @@ pub struct Model {
     pub languages: StringList,
     /// Who may see it.
     pub visibility: Visibility,
+    /// Names and mission folded for search (lower case, accents removed).
+    #[sea_orm(column_type = "Text")]
+    pub search_text: String,
     /// Creation time (UTC).
     pub created_at: DateTimeUtc,
     /// Last update time (UTC).

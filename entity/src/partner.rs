@@ -31,6 +31,9 @@ pub struct Model {
     pub contact_phone: Option<String>,
     /// Postal address.
     pub contact_address: Option<String>,
+    /// Name and slug folded for search (lower case, accents removed).
+    #[sea_orm(column_type = "Text")]
+    pub search_text: String,
     /// Creation time (UTC).
     pub created_at: DateTimeUtc,
     /// Last update time (UTC).

@@ -23,6 +23,7 @@ impl MigrationTrait for Migration {
                     .col(string_len_null(Partners::ContactEmail, 320))
                     .col(string_len_null(Partners::ContactPhone, 40))
                     .col(string_len_null(Partners::ContactAddress, 500))
+                    .col(text(Partners::SearchText))
                     .col(timestamp_with_time_zone(Partners::CreatedAt))
                     .col(timestamp_with_time_zone(Partners::UpdatedAt))
                     .col(timestamp_with_time_zone_null(Partners::ArchivedAt))
@@ -82,6 +83,7 @@ enum Partners {
     ContactEmail,
     ContactPhone,
     ContactAddress,
+    SearchText,
     CreatedAt,
     UpdatedAt,
     ArchivedAt,

@@ -27,6 +27,7 @@ impl MigrationTrait for Migration {
                     .col(string_len_null(Organizations::BudgetCurrency, 3))
                     .col(json(Organizations::Languages))
                     .col(string_len(Organizations::Visibility, 16))
+                    .col(text(Organizations::SearchText))
                     .col(timestamp_with_time_zone(Organizations::CreatedAt))
                     .col(timestamp_with_time_zone(Organizations::UpdatedAt))
                     .col(timestamp_with_time_zone_null(Organizations::ArchivedAt))
@@ -149,6 +150,7 @@ enum Organizations {
     BudgetCurrency,
     Languages,
     Visibility,
+    SearchText,
     CreatedAt,
     UpdatedAt,
     ArchivedAt,

@@ -10,6 +10,8 @@ mod countries;
 mod graphql_http;
 mod health;
 mod nodes;
+mod organizations;
 mod pagination;
+mod partners;
 mod schema;
 mod statements;

@@ -107,6 +107,14 @@ pub fn language(value: &str) -> Result<String, TextError> {
     }
 }
 
+/// Folds text for search: accents removed (with `deunicode`), lower case, single
+/// spaces. Stored beside names and applied to queries, so search is case- and
+/// accent-insensitive the same way on SQLite and PostgreSQL, whatever their
+/// collation (SQL `LOWER()` folds ASCII only).
+pub fn search_key(text: &str) -> String {
+    deunicode::deunicode(text).to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// What is wrong with a text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TextError {
@@ -136,6 +144,13 @@ mod tests {
         assert_eq!(required_line("a\u{0}b", 10), Err(TextError::ControlCharacters));
         assert_eq!(optional_line(Some("  "), 10), Ok(None));
         assert_eq!(required_line("Associação", 10), Ok("Associação".to_owned()), "counts chars, not bytes");
+    }
+
+    #[test]
+    fn search_keys_fold_case_and_accents() {
+        assert_eq!(search_key("  Życzliwa   GRANICA "), "zyczliwa granica");
+        assert_eq!(search_key("Ìlọsíwájú"), "ilosiwaju");
+        assert_eq!(search_key("Associação Cívica"), search_key("associacao civica"));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use entity::{
 };
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Value,
-    sea_query::{Expr, ExprTrait, Func, LikeExpr, Query},
+    sea_query::{Expr, ExprTrait, LikeExpr, Query},
 };
 use uuid::Uuid;
 
@@ -110,13 +110,7 @@ async fn filtered(
     }
     if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let pattern = like_pattern(search);
-        let like = |col: organization::Column| Expr::expr(Func::lower(Expr::col(col))).like(LikeExpr::new(pattern.clone()).escape('\\'));
-        select = select.filter(
-            Condition::any()
-                .add(like(organization::Column::DisplayName))
-                .add(like(organization::Column::LegalName))
-                .add(like(organization::Column::Mission)),
-        );
+        select = select.filter(Expr::col(organization::Column::SearchText).like(LikeExpr::new(pattern).escape('\\')));
     }
     Ok(select)
 }

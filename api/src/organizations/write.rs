@@ -237,6 +237,11 @@ fn line(errors: &mut Errors, path: &str, value: &str) -> Option<String> {
     errors.check(&[path], text::required_line(value, 300), text_code)
 }
 
+/// What `search` matches: both names and the mission, folded.
+fn search_text(legal_name: &str, display_name: &str, mission: Option<&str>) -> String {
+    text::search_key(&format!("{legal_name} {display_name} {}", mission.unwrap_or("")))
+}
+
 /// Creates an organization with its registrations and focus areas.
 #[tracing::instrument(skip_all)]
 pub async fn create(db: &DatabaseConnection, input: NewOrganization) -> Result<organization::Model, WriteError> {
@@ -270,6 +275,7 @@ pub async fn create(db: &DatabaseConnection, input: NewOrganization) -> Result<o
     let now = Utc::now();
     let model = organization::ActiveModel {
         id: Set(Uuid::now_v7()),
+        search_text: Set(search_text(&legal_name, &display_name, mission.as_deref())),
         legal_name: Set(legal_name),
         display_name: Set(display_name),
         country_code: Set(country.as_str().to_owned()),
@@ -430,6 +436,14 @@ pub async fn update(
     bump_version(&txn, current.id, current.version).await?;
 
     let mut model: organization::ActiveModel = current.clone().into();
+    model.search_text = Set(search_text(
+        legal_name.as_deref().unwrap_or(&current.legal_name),
+        display_name.as_deref().unwrap_or(&current.display_name),
+        match &mission {
+            Some(m) => m.as_deref(),
+            None => current.mission.as_deref(),
+        },
+    ));
     if let Some(v) = legal_name {
         model.legal_name = Set(v);
     }

@@ -5,14 +5,14 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate};
 use entity::{enums::PartnerStatus, partner, partner_country};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
-    Select, Value,
-    sea_query::{Expr, ExprTrait, Func, LikeExpr},
+    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
+    Value,
+    sea_query::{Expr, ExprTrait, LikeExpr},
 };
 use uuid::Uuid;
 
 use crate::{
-    domain::CountryCode,
+    domain::{CountryCode, text::search_key},
     error::ApiError,
     pagination::{Keyset, Page, PageRequest, paginate},
 };
@@ -56,10 +56,11 @@ impl Default for PartnerOrder {
     }
 }
 
-/// Escapes `%`, `_` and `\` of user text for a LIKE pattern.
+/// A LIKE pattern matching `text` anywhere in a `search_text` column: folded
+/// with [`search_key`], with `%`, `_` and `\` escaped.
 pub fn like_pattern(text: &str) -> String {
     let mut out = String::from("%");
-    for c in text.trim().to_lowercase().chars() {
+    for c in search_key(text).chars() {
         if matches!(c, '%' | '_' | '\\') {
             out.push('\\');
         }
@@ -85,11 +86,7 @@ fn filtered(filter: &PartnerFilter) -> Result<Select<partner::Entity>, ApiError>
     }
     if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let pattern = like_pattern(search);
-        select = select.filter(
-            Condition::any()
-                .add(Expr::expr(Func::lower(Expr::col(partner::Column::Name))).like(LikeExpr::new(pattern.clone()).escape('\\')))
-                .add(Expr::expr(Func::lower(Expr::col(partner::Column::Slug))).like(LikeExpr::new(pattern).escape('\\'))),
-        );
+        select = select.filter(Expr::col(partner::Column::SearchText).like(LikeExpr::new(pattern).escape('\\')));
     }
     Ok(select)
 }
@@ -205,6 +202,7 @@ mod tests {
     #[test]
     fn like_patterns_escape_wildcards() {
         assert_eq!(like_pattern(" Amani "), "%amani%");
+        assert_eq!(like_pattern("Życzliwa"), "%zyczliwa%");
         assert_eq!(like_pattern("100%_\\"), "%100\\%\\_\\\\%");
     }
 }

@@ -180,6 +180,7 @@ pub async fn create(db: &DatabaseConnection, input: NewPartner) -> Result<partne
     let now = Utc::now();
     let model = partner::ActiveModel {
         id: Set(Uuid::now_v7()),
+        search_text: Set(text::search_key(&format!("{name} {slug}"))),
         slug: Set(slug),
         name: Set(name),
         website: Set(website),
@@ -288,6 +289,8 @@ pub async fn update(db: &DatabaseConnection, changes: PartnerChanges) -> Result<
         return Err(stale());
     }
     let mut model: partner::ActiveModel = current.clone().into();
+    let (final_name, final_slug) = (name.as_deref().unwrap_or(&current.name), slug.as_deref().unwrap_or(&current.slug));
+    model.search_text = Set(text::search_key(&format!("{final_name} {final_slug}")));
     if let Some(v) = name {
         model.name = Set(v);
     }

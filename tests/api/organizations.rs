@@ -1,0 +1,502 @@
+//! Organizations: create, update and archive through the API, the user errors
+//! of each rule, filters and search on the demo data, and privacy (anonymous
+//! callers see PUBLIC organizations only, on every path).
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, create_organization, create_partner, first_error_code, organization_input, spawn_app, spawn_app_in};
+
+const ORG_FIELDS: &str = "id version legalName displayName type visibility mission website foundedYear staffSize annualBudget
+    languages archivedAt country { code } registrations { kind number } focusAreas { slug } partner { slug }";
+
+/// The document of a mutation (`createOrganization`, ...) answering its payload.
+fn mutation(name: &str) -> String {
+    let input_type = format!("{}{}Input", name[..1].to_uppercase(), &name[1..]);
+    format!(
+        "mutation($input: {input_type}!) {{ {name}(input: $input) {{
+            organization {{ {ORG_FIELDS} }} userErrors {{ field message code }} }} }}"
+    )
+}
+
+/// Runs `createOrganization`, `updateOrganization` or `archiveOrganization` and returns its payload.
+async fn mutate(app: &TestApp, name: &str, input: Value) -> Value {
+    app.data(&mutation(name), json!({ "input": input })).await[name].clone()
+}
+
+async fn create(app: &TestApp, input: Value) -> Value {
+    mutate(app, "createOrganization", input).await
+}
+
+async fn update(app: &TestApp, input: Value) -> Value {
+    mutate(app, "updateOrganization", input).await
+}
+
+/// `organization(id:)` as an anonymous caller.
+async fn read(app: &TestApp, id: &Value) -> Value {
+    let query = format!("query($id: ID!) {{ organization(id: $id) {{ {ORG_FIELDS} }} }}");
+    app.data(&query, json!({ "id": id })).await["organization"].clone()
+}
+
+/// `organizations(first: 100)` with a filter and an order (either may be null).
+async fn list(app: &TestApp, filter: Value, order_by: Value) -> Value {
+    let query = "query($filter: OrganizationFilter, $orderBy: OrganizationOrder) {
+        organizations(first: 100, filter: $filter, orderBy: $orderBy) { totalCount nodes { displayName visibility } } }";
+    app.data(query, json!({ "filter": filter, "orderBy": order_by })).await["organizations"].clone()
+}
+
+/// Every organization the caller sees, archived ones included.
+async fn visible_total(app: &TestApp) -> i64 {
+    list(app, json!({ "includeArchived": true }), Value::Null).await["totalCount"].as_i64().expect("totalCount")
+}
+
+async fn organization_count(app: &TestApp, country: &str) -> i64 {
+    let data = app.data("query($c: CountryCode!) { country(code: $c) { organizationCount } }", json!({ "c": country })).await;
+    data["country"]["organizationCount"].as_i64().expect("organizationCount")
+}
+
+fn names(connection: &Value) -> Vec<String> {
+    connection["nodes"].as_array().expect("nodes").iter().map(|n| n["displayName"].as_str().expect("displayName").to_owned()).collect()
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+/// `(field, code)` of each user error of a payload.
+fn user_errors(payload: &Value) -> Vec<(Value, String)> {
+    let errors = payload["userErrors"].as_array().unwrap_or_else(|| panic!("no userErrors in {payload}"));
+    errors.iter().map(|e| (e["field"].clone(), e["code"].as_str().expect("code").to_owned())).collect()
+}
+
+/// A payload refused with exactly one user error.
+fn assert_refused(payload: &Value, field: Value, code: &str) {
+    assert_eq!(payload["organization"], Value::Null, "{payload}");
+    assert_eq!(user_errors(payload), vec![(field, code.to_owned())], "{payload}");
+}
+
+/// `base` with the fields of `overrides` replaced.
+fn with(mut base: Value, overrides: Value) -> Value {
+    for (k, v) in overrides.as_object().expect("overrides is an object") {
+        base[k] = v.clone();
+    }
+    base
+}
+
+fn registration(kind: &str, number: &str) -> Value {
+    json!([{ "kind": kind, "number": number }])
+}
+
+#[actix_web::test]
+async fn create_organization_round_trips_every_field() {
+    // Arrange
+    let app = spawn_app().await;
+    let partner = create_partner(&app, json!({ "name": "Amani Digital Commons", "countries": ["KE", "UG"] })).await;
+    let mission = "Young people learn coding while cleaning up their neighbourhood waterways.";
+    let input = json!({
+        "legalName": "Mto Safi Youth Innovation Trust", "displayName": "Mto Safi Youth", "country": "KE", "type": "NGO",
+        "registrations": [{ "kind": "NATIONAL_REGISTRY", "number": " pvt 12/ab " }, { "kind": "TAX_ID", "number": "p051-234" }],
+        "focusAreas": ["environment", "digital-literacy"], "mission": mission, "website": "https://mto-safi.example.org",
+        "foundedYear": 2015, "staffSize": "SIZE_11_50", "annualBudget": { "amount": 1250000, "currency": "KES" },
+        "languages": ["en", "sw"], "visibility": "PUBLIC",
+    });
+
+    // Act
+    let payload = create(&app, input).await;
+    let org = read(&app, &payload["organization"]["id"]).await;
+
+    // Assert
+    assert_eq!(payload["userErrors"], json!([]));
+    assert_eq!(org, payload["organization"], "the payload and a later read agree");
+    let expected = json!({
+        "legalName": "Mto Safi Youth Innovation Trust", "displayName": "Mto Safi Youth", "country": { "code": "KE" }, "type": "NGO",
+        "registrations": [{ "kind": "NATIONAL_REGISTRY", "number": "PVT12/AB" }, { "kind": "TAX_ID", "number": "P051-234" }],
+        "focusAreas": [{ "slug": "digital-literacy" }, { "slug": "environment" }], "mission": mission,
+        "website": "https://mto-safi.example.org/", "foundedYear": 2015, "staffSize": "SIZE_11_50",
+        "annualBudget": { "amount": 1250000, "currency": "KES" }, "languages": ["en", "sw"], "visibility": "PUBLIC",
+        "archivedAt": null, "version": 1, "partner": { "slug": partner["slug"] },
+    });
+    for (field, value) in expected.as_object().expect("object") {
+        assert_eq!(&org[field], value, "{field}");
+    }
+}
+
+#[actix_web::test]
+async fn an_absent_display_name_and_visibility_default_to_the_legal_name_and_network() {
+    // Arrange
+    let app = spawn_app().await;
+    let input = json!({ "legalName": "Pwani Fisherfolk SACCO", "country": "KE", "type": "COOPERATIVE" });
+
+    // Act
+    let payload = create(&app, input).await;
+
+    // Assert
+    assert_eq!(payload["userErrors"], json!([]));
+    assert_eq!(payload["organization"]["displayName"], "Pwani Fisherfolk SACCO");
+    assert_eq!(payload["organization"]["visibility"], "NETWORK");
+    assert_eq!(payload["organization"]["partner"], Value::Null, "no partner serves KE");
+    assert_eq!(read(&app, &payload["organization"]["id"]).await, Value::Null, "NETWORK is not for anonymous callers");
+    assert_eq!(visible_total(&app).await, 0);
+}
+
+#[actix_web::test]
+async fn each_invalid_input_is_a_user_error_and_creates_nothing() {
+    // Arrange
+    let app = spawn_app().await;
+    let budget = |amount: i64, currency: &str| json!({ "annualBudget": { "amount": amount, "currency": currency } });
+    let cases = [
+        (json!({ "country": "XX" }), json!(["input", "country"]), "UNKNOWN_COUNTRY"),
+        (budget(100, "ZZZ"), json!(["input", "annualBudget", "currency"]), "UNKNOWN_CURRENCY"),
+        (json!({ "legalName": "  " }), json!(["input", "legalName"]), "BLANK"),
+        (budget(-5, "KES"), json!(["input", "annualBudget", "amount"]), "OUT_OF_RANGE"),
+        (budget(1_000_000_000_000_001, "KES"), json!(["input", "annualBudget", "amount"]), "OUT_OF_RANGE"),
+        (json!({ "focusAreas": ["digital-literacy", "basket-weaving"] }), json!(["input", "focusAreas", "1"]), "UNKNOWN_FOCUS_AREA"),
+        (json!({ "foundedYear": 1700 }), json!(["input", "foundedYear"]), "OUT_OF_RANGE"),
+        (json!({ "website": "javascript:alert(1)" }), json!(["input", "website"]), "INVALID"),
+    ];
+
+    for (overrides, field, code) in cases {
+        // Act
+        let payload = create(&app, with(organization_input("Bad Input Collective"), overrides)).await;
+
+        // Assert
+        assert_refused(&payload, field, code);
+    }
+    assert_eq!(visible_total(&app).await, 0, "nothing was created");
+    create_organization(&app, organization_input("Bad Input Collective")).await;
+    assert_eq!(visible_total(&app).await, 1, "the base input itself is valid");
+}
+
+#[actix_web::test]
+async fn several_errors_in_one_input_are_reported_at_once() {
+    // Arrange
+    let app = spawn_app().await;
+    let input = json!({
+        "legalName": " ", "country": "XX", "type": "NGO", "focusAreas": ["basket-weaving"], "foundedYear": 1700,
+        "website": "javascript:alert(1)", "visibility": "PUBLIC",
+    });
+
+    // Act
+    let payload = create(&app, input).await;
+
+    // Assert
+    assert_eq!(payload["organization"], Value::Null);
+    let errors: Vec<String> = user_errors(&payload).into_iter().map(|(f, c)| format!("{f} {c}")).collect();
+    let expected = [
+        r#"["input","country"] UNKNOWN_COUNTRY"#,
+        r#"["input","focusAreas","0"] UNKNOWN_FOCUS_AREA"#,
+        r#"["input","foundedYear"] OUT_OF_RANGE"#,
+        r#"["input","legalName"] BLANK"#,
+        r#"["input","website"] INVALID"#,
+    ];
+    assert_eq!(sorted(errors), expected);
+    assert_eq!(visible_total(&app).await, 0);
+}
+
+#[actix_web::test]
+async fn a_registration_number_is_taken_within_its_country_only_and_the_holder_stays_unnamed() {
+    // Arrange
+    let app = spawn_app().await;
+    let holder = json!({ "visibility": "HIDDEN", "registrations": registration("NATIONAL_REGISTRY", "OP/218/555/7") });
+    create_organization(&app, with(organization_input("Kimya Shelter Collective"), holder)).await;
+    let same_number = registration("NATIONAL_REGISTRY", " op/218/555/7 ");
+
+    // Act
+    let kenyan = create(&app, with(organization_input("Open Books Kenya"), json!({ "registrations": same_number }))).await;
+    let ugandan =
+        create(&app, with(organization_input("Open Books Uganda"), json!({ "registrations": same_number, "country": "UG" }))).await;
+
+    // Assert
+    assert_refused(&kenyan, json!(["input", "registrations", "0", "number"]), "TAKEN");
+    let message = kenyan["userErrors"][0]["message"].as_str().expect("message");
+    assert!(!message.contains("Kimya"), "the message names the hidden holder: {message}");
+    assert_eq!(ugandan["userErrors"], json!([]), "another country has its own registers");
+    assert_eq!(ugandan["organization"]["registrations"], registration("NATIONAL_REGISTRY", "OP/218/555/7"));
+    assert_eq!(names(&list(&app, Value::Null, Value::Null).await), vec!["Open Books Uganda"]);
+}
+
+#[actix_web::test]
+async fn a_malformed_country_code_is_a_graphql_error_not_a_user_error() {
+    // Arrange
+    let app = spawn_app().await;
+    let input = with(organization_input("Three Letter Country Group"), json!({ "country": "KEN" }));
+
+    // Act
+    let answer = app.graphql(&mutation("createOrganization"), json!({ "input": input })).await;
+
+    // Assert
+    let code = first_error_code(&answer);
+    assert!(code == "GRAPHQL_VALIDATION_FAILED" || code == "BAD_USER_INPUT", "code {code} in {answer}");
+    assert_eq!(answer["data"]["createOrganization"], Value::Null, "{answer}");
+    assert_eq!(visible_total(&app).await, 0);
+}
+
+#[actix_web::test]
+async fn update_with_the_current_version_changes_and_clears_fields_and_bumps_the_version() {
+    // Arrange
+    let app = spawn_app().await;
+    let fields = json!({ "mission": "Mothers read with their children.", "staffSize": "SIZE_1_10", "languages": ["en"] });
+    let org = create_organization(&app, with(organization_input("Lakeside Mothers' Reading Circle"), fields)).await;
+    let changes = json!({
+        "id": org["id"], "expectedVersion": 1, "displayName": "Lakeside Readers", "type": "COMMUNITY_GROUP",
+        "foundedYear": 2012, "annualBudget": { "amount": 50000, "currency": "KES" }, "website": "http://lakeside.example.org",
+        "mission": null, "staffSize": null,
+    });
+
+    // Act
+    let payload = update(&app, changes).await;
+    let after = read(&app, &org["id"]).await;
+
+    // Assert
+    assert_eq!(payload["userErrors"], json!([]));
+    assert_eq!(payload["organization"], after);
+    let expected = json!({
+        "version": 2, "displayName": "Lakeside Readers", "type": "COMMUNITY_GROUP", "foundedYear": 2012,
+        "annualBudget": { "amount": 50000, "currency": "KES" }, "website": "http://lakeside.example.org/",
+        "mission": null, "staffSize": null,
+        // Absent fields stay as they were.
+        "legalName": "Lakeside Mothers' Reading Circle", "languages": ["en"], "focusAreas": [{ "slug": "digital-literacy" }],
+    });
+    for (field, value) in expected.as_object().expect("object") {
+        assert_eq!(&after[field], value, "{field}");
+    }
+}
+
+#[actix_web::test]
+async fn a_stale_version_refuses_updates_and_archives_and_changes_nothing() {
+    // Arrange
+    let app = spawn_app().await;
+    let org = create_organization(&app, organization_input("Ziwa Maji Safi Foundation")).await;
+    assert_eq!(update(&app, json!({ "id": org["id"], "expectedVersion": 1, "displayName": "Ziwa Maji" })).await["userErrors"], json!([]));
+
+    // Act
+    let updated = update(&app, json!({ "id": org["id"], "expectedVersion": 1, "displayName": "Stale Write" })).await;
+    let archived = mutate(&app, "archiveOrganization", json!({ "id": org["id"], "expectedVersion": 1 })).await;
+
+    // Assert
+    assert_refused(&updated, json!(["input", "expectedVersion"]), "STALE_VERSION");
+    assert_refused(&archived, json!(["input", "expectedVersion"]), "STALE_VERSION");
+    let after = read(&app, &org["id"]).await;
+    assert_eq!((&after["displayName"], &after["version"], &after["archivedAt"]), (&json!("Ziwa Maji"), &json!(2), &Value::Null));
+}
+
+#[actix_web::test]
+async fn update_replaces_focus_areas_and_registrations() {
+    // Arrange
+    let app = spawn_app().await;
+    let input = json!({ "focusAreas": ["digital-literacy", "environment"], "registrations": registration("NATIONAL_REGISTRY", "A-1") });
+    let org = create_organization(&app, with(organization_input("Mangrove Keepers"), input)).await;
+    let changes =
+        json!({ "id": org["id"], "expectedVersion": 1, "focusAreas": ["health"], "registrations": registration("TAX_ID", "t 99") });
+
+    // Act
+    let payload = update(&app, changes).await;
+
+    // Assert
+    assert_eq!(payload["userErrors"], json!([]));
+    let after = read(&app, &org["id"]).await;
+    assert_eq!(after["focusAreas"], json!([{ "slug": "health" }]));
+    assert_eq!(after["registrations"], registration("TAX_ID", "T99"));
+    let reuse = with(organization_input("Second Holder"), json!({ "registrations": registration("NATIONAL_REGISTRY", "A-1") }));
+    assert_eq!(create(&app, reuse).await["userErrors"], json!([]), "the replaced number is free again");
+}
+
+#[actix_web::test]
+async fn changing_country_rechecks_registration_numbers_in_the_new_country() {
+    // Arrange
+    let app = spawn_app().await;
+    let number = registration("NATIONAL_REGISTRY", "INDR/555/0318");
+    create_organization(&app, with(organization_input("Acholi Reading Commons"), json!({ "country": "UG", "registrations": number })))
+        .await;
+    let mover = create_organization(&app, with(organization_input("Moving Library"), json!({ "registrations": number }))).await;
+
+    // Act
+    let refused = update(&app, json!({ "id": mover["id"], "expectedVersion": 1, "country": "UG" })).await;
+    let moved = update(&app, json!({ "id": mover["id"], "expectedVersion": 1, "country": "TZ" })).await;
+
+    // Assert
+    assert_refused(&refused, json!(["input", "registrations", "0", "number"]), "TAKEN");
+    assert_eq!(moved["userErrors"], json!([]), "the refused update changed nothing, so version 1 is still current");
+    let after = read(&app, &mover["id"]).await;
+    assert_eq!(after["country"]["code"], "TZ");
+    assert_eq!(after["registrations"], number);
+    let kenyan = with(organization_input("New Kenyan Holder"), json!({ "registrations": number }));
+    assert_eq!(create(&app, kenyan).await["userErrors"], json!([]), "the number left Kenya with its organization");
+}
+
+#[actix_web::test]
+async fn an_archived_organization_leaves_lists_and_counts_but_stays_readable_and_frozen() {
+    // Arrange
+    let app = spawn_app().await;
+    create_organization(&app, organization_input("Keep Me Collective")).await;
+    let org = create_organization(&app, organization_input("Archive Me Collective")).await;
+
+    // Act
+    let payload = mutate(&app, "archiveOrganization", json!({ "id": org["id"] })).await;
+    let later_update = update(&app, json!({ "id": org["id"], "expectedVersion": 2, "displayName": "Back From The Dead" })).await;
+
+    // Assert
+    assert_eq!(payload["userErrors"], json!([]));
+    assert!(payload["organization"]["archivedAt"].is_string(), "{payload}");
+    assert_eq!(payload["organization"]["version"], 2);
+    let current = list(&app, Value::Null, Value::Null).await;
+    assert_eq!((names(&current), &current["totalCount"]), (vec!["Keep Me Collective".to_owned()], &json!(1)));
+    assert_eq!(organization_count(&app, "KE").await, 1);
+    let archived = read(&app, &org["id"]).await;
+    assert_eq!(archived["displayName"], "Archive Me Collective");
+    assert_eq!(archived["archivedAt"], payload["organization"]["archivedAt"]);
+    let all = list(&app, json!({ "includeArchived": true }), Value::Null).await;
+    assert_eq!((names(&all), &all["totalCount"]), (vec!["Archive Me Collective".to_owned(), "Keep Me Collective".to_owned()], &json!(2)));
+    assert_refused(&later_update, json!(["input", "id"]), "ARCHIVED");
+}
+
+#[actix_web::test]
+async fn demo_organizations_filter_by_country_type_and_focus_area() {
+    // Arrange
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let unknown_area = "{ organizations(first: 10, filter: {focusArea: \"basket-weaving\"}) { totalCount } }";
+
+    // Act
+    let kenya = list(&app, json!({ "country": "KE" }), Value::Null).await;
+    let libraries = list(&app, json!({ "type": "LIBRARY" }), Value::Null).await;
+    let water = list(&app, json!({ "focusArea": "water-sanitation" }), Value::Null).await;
+    let brazilian_libraries = list(&app, json!({ "country": "BR", "type": "LIBRARY" }), Value::Null).await;
+    let unknown = app.graphql(unknown_area, json!({})).await;
+
+    // Assert
+    assert_eq!(names(&kenya), vec!["Lakeside Reading Circle", "Mto Safi Youth", "Pwani Fisherfolk SACCO"]);
+    assert_eq!(kenya["totalCount"], 3, "Upinde Health is NETWORK");
+    assert_eq!(sorted(names(&libraries)), vec!["Acholi Reading Commons", "Ler é Voar"]);
+    assert_eq!(libraries["totalCount"], 2);
+    assert_eq!(sorted(names(&water)), vec!["Neelgiri Ridge Trust", "Nodi Bhanga Samiti", "Northern Star Health", "Ziwa Maji Safi"]);
+    assert_eq!(water["totalCount"], 4);
+    assert_eq!(names(&brazilian_libraries), vec!["Ler é Voar"]);
+    assert_eq!(first_error_code(&unknown), "BAD_USER_INPUT", "{unknown}");
+}
+
+#[actix_web::test]
+async fn search_is_case_insensitive_over_names_and_mission() {
+    // Arrange
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let search = |text: &str| list(&app, json!({ "search": text }), Value::Null);
+
+    // Act
+    let display = search("mto SAFI").await;
+    let legal = search("SAVINGS AND credit").await;
+    let mission = search("WhatsApp HELP line").await;
+    let hidden = search("whistleblower").await;
+
+    // Assert
+    assert_eq!(names(&display), vec!["Mto Safi Youth"]);
+    assert_eq!(names(&legal), vec!["Pwani Fisherfolk SACCO"], "only in the legal name");
+    assert_eq!(names(&mission), vec!["Puentes Abiertos"], "only in the mission");
+    assert_eq!(hidden["totalCount"], 0, "Open Ledger is HIDDEN");
+}
+
+#[actix_web::test]
+async fn search_folds_case_and_accents_of_any_script_the_same_on_every_backend() {
+    // SQL LOWER() folds ASCII only (SQLite, and PostgreSQL under the C locale):
+    // the folded search column must not depend on it.
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    for text in ["Życzliwa", "życzliwa", "ŻYCZLIWA", "zyczliwa granica"] {
+        let found = list(&app, json!({ "search": text }), Value::Null).await;
+        assert_eq!(names(&found), vec!["Życzliwa Granica"], "search {text:?}");
+    }
+    let yoruba = list(&app, json!({ "search": "ilosiwaju" }), Value::Null).await;
+    assert_eq!(yoruba["totalCount"], 1, "Ìlọsíwájú without its accents: {yoruba}");
+}
+
+#[actix_web::test]
+async fn search_treats_percent_and_underscore_literally() {
+    // Arrange
+    let app = spawn_app().await;
+    for name in ["Give 100% Collective", "Give 1000 Collective", "Half_Way House", "HalfXWay House"] {
+        create_organization(&app, organization_input(name)).await;
+    }
+    let search = |text: &str| list(&app, json!({ "search": text }), Value::Null);
+
+    // Act
+    let percent = search("100%").await;
+    let underscore = search("f_w").await;
+    let only_wildcards = search("%_").await;
+
+    // Assert
+    assert_eq!(names(&percent), vec!["Give 100% Collective"]);
+    assert_eq!(names(&underscore), vec!["Half_Way House"]);
+    assert_eq!(only_wildcards["totalCount"], 0);
+}
+
+#[actix_web::test]
+async fn order_by_name_desc_gives_names_in_descending_order() {
+    // Arrange
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let desc = json!({ "field": "NAME", "direction": "DESC" });
+
+    // Act
+    let ascending = names(&list(&app, Value::Null, json!({ "field": "NAME" })).await);
+    let descending = names(&list(&app, Value::Null, desc.clone()).await);
+    let kenya = names(&list(&app, json!({ "country": "KE" }), desc).await);
+
+    // Assert
+    assert_eq!(descending.len(), 40);
+    assert_eq!(descending, ascending.iter().rev().cloned().collect::<Vec<_>>());
+    assert_eq!(kenya, vec!["Pwani Fisherfolk SACCO", "Mto Safi Youth", "Lakeside Reading Circle"]);
+}
+
+#[actix_web::test]
+async fn anonymous_callers_see_public_organizations_only_and_a_hidden_one_on_no_read_path() {
+    // Arrange
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let uganda_before = organization_count(&app, "UG").await;
+    let payload = create(&app, with(organization_input("Kivu Quiet Shelter"), json!({ "country": "UG", "visibility": "HIDDEN" }))).await;
+    assert_eq!((&payload["userErrors"], &payload["organization"]["visibility"]), (&json!([]), &json!("HIDDEN")));
+    let id = &payload["organization"]["id"];
+    let partner_query = "{ partner(slug: \"amani-digital-commons\") { organizations(first: 50) { totalCount nodes { displayName } } } }";
+
+    // Act
+    let by_id = read(&app, id).await;
+    let node = app.data("query($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } }", json!({ "id": id })).await;
+    let search = list(&app, json!({ "search": "Kivu Quiet Shelter" }), Value::Null).await;
+    let partner_orgs = app.data(partner_query, json!({})).await["partner"]["organizations"].clone();
+    let all = list(&app, Value::Null, Value::Null).await;
+    let network = list(&app, json!({ "visibility": "NETWORK" }), Value::Null).await;
+
+    // Assert
+    assert_eq!(by_id, Value::Null);
+    assert_eq!(node, json!({ "node": null, "nodes": [null] }));
+    assert_eq!(organization_count(&app, "UG").await, uganda_before);
+    assert_eq!(uganda_before, 2, "Safe Harbour (HIDDEN) is not counted either");
+    assert_eq!(search["totalCount"], 0);
+    assert_eq!(all["totalCount"], 40, "the demo has 40 PUBLIC, 8 NETWORK and 4 HIDDEN organizations");
+    assert_eq!(all["nodes"].as_array().map(Vec::len), Some(40));
+    assert!(all["nodes"].as_array().expect("nodes").iter().all(|n| n["visibility"] == "PUBLIC"), "{all}");
+    assert_eq!(network["totalCount"], 0);
+    assert!(!names(&partner_orgs).contains(&"Kivu Quiet Shelter".to_owned()));
+    assert_eq!(partner_orgs["totalCount"], 7);
+}
+
+#[actix_web::test]
+async fn production_refuses_anonymous_organization_writes() {
+    // Arrange
+    let app = spawn_app_in(api::config::AppEnv::Production).await;
+    app.seed_demo().await;
+    let existing = app.data("{ organizations(first: 1) { nodes { id displayName version } } }", json!({})).await;
+    let existing = existing["organizations"]["nodes"][0].clone();
+    let changes = json!({ "id": existing["id"], "expectedVersion": existing["version"], "displayName": "Defaced" });
+
+    // Act
+    let created = app.graphql(&mutation("createOrganization"), json!({ "input": organization_input("Anonymous Writers") })).await;
+    let updated = app.graphql(&mutation("updateOrganization"), json!({ "input": changes })).await;
+
+    // Assert
+    assert_eq!(first_error_code(&created), "UNAUTHENTICATED", "{created}");
+    assert_eq!(created["data"]["createOrganization"], Value::Null);
+    assert_eq!(first_error_code(&updated), "UNAUTHENTICATED", "{updated}");
+    assert_eq!(visible_total(&app).await, 40);
+    assert_eq!(read(&app, &existing["id"]).await["displayName"], existing["displayName"]);
+}
