@@ -13,14 +13,20 @@ use secrecy::ExposeSecret;
 use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::{
-    auth::Policy,
+    auth::{Policy, sessions::SessionManager, tokens::JwtKeys},
     config::Settings,
     db::{self, DbStats},
     events::{EventBus, InProcessBus, RedisBus},
     graphql::{self, AppSchema, http},
     health,
+    mail::{LogMailer, Mailer},
     store::{KeyValueStore, MemoryStore, RedisStore, connect_redis},
 };
+
+/// `iss` of access tokens.
+pub const JWT_ISSUER: &str = "civic-graph";
+/// `aud` of access tokens.
+pub const JWT_AUDIENCE: &str = "civic-graph-api";
 
 /// What every request handler shares.
 #[derive(Clone)]
@@ -39,6 +45,10 @@ pub struct AppState {
     pub bus: Arc<dyn EventBus>,
     /// True when `store` and `bus` are Redis.
     pub redis_configured: bool,
+    /// Sessions and tokens.
+    pub sessions: SessionManager,
+    /// Outgoing e-mail.
+    pub mailer: Arc<dyn Mailer>,
 }
 
 /// Why the service could not start.
@@ -81,8 +91,20 @@ impl AppState {
             None => (Arc::new(MemoryStore::default()), Arc::new(InProcessBus::default())),
         };
         let policy = Policy::new(settings.env);
-        let schema = graphql::build_schema(db.clone(), policy);
-        Ok(Self { db, db_stats, schema, policy, store, bus, redis_configured: settings.redis_url.is_some() })
+        if settings.jwt_secret_generated {
+            tracing::warn!("JWT_SECRET is not set: using a random secret, so sessions end when the service restarts");
+        }
+        let keys = JwtKeys::new(&settings.jwt_secret, settings.jwt_previous_secret.as_ref(), JWT_ISSUER, JWT_AUDIENCE);
+        let sessions = SessionManager::new(store.clone(), keys, settings.access_token_ttl, settings.refresh_token_ttl);
+        let mailer: Arc<dyn Mailer> = Arc::new(LogMailer::new(settings.mail_outbox_dir.clone()));
+        let schema = graphql::build_schema(graphql::SharedData {
+            db: db.clone(),
+            policy,
+            sessions: sessions.clone(),
+            mailer: mailer.clone(),
+            store: store.clone(),
+        });
+        Ok(Self { db, db_stats, schema, policy, store, bus, redis_configured: settings.redis_url.is_some(), sessions, mailer })
     }
 }
 

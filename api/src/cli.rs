@@ -66,7 +66,7 @@ enum MigrateAction {
     },
     /// List migrations and whether each is applied.
     Status,
-    /// Drop every table and apply all migrations again (destroys data).
+    /// Roll back every migration and apply them all again (destroys data).
     Fresh,
 }
 
@@ -126,7 +126,13 @@ async fn execute(command: Command, settings: Settings) -> Result<(), String> {
             match action {
                 MigrateAction::Up => Migrator::up(&conn, None).await,
                 MigrateAction::Down { steps } => Migrator::down(&conn, Some(steps)).await,
-                MigrateAction::Fresh => Migrator::fresh(&conn).await,
+                // Every migration has a real `down`: rolling all back in order keeps
+                // foreign keys satisfied (SeaORM's `fresh` drops tables in any order,
+                // which SQLite refuses once rows reference each other).
+                MigrateAction::Fresh => match Migrator::reset(&conn).await {
+                    Ok(()) => Migrator::up(&conn, None).await,
+                    Err(e) => Err(e),
+                },
                 MigrateAction::Status => {
                     let applied = Migrator::get_applied_migrations(&conn).await.map_err(|e| e.to_string())?;
                     let pending = Migrator::get_pending_migrations(&conn).await.map_err(|e| e.to_string())?;

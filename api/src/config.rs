@@ -31,6 +31,19 @@ pub const ENV_VARS: &[EnvVarDoc] = &[
         "redis://host:port/db for sessions, rate limits and event fan-out; unset uses in-process stand-ins (single instance only).",
     ),
     ("REDIS_KEY_PREFIX", "civic:", "Prefix of every Redis key and channel, so several deployments can share one Redis."),
+    (
+        "JWT_SECRET",
+        "(random at start in development)",
+        "Secret signing access tokens, at least 32 bytes. Required in production; in development a random one is made at each start (sessions end at restart).",
+    ),
+    ("JWT_PREVIOUS_SECRET", "(unset)", "The secret before the last rotation: tokens it signed are still accepted until they expire."),
+    ("ACCESS_TOKEN_TTL_SECS", "900", "Lifetime of an access token (JWT)."),
+    ("REFRESH_TOKEN_TTL_SECS", "2592000", "Lifetime of a session and its refresh token (30 days), renewed at each refresh."),
+    (
+        "MAIL_OUTBOX_DIR",
+        "(unset)",
+        "Directory where the log mailer also writes each e-mail as a file (tokens included); unset: e-mails are only logged, with tokens redacted.",
+    ),
     ("MIGRATE_ON_START", "true", "Apply pending migrations when `serve` starts."),
     ("RUST_LOG", "info", "Log filter (tracing EnvFilter syntax), e.g. `info,api=debug`."),
     ("LOG_FORMAT", "pretty", "pretty (human) or json (one object a line, for log shippers)."),
@@ -97,6 +110,18 @@ pub struct Settings {
     pub shutdown_timeout: Duration,
     /// HTTP workers; `None` lets actix use one per core.
     pub workers: Option<usize>,
+    /// Access-token signing secret.
+    pub jwt_secret: SecretString,
+    /// True when `jwt_secret` was generated at start (development only).
+    pub jwt_secret_generated: bool,
+    /// The previous signing secret, still accepted for verification.
+    pub jwt_previous_secret: Option<SecretString>,
+    /// Access-token lifetime.
+    pub access_token_ttl: Duration,
+    /// Session (refresh-token) lifetime.
+    pub refresh_token_ttl: Duration,
+    /// Where e-mails are written as files, if anywhere.
+    pub mail_outbox_dir: Option<std::path::PathBuf>,
 }
 
 impl Settings {
@@ -169,7 +194,36 @@ impl Settings {
                 _ => return Err(ConfigError::new("WORKERS", "expected an integer between 1 and 1024")),
             },
         };
+        let secret = |var: &'static str| -> Result<Option<SecretString>, ConfigError> {
+            match get(var) {
+                Some(v) if v.len() >= 32 => Ok(Some(SecretString::from(v))),
+                Some(_) => Err(ConfigError::new(var, "must be at least 32 bytes")),
+                None => Ok(None),
+            }
+        };
+        let (jwt_secret, jwt_secret_generated) = match secret("JWT_SECRET")? {
+            Some(s) => (s, false),
+            None if env == AppEnv::Production => {
+                return Err(ConfigError::new("JWT_SECRET", "must be set explicitly when APP_ENV=production"));
+            }
+            None => (SecretString::from(crate::auth::tokens::random_token()), true),
+        };
+        let jwt_previous_secret = secret("JWT_PREVIOUS_SECRET")?;
+        let access_secs = parse_or("ACCESS_TOKEN_TTL_SECS", get("ACCESS_TOKEN_TTL_SECS"), 900u64, "expected a number of seconds")?;
+        let refresh_secs = parse_or("REFRESH_TOKEN_TTL_SECS", get("REFRESH_TOKEN_TTL_SECS"), 2_592_000u64, "expected a number of seconds")?;
+        if !(10..=86_400).contains(&access_secs) {
+            return Err(ConfigError::new("ACCESS_TOKEN_TTL_SECS", "expected 10 to 86400 seconds"));
+        }
+        if !(60..=31_536_000).contains(&refresh_secs) || refresh_secs <= access_secs {
+            return Err(ConfigError::new("REFRESH_TOKEN_TTL_SECS", "expected 60 seconds to a year, longer than ACCESS_TOKEN_TTL_SECS"));
+        }
         Ok(Self {
+            jwt_secret,
+            jwt_secret_generated,
+            jwt_previous_secret,
+            access_token_ttl: Duration::from_secs(access_secs),
+            refresh_token_ttl: Duration::from_secs(refresh_secs),
+            mail_outbox_dir: get("MAIL_OUTBOX_DIR").map(std::path::PathBuf::from),
             env,
             bind,
             database_url: SecretString::from(database_url),
@@ -225,6 +279,7 @@ mod tests {
         assert!(s.is_sqlite());
         assert!(s.redis_url.is_none());
         assert!(s.migrate_on_start);
+        assert!(s.jwt_secret_generated, "development makes a random secret");
     }
 
     #[test]
@@ -233,6 +288,9 @@ mod tests {
         assert_eq!(err.var, "DATABASE_URL");
         let err = settings(&[("APP_ENV", "production"), ("DATABASE_URL", "postgres://u:p@h/db")]).expect_err("must refuse");
         assert_eq!(err.var, "REDIS_URL");
+        let err = settings(&[("APP_ENV", "production"), ("DATABASE_URL", "postgres://u:p@h/db"), ("REDIS_URL", "redis://r/")])
+            .expect_err("must refuse");
+        assert_eq!(err.var, "JWT_SECRET");
     }
 
     #[test]
@@ -255,6 +313,9 @@ mod tests {
             ("MIGRATE_ON_START", "maybe"),
             ("WORKERS", "0"),
             ("SHUTDOWN_TIMEOUT_SECS", "-1"),
+            ("RUST_LOG", "info,["),
+            ("JWT_SECRET", "short"),
+            ("ACCESS_TOKEN_TTL_SECS", "0"),
         ] {
             let err = settings(&[(var, value)]).expect_err(var);
             assert_eq!(err.var, var);

@@ -78,15 +78,18 @@ pub enum ApiError {
     /// Nothing the caller may see has this identity.
     #[error("{0} not found")]
     NotFound(&'static str),
-    /// The caller must sign in.
-    #[error("authentication required")]
-    Unauthenticated,
+    /// The caller must sign in (again); the message says why.
+    #[error("{0}")]
+    Unauthenticated(String),
     /// The caller may not do this.
     #[error("{0}")]
     Forbidden(String),
     /// The write conflicts with the current state.
     #[error("{0}")]
     Conflict(String),
+    /// Too many attempts; retry after the given seconds.
+    #[error("too many attempts: retry in {0} seconds")]
+    RateLimited(u64),
     /// A backing service is unreachable.
     #[error("service temporarily unavailable, try again later")]
     Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -103,9 +106,10 @@ impl ApiError {
             Self::InvalidId(_) => ErrorCode::InvalidId,
             Self::InvalidCursor(_) => ErrorCode::InvalidCursor,
             Self::NotFound(_) => ErrorCode::NotFound,
-            Self::Unauthenticated => ErrorCode::Unauthenticated,
+            Self::Unauthenticated(_) => ErrorCode::Unauthenticated,
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::Conflict(_) => ErrorCode::Conflict,
+            Self::RateLimited(_) => ErrorCode::RateLimited,
             Self::Unavailable(_) => ErrorCode::ServiceUnavailable,
             Self::Internal(_) => ErrorCode::InternalServerError,
         }

@@ -16,12 +16,14 @@ pub mod error;
 pub mod events;
 pub mod graphql;
 pub mod health;
+pub mod mail;
 pub mod pagination;
 pub mod seed;
 pub mod store;
 pub mod telemetry;
 pub mod validation;
 
+pub mod accounts;
 pub mod countries;
 pub mod focus_areas;
 pub mod organizations;

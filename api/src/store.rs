@@ -37,8 +37,18 @@ pub trait KeyValueStore: Send + Sync {
     async fn delete(&self, key: &str) -> Result<bool, StoreError>;
     /// Adds `by` to a counter, creating it with expiry `ttl`; returns the new value.
     async fn incr(&self, key: &str, by: i64, ttl: Duration) -> Result<i64, StoreError>;
+    /// Adds `member` to the set at `key`, which expires after `ttl` (renewed on each add).
+    async fn set_add(&self, key: &str, member: &str, ttl: Duration) -> Result<(), StoreError>;
+    /// Removes `member` from the set at `key`.
+    async fn set_remove(&self, key: &str, member: &str) -> Result<(), StoreError>;
+    /// Members of the set at `key` (empty when absent).
+    async fn set_members(&self, key: &str) -> Result<Vec<String>, StoreError>;
     /// Checks the store answers.
     async fn ping(&self) -> Result<(), StoreError>;
+}
+
+fn decode_set(value: Option<&(String, Option<Instant>)>) -> Vec<String> {
+    value.and_then(|(v, _)| serde_json::from_str(v).ok()).unwrap_or_default()
 }
 
 /// Values with their expiry.
@@ -87,6 +97,32 @@ impl KeyValueStore for MemoryStore {
             entry.0 = value.to_string();
             value
         }))
+    }
+
+    async fn set_add(&self, key: &str, member: &str, ttl: Duration) -> Result<(), StoreError> {
+        self.with_live(key, |m| {
+            let mut members = decode_set(m.get(key));
+            if !members.iter().any(|x| x == member) {
+                members.push(member.to_owned());
+            }
+            m.insert(key.to_owned(), (serde_json::to_string(&members).unwrap_or_default(), Some(Instant::now() + ttl)));
+        });
+        Ok(())
+    }
+
+    async fn set_remove(&self, key: &str, member: &str) -> Result<(), StoreError> {
+        self.with_live(key, |m| {
+            let mut members = decode_set(m.get(key));
+            members.retain(|x| x != member);
+            if let Some(entry) = m.get_mut(key) {
+                entry.0 = serde_json::to_string(&members).unwrap_or_default();
+            }
+        });
+        Ok(())
+    }
+
+    async fn set_members(&self, key: &str) -> Result<Vec<String>, StoreError> {
+        Ok(self.with_live(key, |m| decode_set(m.get(key))))
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -151,6 +187,29 @@ impl KeyValueStore for RedisStore {
         Ok(value)
     }
 
+    async fn set_add(&self, key: &str, member: &str, ttl: Duration) -> Result<(), StoreError> {
+        redis::pipe()
+            .atomic()
+            .sadd(self.key(key), member)
+            .ignore()
+            .cmd("PEXPIRE")
+            .arg(self.key(key))
+            .arg(ttl_ms(ttl))
+            .ignore()
+            .query_async::<()>(&mut self.conn.clone())
+            .await?;
+        Ok(())
+    }
+
+    async fn set_remove(&self, key: &str, member: &str) -> Result<(), StoreError> {
+        let _: i64 = self.conn.clone().srem(self.key(key), member).await?;
+        Ok(())
+    }
+
+    async fn set_members(&self, key: &str) -> Result<Vec<String>, StoreError> {
+        Ok(self.conn.clone().smembers(self.key(key)).await?)
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         let _: String = redis::cmd("PING").query_async(&mut self.conn.clone()).await?;
         Ok(())
@@ -188,6 +247,15 @@ pub(crate) mod tests {
         assert_eq!(store.incr("gone", 1, Duration::from_millis(50)).await.expect("incr"), 1);
         tokio::time::sleep(Duration::from_millis(120)).await;
         assert_eq!(store.incr("gone", 1, Duration::from_millis(50)).await.expect("incr"), 1, "counter expired");
+        store.set_add("s", "a", Duration::from_secs(60)).await.expect("sadd");
+        store.set_add("s", "b", Duration::from_secs(60)).await.expect("sadd");
+        store.set_add("s", "a", Duration::from_secs(60)).await.expect("sadd");
+        let mut members = store.set_members("s").await.expect("members");
+        members.sort();
+        assert_eq!(members, ["a", "b"]);
+        store.set_remove("s", "a").await.expect("srem");
+        assert_eq!(store.set_members("s").await.expect("members"), ["b"]);
+        assert!(store.set_members("nothing").await.expect("members").is_empty());
     }
 
     #[tokio::test]

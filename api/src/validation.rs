@@ -32,6 +32,12 @@ pub enum UserErrorCode {
     NotFound,
     /// The record is archived and can no longer change.
     Archived,
+    /// The password breaks the password policy.
+    WeakPassword,
+    /// E-mail and password do not match an account (or the current password is wrong).
+    InvalidCredentials,
+    /// A one-time token is unknown, used or expired.
+    InvalidToken,
 }
 
 /// One thing wrong with the input.

@@ -113,3 +113,15 @@ pub enum RegistrationKind {
     #[sea_orm(string_value = "other")]
     Other,
 }
+
+/// What a one-time e-mail token is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum TokenPurpose {
+    /// Proves the user reads the e-mail address.
+    #[sea_orm(string_value = "verify_email")]
+    VerifyEmail,
+    /// Lets the user choose a new password.
+    #[sea_orm(string_value = "reset_password")]
+    ResetPassword,
+}

@@ -4,6 +4,7 @@
 //! these models into its own GraphQL types, so a new column can never leak by
 //! accident.
 
+pub mod email_token;
 pub mod enums;
 pub mod focus_area;
 pub mod organization;
@@ -12,5 +13,6 @@ pub mod organization_registration;
 pub mod partner;
 pub mod partner_country;
 pub mod string_list;
+pub mod user;
 
 pub use string_list::StringList;

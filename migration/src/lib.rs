@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_partners;
 mod m20261122_000002_create_focus_areas;
 mod m20261122_000003_create_organizations;
+mod m20261122_000004_create_users;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_partners::Migration),
             Box::new(m20261122_000002_create_focus_areas::Migration),
             Box::new(m20261122_000003_create_organizations::Migration),
+            Box::new(m20261122_000004_create_users::Migration),
         ]
     }
 }

@@ -23,6 +23,8 @@ pub struct TestApp {
     pub stats: DbStats,
     /// HTTP client.
     pub client: awc::Client,
+    /// Where the application writes e-mails (`MAIL_OUTBOX_DIR`).
+    pub outbox: std::path::PathBuf,
     handle: ServerHandle,
     postgres: Option<PostgresDb>,
 }
@@ -73,6 +75,8 @@ pub async fn spawn_app_in(env: AppEnv) -> TestApp {
     vars.insert("WORKERS", "1".to_owned());
     vars.insert("REDIS_KEY_PREFIX", prefix);
     vars.insert("SHUTDOWN_TIMEOUT_SECS", "1".to_owned());
+    let outbox = std::env::temp_dir().join(format!("civic-graph-outbox-{}", uuid::Uuid::new_v4()));
+    vars.insert("MAIL_OUTBOX_DIR", outbox.display().to_string());
     if let Some(url) = redis_url {
         vars.insert("REDIS_URL", url);
     }
@@ -86,7 +90,7 @@ pub async fn spawn_app_in(env: AppEnv) -> TestApp {
     let handle = app.handle();
     actix_web::rt::spawn(app.run_until_stopped());
     let client = awc::Client::builder().timeout(std::time::Duration::from_secs(30)).finish();
-    TestApp { address, db, stats, client, handle, postgres }
+    TestApp { address, db, stats, client, outbox, handle, postgres }
 }
 
 fn with_database(admin_url: &str, name: &str) -> String {
@@ -108,6 +112,7 @@ impl Drop for TestApp {
         // Stop without waiting for the graceful period, then drop the PostgreSQL
         // database on a thread of its own (Drop cannot await).
         drop(self.handle.stop(false));
+        std::fs::remove_dir_all(&self.outbox).ok();
         if let Some(pg) = self.postgres.take() {
             // The pool's connections belong to this (now blocked) runtime: don't
             // close them from the other thread; FORCE terminates them server-side.
@@ -167,6 +172,45 @@ impl TestApp {
         }
         let res = req.send().await.expect("request sent");
         to_raw(res).await
+    }
+
+    /// POSTs a GraphQL operation with `Authorization: Bearer <token>`.
+    pub async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> Raw {
+        let res = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .insert_header(("content-type", "application/json"))
+            .insert_header(("authorization", format!("Bearer {token}")))
+            .send_body(json!({ "query": query, "variables": variables }).to_string())
+            .await
+            .expect("request sent");
+        to_raw(res).await
+    }
+
+    /// The e-mails written so far (file name, full text), oldest first.
+    pub fn emails(&self) -> Vec<(String, String)> {
+        let Ok(dir) = std::fs::read_dir(&self.outbox) else { return Vec::new() };
+        let mut mails: Vec<(String, String)> = dir
+            .filter_map(Result::ok)
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read_to_string(e.path()).unwrap_or_default()))
+            .collect();
+        mails.sort();
+        mails
+    }
+
+    /// The one-time token of the newest e-mail of `kind` (`verify-email`, `reset-password`) sent to `to`.
+    pub fn email_token(&self, kind: &str, to: &str) -> String {
+        let (_, text) = self
+            .emails()
+            .into_iter()
+            .rev()
+            .find(|(name, text)| name.contains(kind) && text.lines().next().is_some_and(|l| l.eq_ignore_ascii_case(&format!("To: {to}"))))
+            .unwrap_or_else(|| panic!("no {kind} e-mail to {to}"));
+        text.lines()
+            .map(str::trim)
+            .find(|l| l.len() == 43 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .expect("a token line")
+            .to_owned()
     }
 
     /// SQL statements run so far by the application.
@@ -234,4 +278,29 @@ pub async fn create_partner(app: &TestApp, input: Value) -> Value {
     let payload = &data["createPartner"];
     assert_eq!(payload["userErrors"], json!([]), "unexpected user errors");
     payload["partner"].clone()
+}
+
+/// Signs up and logs in; returns (access token, refresh token).
+pub async fn sign_up_and_log_in(app: &TestApp, email: &str, password: &str) -> (String, String) {
+    let data = app
+        .data(
+            "mutation($email: String!, $password: String!) { signUp(input: {email: $email, password: $password}) { userErrors { code message } } }",
+            json!({ "email": email, "password": password }),
+        )
+        .await;
+    assert_eq!(data["signUp"]["userErrors"], json!([]), "sign-up refused");
+    log_in(app, email, password).await
+}
+
+/// Logs in; returns (access token, refresh token).
+pub async fn log_in(app: &TestApp, email: &str, password: &str) -> (String, String) {
+    let data = app
+        .data(
+            "mutation($email: String!, $password: String!) { logIn(input: {email: $email, password: $password}) { accessToken refreshToken userErrors { code } } }",
+            json!({ "email": email, "password": password }),
+        )
+        .await;
+    let payload = &data["logIn"];
+    assert_eq!(payload["userErrors"], json!([]), "login refused");
+    (payload["accessToken"].as_str().expect("accessToken").to_owned(), payload["refreshToken"].as_str().expect("refreshToken").to_owned())
 }

@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod accounts;
 mod cli;
 mod countries;
 mod graphql_http;

@@ -4,7 +4,10 @@
 //! services ask [`policy`], never a raw header or token.
 
 pub mod caller;
+pub mod password;
 pub mod policy;
+pub mod sessions;
+pub mod tokens;
 
-pub use caller::Caller;
+pub use caller::{Caller, UserCaller};
 pub use policy::{Action, OrgReadScope, Policy};

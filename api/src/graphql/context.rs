@@ -1,16 +1,20 @@
 //! Per-request data: the caller, what they may see, and the DataLoaders.
 //! Loaders are created per request, so nothing one caller loads is served to another.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, dataloader::DataLoader};
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    auth::{Action, Caller, OrgReadScope, Policy},
+    auth::{Action, Caller, OrgReadScope, Policy, sessions::SessionManager},
     countries::loader::OrganizationCountsByCountry,
     error::ApiError,
     focus_areas::loader::{FocusAreaById, FocusAreasByOrganization},
+    mail::Mailer,
     organizations::loader::{OrganizationById, RegistrationsByOrganization},
     partners::loader::{CountriesByPartner, PartnerById, PartnersByCountry},
+    store::KeyValueStore,
 };
 
 /// Every DataLoader of a request.
@@ -53,10 +57,21 @@ impl Loaders {
     }
 }
 
+/// Where a request comes from.
+#[derive(Clone, Debug, Default)]
+pub struct ClientInfo {
+    /// The peer's IP address.
+    pub ip: Option<String>,
+    /// The `User-Agent` header.
+    pub user_agent: Option<String>,
+}
+
 /// What the edge decided about a request.
 pub struct RequestContext {
     /// Who is calling.
     pub caller: Caller,
+    /// Where the request comes from.
+    pub client: ClientInfo,
     /// Organizations they may read.
     pub org_scope: OrgReadScope,
     /// Organizations they may change.
@@ -67,11 +82,11 @@ pub struct RequestContext {
 
 impl RequestContext {
     /// Builds the context of a request from the caller.
-    pub fn new(db: &DatabaseConnection, policy: &Policy, caller: Caller) -> Self {
+    pub fn new(db: &DatabaseConnection, policy: &Policy, caller: Caller, client: ClientInfo) -> Self {
         let org_scope = policy.organization_scope(&caller);
         let org_write_scope = policy.organization_write_scope(&caller);
         let loaders = Loaders::new(db, &org_scope);
-        Self { caller, org_scope, org_write_scope, loaders }
+        Self { caller, client, org_scope, org_write_scope, loaders }
     }
 }
 
@@ -92,6 +107,21 @@ pub fn request<'a>(ctx: &Context<'a>) -> Result<&'a RequestContext, ApiError> {
 /// The request's loaders.
 pub fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, ApiError> {
     Ok(&request(ctx)?.loaders)
+}
+
+/// The session manager.
+pub fn sessions<'a>(ctx: &Context<'a>) -> Result<&'a SessionManager, ApiError> {
+    ctx.data::<SessionManager>().map_err(|_| missing("session manager"))
+}
+
+/// The mailer.
+pub fn mailer<'a>(ctx: &Context<'a>) -> Result<&'a dyn Mailer, ApiError> {
+    ctx.data::<Arc<dyn Mailer>>().map(AsRef::as_ref).map_err(|_| missing("mailer"))
+}
+
+/// The shared key-value store.
+pub fn store<'a>(ctx: &Context<'a>) -> Result<&'a dyn KeyValueStore, ApiError> {
+    ctx.data::<Arc<dyn KeyValueStore>>().map(AsRef::as_ref).map_err(|_| missing("store"))
 }
 
 /// Asks the policy whether the caller may do `action`.

@@ -13,8 +13,15 @@ use async_graphql::{ServerError, Variables, parser::types::OperationType};
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use super::{context::RequestContext, errors::map_execution_error};
-use crate::{app::AppState, auth::Caller, error::ErrorCode};
+use super::{
+    context::{ClientInfo, RequestContext},
+    errors::map_execution_error,
+};
+use crate::{
+    app::AppState,
+    auth::{Caller, UserCaller},
+    error::ErrorCode,
+};
 
 /// The media type of the GraphQL-over-HTTP specification.
 pub const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -154,7 +161,7 @@ pub async fn post(req: HttpRequest, mut payload: web::Payload, state: web::Data<
         Err(_) => Err("the body must be a JSON object with `query`, and optionally `operationName`, `variables` and `extensions`"),
     };
     match parsed {
-        Ok(parsed) => execute(&state, parsed, media).await,
+        Ok(parsed) => execute(&req, &state, parsed, media).await,
         Err(message) => request_error(StatusCode::BAD_REQUEST, media, ErrorCode::BadRequest, message),
     }
 }
@@ -213,13 +220,60 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
             return response;
         }
     }
-    execute(&state, parsed, media).await
+    execute(&req, &state, parsed, media).await
 }
 
-async fn execute(state: &AppState, parsed: Parsed, media: MediaType) -> HttpResponse {
-    // Issue 4 decodes credentials here; until then every caller is anonymous.
-    let caller = Caller::Anonymous;
-    let mut request = async_graphql::Request::new(parsed.query).data(RequestContext::new(&state.db, &state.policy, caller));
+/// Decides who is calling, once: no credentials is anonymous; bad, expired,
+/// tampered or revoked credentials are refused (401), never taken as anonymous.
+async fn identify(req: &HttpRequest, state: &AppState, media: MediaType) -> Result<Caller, HttpResponse> {
+    let Some(header) = req.headers().get(header::AUTHORIZATION) else { return Ok(Caller::Anonymous) };
+    let refuse = |message: &str| {
+        let mut response = request_error(StatusCode::UNAUTHORIZED, media, ErrorCode::Unauthenticated, message);
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer error=\"invalid_token\""));
+        response
+    };
+    let token = header
+        .to_str()
+        .ok()
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, t)| t.trim());
+    let Some(token) = token.filter(|t| !t.is_empty()) else {
+        return Err(refuse("the Authorization header must be `Bearer <access token>`"));
+    };
+    let unavailable = |e: crate::error::ApiError| {
+        tracing::error!(error = %crate::error::cause_chain(&e), "could not check credentials");
+        request_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            media,
+            ErrorCode::ServiceUnavailable,
+            "service temporarily unavailable, try again later",
+        )
+    };
+    let record = match state.sessions.authenticate(token).await.map_err(unavailable)? {
+        Ok(record) => record,
+        Err(e) => return Err(refuse(&e.to_string())),
+    };
+    let Some(user) = crate::accounts::service::by_id(&state.db, record.user_id).await.map_err(unavailable)? else {
+        return Err(refuse("the account no longer exists"));
+    };
+    Ok(Caller::User(UserCaller { user_id: user.id, session_id: record.id, is_platform_admin: user.is_platform_admin }))
+}
+
+fn client_info(req: &HttpRequest) -> ClientInfo {
+    ClientInfo {
+        ip: req.peer_addr().map(|a| a.ip().to_string()),
+        user_agent: req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned),
+    }
+}
+
+async fn execute(req: &HttpRequest, state: &AppState, parsed: Parsed, media: MediaType) -> HttpResponse {
+    let caller = match identify(req, state, media).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let mut request =
+        async_graphql::Request::new(parsed.query).data(RequestContext::new(&state.db, &state.policy, caller, client_info(req)));
     if let Some(name) = parsed.operation_name {
         request = request.operation_name(name);
     }

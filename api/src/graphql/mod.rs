@@ -12,12 +12,17 @@ pub mod user_error;
 use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema};
 use sea_orm::DatabaseConnection;
 
+use std::sync::Arc;
+
 use crate::{
-    auth::Policy,
+    accounts::{mutation::AccountMutation, query::AccountQuery},
+    auth::{Policy, sessions::SessionManager},
     countries::query::CountryQuery,
     focus_areas::query::FocusAreaQuery,
+    mail::Mailer,
     organizations::{mutation::OrganizationMutation, query::OrganizationQuery},
     partners::{mutation::PartnerMutation, query::PartnerQuery},
+    store::KeyValueStore,
 };
 
 /// Deepest nesting a query may have.
@@ -27,11 +32,11 @@ pub const MAX_COMPLEXITY: usize = 50_000;
 
 /// Every query root, merged.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(node::NodeQuery, CountryQuery, PartnerQuery, OrganizationQuery, FocusAreaQuery);
+pub struct QueryRoot(node::NodeQuery, AccountQuery, CountryQuery, PartnerQuery, OrganizationQuery, FocusAreaQuery);
 
 /// Every mutation root, merged.
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(PartnerMutation, OrganizationMutation);
+pub struct MutationRoot(AccountMutation, PartnerMutation, OrganizationMutation);
 
 /// The schema type.
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
@@ -45,9 +50,23 @@ fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, EmptySubsc
         .extension(errors::ErrorCodes)
 }
 
+/// What every resolver may use, whoever calls.
+pub struct SharedData {
+    /// Database pool.
+    pub db: DatabaseConnection,
+    /// Who may see and do what.
+    pub policy: Policy,
+    /// Sessions and tokens.
+    pub sessions: SessionManager,
+    /// Outgoing e-mail.
+    pub mailer: Arc<dyn Mailer>,
+    /// Shared short-lived state.
+    pub store: Arc<dyn KeyValueStore>,
+}
+
 /// The schema with its shared data.
-pub fn build_schema(db: DatabaseConnection, policy: Policy) -> AppSchema {
-    builder().data(db).data(policy).finish()
+pub fn build_schema(shared: SharedData) -> AppSchema {
+    builder().data(shared.db).data(shared.policy).data(shared.sessions).data(shared.mailer).data(shared.store).finish()
 }
 
 /// The SDL, sorted so `schema.graphql` diffs stay readable.

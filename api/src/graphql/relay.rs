@@ -17,6 +17,8 @@ pub enum NodeType {
     Organization,
     /// A focus area.
     FocusArea,
+    /// A user account.
+    User,
 }
 
 impl NodeType {
@@ -26,6 +28,7 @@ impl NodeType {
             Self::Partner => "Partner",
             Self::Organization => "Organization",
             Self::FocusArea => "FocusArea",
+            Self::User => "User",
         }
     }
 
@@ -35,6 +38,7 @@ impl NodeType {
             "Partner" => Self::Partner,
             "Organization" => Self::Organization,
             "FocusArea" => Self::FocusArea,
+            "User" => Self::User,
             _ => return None,
         })
     }

@@ -1,0 +1,6 @@
+//! Accounts: sign-up, e-mail verification, login sessions, passwords, profile.
+
+pub mod mutation;
+pub mod query;
+pub mod service;
+pub mod types;

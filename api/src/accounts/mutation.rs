@@ -1,0 +1,246 @@
+//! Mutations of accounts and sessions.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+
+use super::{
+    service,
+    types::{AccountPayload, LogOutPayload, RequestPasswordResetPayload, SessionPayload, SignUpPayload, User},
+};
+use crate::{
+    auth::UserCaller,
+    error::ApiError,
+    graphql::{
+        context::{db, mailer, request, sessions, store},
+        user_error::outcome,
+    },
+};
+
+/// Input of `signUp`.
+#[derive(InputObject)]
+pub struct SignUpInput {
+    /// E-mail address (case-insensitive).
+    pub email: String,
+    /// Password: at least 12 characters, not the e-mail address, not a common password.
+    pub password: String,
+    /// Display name; the part of the address before `@` when absent.
+    pub name: Option<String>,
+    /// BCP 47 locale, e.g. `sw-KE`; `en` when absent.
+    pub locale: Option<String>,
+    /// IANA time zone, e.g. `Africa/Nairobi`; `UTC` when absent.
+    pub time_zone: Option<String>,
+}
+
+/// Input of `logIn`.
+#[derive(InputObject)]
+pub struct LogInInput {
+    /// E-mail address.
+    pub email: String,
+    /// Password.
+    pub password: String,
+}
+
+/// Input of `refreshSession`.
+#[derive(InputObject)]
+pub struct RefreshSessionInput {
+    /// The refresh token from `logIn` or the last `refreshSession`.
+    pub refresh_token: String,
+}
+
+/// Input of `changePassword`.
+#[derive(InputObject)]
+pub struct ChangePasswordInput {
+    /// The current password.
+    pub current_password: String,
+    /// The new password (same policy as `signUp`).
+    pub password: String,
+}
+
+/// Input of `requestPasswordReset`.
+#[derive(InputObject)]
+pub struct RequestPasswordResetInput {
+    /// The account's e-mail address.
+    pub email: String,
+}
+
+/// Input of `resetPassword`.
+#[derive(InputObject)]
+pub struct ResetPasswordInput {
+    /// The token from the reset e-mail.
+    pub token: String,
+    /// The new password.
+    pub password: String,
+}
+
+/// Input of `verifyEmail`.
+#[derive(InputObject)]
+pub struct VerifyEmailInput {
+    /// The token from the verification e-mail.
+    pub token: String,
+}
+
+/// Input of `revokeSession`.
+#[derive(InputObject)]
+pub struct RevokeSessionInput {
+    /// A session ID from `viewer.sessions`.
+    pub id: ID,
+}
+
+/// Input of `updateProfile`.
+#[derive(InputObject)]
+pub struct UpdateProfileInput {
+    /// New display name.
+    pub name: Option<String>,
+    /// New locale.
+    pub locale: Option<String>,
+    /// New time zone.
+    pub time_zone: Option<String>,
+}
+
+fn signed_in<'a>(ctx: &Context<'a>) -> Result<&'a UserCaller, ApiError> {
+    request(ctx)?.caller.user().ok_or_else(|| ApiError::Unauthenticated("sign in to do this".to_owned()))
+}
+
+/// Mutations of accounts and sessions.
+#[derive(Default)]
+pub struct AccountMutation;
+
+#[Object]
+impl AccountMutation {
+    /// Creates an account and e-mails a verification token.
+    async fn sign_up(&self, ctx: &Context<'_>, #[graphql(desc = "The new account.")] input: SignUpInput) -> Result<SignUpPayload> {
+        let new = service::SignUp {
+            email: input.email,
+            password: input.password,
+            name: input.name,
+            locale: input.locale,
+            time_zone: input.time_zone,
+        };
+        let (user, user_errors) = outcome(service::sign_up(db(ctx)?, mailer(ctx)?, new).await, User)?;
+        Ok(SignUpPayload { user, user_errors })
+    }
+
+    /// Opens a session: a short-lived access token and a refresh token. Attempts are
+    /// throttled per account and per address (RATE_LIMITED).
+    async fn log_in(&self, ctx: &Context<'_>, #[graphql(desc = "The credentials.")] input: LogInInput) -> Result<SessionPayload> {
+        let client = &request(ctx)?.client;
+        let result = service::log_in(
+            db(ctx)?,
+            store(ctx)?,
+            sessions(ctx)?,
+            &input.email,
+            &input.password,
+            client.user_agent.clone(),
+            client.ip.as_deref(),
+        )
+        .await;
+        let (session, user_errors) = outcome(result, |v| v)?;
+        Ok(match session {
+            Some((user, pair)) => SessionPayload {
+                access_token: Some(pair.access_token),
+                refresh_token: Some(pair.refresh_token),
+                expires_at: Some(pair.expires_at),
+                user: Some(User(user)),
+                user_errors,
+            },
+            None => SessionPayload { access_token: None, refresh_token: None, expires_at: None, user: None, user_errors },
+        })
+    }
+
+    /// Trades a refresh token for a new pair. Each refresh token works once: a
+    /// reused one revokes the whole session (UNAUTHENTICATED).
+    async fn refresh_session(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The refresh token.")] input: RefreshSessionInput,
+    ) -> Result<SessionPayload> {
+        let pair = service::refresh(sessions(ctx)?, &input.refresh_token).await?;
+        Ok(SessionPayload {
+            access_token: Some(pair.access_token),
+            refresh_token: Some(pair.refresh_token),
+            expires_at: Some(pair.expires_at),
+            user: None,
+            user_errors: Vec::new(),
+        })
+    }
+
+    /// Ends the session of this request at once, on every instance.
+    async fn log_out(&self, ctx: &Context<'_>) -> Result<LogOutPayload> {
+        let caller = signed_in(ctx)?;
+        let revoked = sessions(ctx)?.revoke(caller.user_id, caller.session_id).await?;
+        Ok(LogOutPayload { revoked_sessions: i32::from(revoked) })
+    }
+
+    /// Ends every session of the signed-in user.
+    async fn log_out_everywhere(&self, ctx: &Context<'_>) -> Result<LogOutPayload> {
+        let caller = signed_in(ctx)?;
+        let count = sessions(ctx)?.revoke_all(caller.user_id).await?;
+        Ok(LogOutPayload { revoked_sessions: i32::try_from(count).unwrap_or(i32::MAX) })
+    }
+
+    /// Ends one of the signed-in user's sessions (see `viewer.sessions`).
+    async fn revoke_session(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The session.")] input: RevokeSessionInput,
+    ) -> Result<LogOutPayload> {
+        let caller = signed_in(ctx)?;
+        let Ok(id) = uuid::Uuid::parse_str(&input.id) else { return Ok(LogOutPayload { revoked_sessions: 0 }) };
+        // Sessions are keyed by user: another user's session id revokes nothing.
+        let revoked =
+            sessions(ctx)?.list(caller.user_id).await?.iter().any(|s| s.id == id) && sessions(ctx)?.revoke(caller.user_id, id).await?;
+        Ok(LogOutPayload { revoked_sessions: i32::from(revoked) })
+    }
+
+    /// Changes the password after checking the current one; the other sessions end.
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The passwords.")] input: ChangePasswordInput,
+    ) -> Result<AccountPayload> {
+        let caller = signed_in(ctx)?;
+        let result =
+            service::change_password(db(ctx)?, sessions(ctx)?, caller.user_id, caller.session_id, &input.current_password, input.password)
+                .await;
+        let (user, user_errors) = outcome(result, User)?;
+        Ok(AccountPayload { user, user_errors })
+    }
+
+    /// E-mails a one-time reset token when an account has this address. The
+    /// answer is the same either way.
+    async fn request_password_reset(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The address.")] input: RequestPasswordResetInput,
+    ) -> Result<RequestPasswordResetPayload> {
+        service::request_password_reset(db(ctx)?, mailer(ctx)?, &input.email).await?;
+        Ok(RequestPasswordResetPayload { ok: true })
+    }
+
+    /// Sets a new password with a reset token; every session of the account ends.
+    async fn reset_password(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The token and new password.")] input: ResetPasswordInput,
+    ) -> Result<AccountPayload> {
+        let (user, user_errors) = outcome(service::reset_password(db(ctx)?, sessions(ctx)?, &input.token, input.password).await, User)?;
+        Ok(AccountPayload { user, user_errors })
+    }
+
+    /// Confirms the e-mail address with the token that was sent to it.
+    async fn verify_email(&self, ctx: &Context<'_>, #[graphql(desc = "The token.")] input: VerifyEmailInput) -> Result<AccountPayload> {
+        let (user, user_errors) = outcome(service::verify_email(db(ctx)?, &input.token).await, User)?;
+        Ok(AccountPayload { user, user_errors })
+    }
+
+    /// Changes the signed-in user's name, locale or time zone.
+    async fn update_profile(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The changes.")] input: UpdateProfileInput,
+    ) -> Result<AccountPayload> {
+        let caller = signed_in(ctx)?;
+        let changes = service::ProfileChanges { name: input.name, locale: input.locale, time_zone: input.time_zone };
+        let (user, user_errors) = outcome(service::update_profile(db(ctx)?, caller.user_id, changes).await, User)?;
+        Ok(AccountPayload { user, user_errors })
+    }
+}

@@ -1,0 +1,46 @@
+//! The `viewer` query.
+
+use async_graphql::{Context, Object, Result};
+
+use super::{
+    service,
+    types::{Session, User, ViewerKind},
+};
+use crate::graphql::context::{db, request, sessions};
+
+/// Who is calling.
+pub struct Viewer;
+
+/// The caller: anonymous or a signed-in user with their sessions.
+#[Object]
+impl Viewer {
+    /// Anonymous or a signed-in user.
+    async fn kind(&self, ctx: &Context<'_>) -> Result<ViewerKind> {
+        Ok(if request(ctx)?.caller.user().is_some() { ViewerKind::User } else { ViewerKind::Anonymous })
+    }
+
+    /// The signed-in user; null for anonymous callers.
+    async fn user(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        let Some(caller) = request(ctx)?.caller.user() else { return Ok(None) };
+        Ok(service::by_id(db(ctx)?, caller.user_id).await?.map(User))
+    }
+
+    /// The signed-in user's open sessions, newest first; empty for anonymous callers.
+    async fn sessions(&self, ctx: &Context<'_>) -> Result<Vec<Session>> {
+        let Some(caller) = request(ctx)?.caller.user() else { return Ok(Vec::new()) };
+        let records = sessions(ctx)?.list(caller.user_id).await?;
+        Ok(records.into_iter().map(|record| Session { current: record.id == caller.session_id, record }).collect())
+    }
+}
+
+/// Queries of accounts.
+#[derive(Default)]
+pub struct AccountQuery;
+
+#[Object]
+impl AccountQuery {
+    /// The caller of this request.
+    async fn viewer(&self) -> Viewer {
+        Viewer
+    }
+}

@@ -1,0 +1,164 @@
+//! GraphQL types of accounts.
+
+use async_graphql::{Enum, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use crate::{
+    auth::sessions::SessionRecord,
+    graphql::{
+        relay::{NodeType, encode_uuid},
+        user_error::UserError,
+    },
+};
+
+/// A person with an account. Only the person themself (and platform admins) see this.
+#[derive(Clone, Debug)]
+pub struct User(pub entity::user::Model);
+
+/// A person with an account.
+#[Object]
+impl User {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        encode_uuid(NodeType::User, self.0.id)
+    }
+
+    /// E-mail address (case-insensitive, unique).
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+
+    /// True once the address was confirmed with `verifyEmail`.
+    async fn email_verified(&self) -> bool {
+        self.0.email_verified_at.is_some()
+    }
+
+    /// When the address was confirmed.
+    async fn email_verified_at(&self) -> Option<DateTime<Utc>> {
+        self.0.email_verified_at
+    }
+
+    /// Display name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// BCP 47 locale, e.g. `sw-KE`.
+    async fn locale(&self) -> &str {
+        &self.0.locale
+    }
+
+    /// IANA time zone, e.g. `Africa/Nairobi`.
+    async fn time_zone(&self) -> &str {
+        &self.0.time_zone
+    }
+
+    /// Platform administrators see and may do everything.
+    async fn is_platform_admin(&self) -> bool {
+        self.0.is_platform_admin
+    }
+
+    /// When the account was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A login session of the viewer.
+#[derive(Clone, Debug)]
+pub struct Session {
+    /// The record.
+    pub record: SessionRecord,
+    /// True for the session of the current request.
+    pub current: bool,
+}
+
+/// A login session: one per login, renewed by `refreshSession`, ended by `logOut`.
+#[Object]
+impl Session {
+    /// Session ID (pass it to `revokeSession`).
+    async fn id(&self) -> ID {
+        ID(self.record.id.to_string())
+    }
+
+    /// When the user logged in.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.record.created_at
+    }
+
+    /// The last request seen (updated at most once a minute).
+    async fn last_seen_at(&self) -> DateTime<Utc> {
+        self.record.last_seen_at
+    }
+
+    /// When the session ends unless refreshed.
+    async fn expires_at(&self) -> DateTime<Utc> {
+        self.record.expires_at
+    }
+
+    /// The client's `User-Agent` at login.
+    async fn user_agent(&self) -> Option<&str> {
+        self.record.user_agent.as_deref()
+    }
+
+    /// True for the session making this request.
+    async fn current(&self) -> bool {
+        self.current
+    }
+}
+
+/// Who the caller is.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViewerKind {
+    /// No credentials.
+    Anonymous,
+    /// A signed-in user.
+    User,
+}
+
+/// Result of `signUp`.
+#[derive(SimpleObject)]
+pub struct SignUpPayload {
+    /// The new account (unverified until `verifyEmail`); null when there are user errors.
+    pub user: Option<User>,
+    /// What the caller must fix; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Result of `logIn` and `refreshSession`.
+#[derive(SimpleObject)]
+pub struct SessionPayload {
+    /// Short-lived JWT: send it as `Authorization: Bearer <accessToken>`.
+    pub access_token: Option<String>,
+    /// Opaque token for `refreshSession`; it works once and is replaced by each refresh.
+    pub refresh_token: Option<String>,
+    /// When `accessToken` expires.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The signed-in user.
+    pub user: Option<User>,
+    /// What the caller must fix; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Result of `logOut`, `logOutEverywhere` and `revokeSession`.
+#[derive(SimpleObject)]
+pub struct LogOutPayload {
+    /// How many sessions ended.
+    pub revoked_sessions: i32,
+}
+
+/// Result of mutations that change the viewer's account.
+#[derive(SimpleObject)]
+pub struct AccountPayload {
+    /// The account after the change; null when there are user errors.
+    pub user: Option<User>,
+    /// What the caller must fix; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Result of `requestPasswordReset`.
+#[derive(SimpleObject)]
+pub struct RequestPasswordResetPayload {
+    /// Always true: whether an account has this address is not revealed.
+    pub ok: bool,
+}

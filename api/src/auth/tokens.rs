@@ -1,0 +1,170 @@
+//! Tokens: signed access tokens (JWT, HS256) and opaque random tokens stored as
+//! SHA-256 hashes (refresh tokens, e-mail tokens, API keys).
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::{DateTime, Utc};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use rand::RngCore;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+/// 256 random bits, base64url.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Hex SHA-256 of a token: what is stored instead of the token.
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Claims of an access token.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Claims {
+    /// The user.
+    pub sub: Uuid,
+    /// The session.
+    pub sid: Uuid,
+    /// Expiry (seconds since the epoch).
+    pub exp: i64,
+    /// Issued at.
+    pub iat: i64,
+    /// Issuer.
+    pub iss: String,
+    /// Audience.
+    pub aud: String,
+}
+
+/// Why an access token is refused (all answer UNAUTHENTICATED).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    /// Expired.
+    #[error("the access token has expired: refresh the session")]
+    Expired,
+    /// Malformed, tampered, wrong algorithm, issuer or audience.
+    #[error("the access token is not valid")]
+    Invalid,
+}
+
+/// Signs and checks access tokens; a previous key may still verify during rotation.
+#[derive(Clone)]
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: Vec<DecodingKey>,
+    validation: Validation,
+    issuer: String,
+    audience: String,
+}
+
+impl std::fmt::Debug for JwtKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JwtKeys").field("issuer", &self.issuer).field("audience", &self.audience).finish_non_exhaustive()
+    }
+}
+
+impl JwtKeys {
+    /// Keys from the current secret and an optional previous one.
+    pub fn new(secret: &SecretString, previous: Option<&SecretString>, issuer: &str, audience: &str) -> Self {
+        let mut decoding = vec![DecodingKey::from_secret(secret.expose_secret().as_bytes())];
+        if let Some(prev) = previous {
+            decoding.push(DecodingKey::from_secret(prev.expose_secret().as_bytes()));
+        }
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[issuer]);
+        validation.set_audience(&[audience]);
+        validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
+        validation.leeway = 5;
+        Self {
+            encoding: EncodingKey::from_secret(secret.expose_secret().as_bytes()),
+            decoding,
+            validation,
+            issuer: issuer.to_owned(),
+            audience: audience.to_owned(),
+        }
+    }
+
+    /// Signs an access token for a session.
+    pub fn issue(
+        &self,
+        user: Uuid,
+        session: Uuid,
+        now: DateTime<Utc>,
+        ttl: chrono::Duration,
+    ) -> Result<(String, DateTime<Utc>), jsonwebtoken::errors::Error> {
+        let expires = now + ttl;
+        let claims = Claims {
+            sub: user,
+            sid: session,
+            exp: expires.timestamp(),
+            iat: now.timestamp(),
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+        };
+        Ok((jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?, expires))
+    }
+
+    /// Checks signature (current or previous key), algorithm, expiry, issuer and audience.
+    pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+        let mut expired = false;
+        for key in &self.decoding {
+            match jsonwebtoken::decode::<Claims>(token, key, &self.validation) {
+                Ok(data) => return Ok(data.claims),
+                Err(e) if matches!(e.kind(), jsonwebtoken::errors::ErrorKind::ExpiredSignature) => expired = true,
+                Err(_) => {}
+            }
+        }
+        Err(if expired { TokenError::Expired } else { TokenError::Invalid })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(secret: &str) -> JwtKeys {
+        JwtKeys::new(&SecretString::from(secret.to_owned()), None, "civic-graph", "civic-graph")
+    }
+
+    #[test]
+    fn tokens_round_trip_and_refuse_tampering_other_keys_and_none() {
+        let k = keys("a-secret-of-at-least-thirty-two-bytes!!");
+        let (token, _) = k.issue(Uuid::now_v7(), Uuid::now_v7(), Utc::now(), chrono::Duration::minutes(15)).expect("signs");
+        assert!(k.verify(&token).is_ok());
+        assert_eq!(keys("another-secret-of-at-least-thirty-two-bytes").verify(&token), Err(TokenError::Invalid));
+        let mut tampered = token.clone();
+        tampered.insert(tampered.len() - 3, 'x');
+        assert_eq!(k.verify(&tampered), Err(TokenError::Invalid));
+        let parts: Vec<&str> = token.split('.').collect();
+        let none_header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
+        assert_eq!(k.verify(&format!("{none_header}.{}.", parts[1])), Err(TokenError::Invalid));
+        let (old, _) =
+            k.issue(Uuid::now_v7(), Uuid::now_v7(), Utc::now() - chrono::Duration::hours(1), chrono::Duration::minutes(15)).expect("signs");
+        assert_eq!(k.verify(&old), Err(TokenError::Expired));
+    }
+
+    #[test]
+    fn a_previous_key_still_verifies_during_rotation() {
+        let old = keys("the-old-secret-of-at-least-thirty-two-bytes");
+        let (token, _) = old.issue(Uuid::now_v7(), Uuid::now_v7(), Utc::now(), chrono::Duration::minutes(15)).expect("signs");
+        let rotated = JwtKeys::new(
+            &SecretString::from("the-new-secret-of-at-least-thirty-two-bytes".to_owned()),
+            Some(&SecretString::from("the-old-secret-of-at-least-thirty-two-bytes".to_owned())),
+            "civic-graph",
+            "civic-graph",
+        );
+        assert!(rotated.verify(&token).is_ok());
+    }
+
+    #[test]
+    fn random_tokens_are_256_bits_and_stored_hashed() {
+        let t = random_token();
+        assert_eq!(URL_SAFE_NO_PAD.decode(&t).expect("base64").len(), 32);
+        assert_ne!(t, random_token());
+        assert_eq!(hash_token(&t).len(), 64);
+        assert!(!hash_token(&t).contains(&t));
+    }
+}
