@@ -13,6 +13,9 @@ use api::{
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 
+/// The access-token secret of test servers (tests sign bad tokens with it).
+pub const TEST_JWT_SECRET: &str = "test-secret-for-civic-graph-tests-only-0123456789";
+
 /// A running application.
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`.
@@ -75,6 +78,7 @@ pub async fn spawn_app_in(env: AppEnv) -> TestApp {
     vars.insert("WORKERS", "1".to_owned());
     vars.insert("REDIS_KEY_PREFIX", prefix);
     vars.insert("SHUTDOWN_TIMEOUT_SECS", "1".to_owned());
+    vars.insert("JWT_SECRET", TEST_JWT_SECRET.to_owned());
     let outbox = std::env::temp_dir().join(format!("civic-graph-outbox-{}", uuid::Uuid::new_v4()));
     vars.insert("MAIL_OUTBOX_DIR", outbox.display().to_string());
     if let Some(url) = redis_url {
