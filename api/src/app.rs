@@ -20,6 +20,7 @@ use crate::{
     graphql::{self, AppSchema, http},
     health,
     mail::{LogMailer, Mailer},
+    ratelimit::RateLimiter,
     store::{KeyValueStore, MemoryStore, RedisStore, connect_redis},
 };
 
@@ -49,6 +50,8 @@ pub struct AppState {
     pub sessions: SessionManager,
     /// Outgoing e-mail.
     pub mailer: Arc<dyn Mailer>,
+    /// Request rate limits.
+    pub rate_limiter: RateLimiter,
 }
 
 /// Why the service could not start.
@@ -104,7 +107,19 @@ impl AppState {
             mailer: mailer.clone(),
             store: store.clone(),
         });
-        Ok(Self { db, db_stats, schema, policy, store, bus, redis_configured: settings.redis_url.is_some(), sessions, mailer })
+        let rate_limiter = RateLimiter::new(store.clone(), settings.rate_limits);
+        Ok(Self {
+            db,
+            db_stats,
+            schema,
+            policy,
+            store,
+            bus,
+            redis_configured: settings.redis_url.is_some(),
+            sessions,
+            mailer,
+            rate_limiter,
+        })
     }
 }
 

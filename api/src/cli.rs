@@ -52,6 +52,26 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL), as committed in schema.graphql.
     Schema,
+    /// Manage platform administrators.
+    #[command(after_help = env_help())]
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AdminAction {
+    /// Create a platform admin (or promote an existing account). The password is
+    /// read from ADMIN_PASSWORD, or generated and printed once.
+    Create {
+        /// The admin's e-mail address.
+        #[arg(long)]
+        email: String,
+        /// Display name.
+        #[arg(long, default_value = "Platform admin")]
+        name: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -89,7 +109,7 @@ pub fn run() -> ExitCode {
     telemetry::init(&settings);
     if !matches!(command, Command::Serve { .. }) {
         // Commands other than serve manage migrations themselves.
-        settings.migrate_on_start = matches!(command, Command::Seed { .. });
+        settings.migrate_on_start = matches!(command, Command::Seed { .. } | Command::Admin { .. });
     }
     let result = actix_web::rt::System::new().block_on(execute(command, settings));
     match result {
@@ -116,6 +136,14 @@ async fn execute(command: Command, settings: Settings) -> Result<(), String> {
             if demo && seed::is_empty(&state.db).await.map_err(|e| e.to_string())? {
                 let report = seed::seed_demo(&state.db).await.map_err(|e| e.to_string())?;
                 tracing::info!(partners = report.partners_created, organizations = report.organizations_created, "seeded the demo network");
+            }
+            if demo && settings.env == crate::config::AppEnv::Development {
+                let accounts = seed::seed_demo_accounts(&state.db).await.map_err(|e| e.to_string())?;
+                // Printed, not logged: these are demo passwords, never real ones.
+                print_line(&format!("Demo accounts (development only), password {}:", seed::DEMO_PASSWORD));
+                for (email, what) in accounts {
+                    print_line(&format!("  {email:<40} {what}"));
+                }
             }
             let app = Application::with_state(&settings, state).map_err(|e| e.to_string())?;
             tracing::info!(address = %settings.bind.ip(), port = app.port(), "civic-graph listening: GraphiQL at http://{}:{}/", settings.bind.ip(), app.port());
@@ -155,6 +183,29 @@ async fn execute(command: Command, settings: Settings) -> Result<(), String> {
                 report.partners_created, report.organizations_created
             ));
             Ok(())
+        }
+        Command::Admin { action: AdminAction::Create { email, name } } => {
+            let state = AppState::connect(&settings).await.map_err(|e| e.to_string())?;
+            let (password, generated) = match std::env::var("ADMIN_PASSWORD").ok().filter(|p| !p.is_empty()) {
+                Some(p) => (p, false),
+                None => (crate::auth::tokens::random_token(), true),
+            };
+            match crate::accounts::service::ensure_user(&state.db, &email, password.clone(), &name, true).await {
+                Ok((user, created)) => {
+                    print_line(&format!("platform admin: {}", user.email));
+                    if generated && created {
+                        print_line(&format!("password (shown once, change it with changePassword): {password}"));
+                    }
+                    Ok(())
+                }
+                Err(crate::validation::WriteError::Invalid(errors)) => Err(errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field.last().map(String::as_str).unwrap_or("input"), e.message))
+                    .collect::<Vec<_>>()
+                    .join("; ")),
+                // The operator sees the cause (a client never would).
+                Err(crate::validation::WriteError::Api(e)) => Err(crate::error::cause_chain(&e)),
+            }
         }
         Command::Schema => Ok(()),
     }

@@ -44,6 +44,9 @@ pub const ENV_VARS: &[EnvVarDoc] = &[
         "(unset)",
         "Directory where the log mailer also writes each e-mail as a file (tokens included); unset: e-mails are only logged, with tokens redacted.",
     ),
+    ("RATE_LIMIT_ANONYMOUS_PER_MINUTE", "120", "GraphQL requests per minute of an anonymous client address."),
+    ("RATE_LIMIT_USER_PER_MINUTE", "600", "GraphQL requests per minute of a signed-in user."),
+    ("RATE_LIMIT_API_KEY_PER_MINUTE", "1200", "GraphQL requests per minute of an API key."),
     ("MIGRATE_ON_START", "true", "Apply pending migrations when `serve` starts."),
     ("RUST_LOG", "info", "Log filter (tracing EnvFilter syntax), e.g. `info,api=debug`."),
     ("LOG_FORMAT", "pretty", "pretty (human) or json (one object a line, for log shippers)."),
@@ -122,6 +125,8 @@ pub struct Settings {
     pub refresh_token_ttl: Duration,
     /// Where e-mails are written as files, if anywhere.
     pub mail_outbox_dir: Option<std::path::PathBuf>,
+    /// Requests per minute.
+    pub rate_limits: crate::ratelimit::Limits,
 }
 
 impl Settings {
@@ -217,7 +222,19 @@ impl Settings {
         if !(60..=31_536_000).contains(&refresh_secs) || refresh_secs <= access_secs {
             return Err(ConfigError::new("REFRESH_TOKEN_TTL_SECS", "expected 60 seconds to a year, longer than ACCESS_TOKEN_TTL_SECS"));
         }
+        let per_minute = |var: &'static str, default: u64| -> Result<u64, ConfigError> {
+            match parse_or(var, get(var), default, "expected a positive number of requests")? {
+                0 => Err(ConfigError::new(var, "expected a positive number of requests")),
+                n => Ok(n),
+            }
+        };
+        let rate_limits = crate::ratelimit::Limits {
+            anonymous: per_minute("RATE_LIMIT_ANONYMOUS_PER_MINUTE", 120)?,
+            user: per_minute("RATE_LIMIT_USER_PER_MINUTE", 600)?,
+            api_key: per_minute("RATE_LIMIT_API_KEY_PER_MINUTE", 1200)?,
+        };
         Ok(Self {
+            rate_limits,
             jwt_secret,
             jwt_secret_generated,
             jwt_previous_secret,

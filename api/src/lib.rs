@@ -18,13 +18,18 @@ pub mod graphql;
 pub mod health;
 pub mod mail;
 pub mod pagination;
+pub mod ratelimit;
 pub mod seed;
 pub mod store;
 pub mod telemetry;
 pub mod validation;
 
 pub mod accounts;
+pub mod api_keys;
+pub mod audit;
 pub mod countries;
+pub mod donors;
 pub mod focus_areas;
+pub mod memberships;
 pub mod organizations;
 pub mod partners;

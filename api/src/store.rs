@@ -37,6 +37,9 @@ pub trait KeyValueStore: Send + Sync {
     async fn delete(&self, key: &str) -> Result<bool, StoreError>;
     /// Adds `by` to a counter, creating it with expiry `ttl`; returns the new value.
     async fn incr(&self, key: &str, by: i64, ttl: Duration) -> Result<i64, StoreError>;
+    /// Replaces the value at `key` by `new` (expiring after `ttl`) only if it is
+    /// still `expected`; false when another writer changed it first. Atomic.
+    async fn compare_and_set(&self, key: &str, expected: &str, new: &str, ttl: Duration) -> Result<bool, StoreError>;
     /// Adds `member` to the set at `key`, which expires after `ttl` (renewed on each add).
     async fn set_add(&self, key: &str, member: &str, ttl: Duration) -> Result<(), StoreError>;
     /// Removes `member` from the set at `key`.
@@ -96,6 +99,16 @@ impl KeyValueStore for MemoryStore {
             let value = entry.0.parse::<i64>().unwrap_or(0).saturating_add(by);
             entry.0 = value.to_string();
             value
+        }))
+    }
+
+    async fn compare_and_set(&self, key: &str, expected: &str, new: &str, ttl: Duration) -> Result<bool, StoreError> {
+        Ok(self.with_live(key, |m| match m.get(key) {
+            Some((current, _)) if current == expected => {
+                m.insert(key.to_owned(), (new.to_owned(), Some(Instant::now() + ttl)));
+                true
+            }
+            _ => false,
         }))
     }
 
@@ -187,6 +200,14 @@ impl KeyValueStore for RedisStore {
         Ok(value)
     }
 
+    async fn compare_and_set(&self, key: &str, expected: &str, new: &str, ttl: Duration) -> Result<bool, StoreError> {
+        let script = redis::Script::new(
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 else return 0 end",
+        );
+        let swapped: i64 = script.key(self.key(key)).arg(expected).arg(new).arg(ttl_ms(ttl)).invoke_async(&mut self.conn.clone()).await?;
+        Ok(swapped == 1)
+    }
+
     async fn set_add(&self, key: &str, member: &str, ttl: Duration) -> Result<(), StoreError> {
         redis::pipe()
             .atomic()
@@ -247,6 +268,11 @@ pub(crate) mod tests {
         assert_eq!(store.incr("gone", 1, Duration::from_millis(50)).await.expect("incr"), 1);
         tokio::time::sleep(Duration::from_millis(120)).await;
         assert_eq!(store.incr("gone", 1, Duration::from_millis(50)).await.expect("incr"), 1, "counter expired");
+        store.set("cas", "v1", None).await.expect("set");
+        assert!(store.compare_and_set("cas", "v1", "v2", Duration::from_secs(60)).await.expect("cas"));
+        assert!(!store.compare_and_set("cas", "v1", "v3", Duration::from_secs(60)).await.expect("cas"), "v1 is gone");
+        assert_eq!(store.get("cas").await.expect("get").as_deref(), Some("v2"));
+        assert!(!store.compare_and_set("absent", "x", "y", Duration::from_secs(60)).await.expect("cas"));
         store.set_add("s", "a", Duration::from_secs(60)).await.expect("sadd");
         store.set_add("s", "b", Duration::from_secs(60)).await.expect("sadd");
         store.set_add("s", "a", Duration::from_secs(60)).await.expect("sadd");

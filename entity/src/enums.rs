@@ -125,3 +125,43 @@ pub enum TokenPurpose {
     #[sea_orm(string_value = "reset_password")]
     ResetPassword,
 }
+
+/// What a membership gives a role in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum MembershipScope {
+    /// A civil-society organization.
+    #[sea_orm(string_value = "organization")]
+    Organization,
+    /// A network partner.
+    #[sea_orm(string_value = "partner")]
+    Partner,
+    /// A donor company.
+    #[sea_orm(string_value = "donor")]
+    Donor,
+}
+
+/// A role within a scope. Organization: owner, admin, member. Partner: admin,
+/// validator, program manager. Donor: admin, integrator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum Role {
+    /// Owns an organization (the last owner cannot leave).
+    #[sea_orm(string_value = "owner")]
+    Owner,
+    /// Administers an organization, partner or donor.
+    #[sea_orm(string_value = "admin")]
+    Admin,
+    /// A member of an organization.
+    #[sea_orm(string_value = "member")]
+    Member,
+    /// Partner staff who vet organizations.
+    #[sea_orm(string_value = "validator")]
+    Validator,
+    /// Partner staff who run programs.
+    #[sea_orm(string_value = "program_manager")]
+    ProgramManager,
+    /// Donor staff who connect their systems.
+    #[sea_orm(string_value = "integrator")]
+    Integrator,
+}

@@ -4,9 +4,13 @@
 //! these models into its own GraphQL types, so a new column can never leak by
 //! accident.
 
+pub mod api_key;
+pub mod audit_event;
+pub mod donor;
 pub mod email_token;
 pub mod enums;
 pub mod focus_area;
+pub mod membership;
 pub mod organization;
 pub mod organization_focus_area;
 pub mod organization_registration;

@@ -39,6 +39,12 @@ pub struct Model {
     pub languages: StringList,
     /// Who may see it.
     pub visibility: Visibility,
+    /// Contact e-mail (sensitive: members, its partner and admins only).
+    pub contact_email: Option<String>,
+    /// Contact phone (sensitive).
+    pub contact_phone: Option<String>,
+    /// Postal address (sensitive).
+    pub contact_address: Option<String>,
     /// Names and mission folded for search (lower case, accents removed).
     #[sea_orm(column_type = "Text")]
     pub search_text: String,

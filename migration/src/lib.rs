@@ -9,6 +9,8 @@ mod m20261122_000001_create_partners;
 mod m20261122_000002_create_focus_areas;
 mod m20261122_000003_create_organizations;
 mod m20261122_000004_create_users;
+mod m20261122_000005_create_memberships;
+mod m20261122_000006_create_api_keys;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -21,6 +23,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_create_focus_areas::Migration),
             Box::new(m20261122_000003_create_organizations::Migration),
             Box::new(m20261122_000004_create_users::Migration),
+            Box::new(m20261122_000005_create_memberships::Migration),
+            Box::new(m20261122_000006_create_api_keys::Migration),
         ]
     }
 }

@@ -146,3 +146,43 @@ fn serve_starts_answers_and_stops_gracefully_on_sigterm() {
     assert!(status.success(), "graceful shutdown exits 0: {status:?}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn admin_create_makes_a_platform_admin_and_prints_a_generated_password_once() {
+    let dir = temp_dir();
+    let env = [("DATABASE_URL", "sqlite://admin.db?mode=rwc")];
+    let out = run(&["admin", "create", "--email", "Root@Example.org"], &env, &dir);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("platform admin: Root@Example.org"), "{stdout}");
+    let password_line = stdout.lines().find(|l| l.starts_with("password")).expect("a generated password is shown");
+    assert!(password_line.rsplit(' ').next().is_some_and(|p| p.len() >= 40), "{password_line}");
+
+    let again = run(
+        &["admin", "create", "--email", "root@example.org"],
+        &[("DATABASE_URL", "sqlite://admin.db?mode=rwc"), ("ADMIN_PASSWORD", "x")],
+        &dir,
+    );
+    assert!(again.status.success(), "an existing account is kept as it is: {}", text(&again.stderr));
+    assert!(!text(&again.stdout).contains("password"), "a given password is never printed");
+
+    let weak = run(
+        &["admin", "create", "--email", "new@example.org"],
+        &[("DATABASE_URL", "sqlite://admin.db?mode=rwc"), ("ADMIN_PASSWORD", "short")],
+        &dir,
+    );
+    assert_eq!(weak.status.code(), Some(1));
+    assert!(text(&weak.stderr).contains("password"), "{}", text(&weak.stderr));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn admin_create_on_an_existing_account_never_prints_a_password() {
+    let dir = temp_dir();
+    let env = [("DATABASE_URL", "sqlite://again.db?mode=rwc"), ("ADMIN_PASSWORD", "correct horse battery staple")];
+    assert!(run(&["admin", "create", "--email", "ops@example.org"], &env, &dir).status.success());
+    let again = run(&["admin", "create", "--email", "ops@example.org"], &[("DATABASE_URL", "sqlite://again.db?mode=rwc")], &dir);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(!text(&again.stdout).contains("password"), "the generated password is not the account's: {}", text(&again.stdout));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -16,6 +16,9 @@ use serde_json::{Value, json};
 /// The access-token secret of test servers (tests sign bad tokens with it).
 pub const TEST_JWT_SECRET: &str = "test-secret-for-civic-graph-tests-only-0123456789";
 
+/// Password of the accounts made by `user_token`.
+pub const TEST_PASSWORD: &str = "correct horse battery staple";
+
 /// A running application.
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`.
@@ -59,8 +62,13 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_in(AppEnv::Development).await
 }
 
-/// Spawns the app with the given environment (production refuses anonymous writes).
+/// Spawns the app with the given environment.
 pub async fn spawn_app_in(env: AppEnv) -> TestApp {
+    spawn_app_with(env, &[]).await
+}
+
+/// Spawns the app with extra settings (environment variables), e.g. low rate limits.
+pub async fn spawn_app_with(env: AppEnv, extra: &[(&str, &str)]) -> TestApp {
     let postgres = match std::env::var("TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => Some(create_postgres_db(&admin_url).await),
         _ => None,
@@ -83,6 +91,9 @@ pub async fn spawn_app_in(env: AppEnv) -> TestApp {
     vars.insert("MAIL_OUTBOX_DIR", outbox.display().to_string());
     if let Some(url) = redis_url {
         vars.insert("REDIS_URL", url);
+    }
+    for (k, v) in extra {
+        vars.insert(k, (*v).to_owned());
     }
     let mut settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings are valid");
     settings.env = env;
@@ -217,6 +228,26 @@ impl TestApp {
             .to_owned()
     }
 
+    /// A platform admin's access token (the account is created on first use).
+    pub async fn admin_token(&self) -> String {
+        self.user_token("admin@civic.example.org", true).await
+    }
+
+    /// An access token of a user with this address (created, verified, on first use).
+    pub async fn user_token(&self, email: &str, platform_admin: bool) -> String {
+        api::accounts::service::ensure_user(&self.db, email, TEST_PASSWORD.to_owned(), "Test user", platform_admin).await.expect("user");
+        log_in(self, email, TEST_PASSWORD).await.0
+    }
+
+    /// POSTs a GraphQL operation as the holder of `token` and returns `data`, failing on any error.
+    pub async fn data_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        let raw = self.graphql_as(token, query, variables).await;
+        assert_eq!(raw.status, 200, "unexpected status, body: {}", raw.body);
+        let answer = raw.json();
+        assert!(answer.get("errors").is_none(), "unexpected errors: {answer}");
+        answer["data"].clone()
+    }
+
     /// SQL statements run so far by the application.
     pub fn statements(&self) -> u64 {
         self.stats.statements()
@@ -245,8 +276,10 @@ pub fn first_error_code(answer: &Value) -> String {
 
 /// Creates an organization through the API and returns it (`id`, `version`, ...).
 pub async fn create_organization(app: &TestApp, input: Value) -> Value {
+    let admin = app.admin_token().await;
     let data = app
-        .data(
+        .data_as(
+            &admin,
             "mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) {
                 organization { id version displayName visibility country { code } }
                 userErrors { field message code } } }",
@@ -271,8 +304,10 @@ pub fn organization_input(name: &str) -> Value {
 
 /// Creates a partner through the API and returns it (`id`, `version`, `slug`).
 pub async fn create_partner(app: &TestApp, input: Value) -> Value {
+    let admin = app.admin_token().await;
     let data = app
-        .data(
+        .data_as(
+            &admin,
             "mutation($input: CreatePartnerInput!) { createPartner(input: $input) {
                 partner { id version slug name }
                 userErrors { field message code } } }",

@@ -4,6 +4,7 @@
 #![expect(clippy::expect_used, reason = "a broken fixture should fail the test loudly, with its reason")]
 
 mod helpers;
+mod limits;
 
 mod accounts;
 mod cli;

@@ -3,39 +3,73 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, create_organization, create_partner, first_error_code, organization_input, spawn_app, spawn_app_in};
+use crate::helpers::{TestApp, first_error_code, organization_input, spawn_app};
 
 const PARTNER_FIELDS: &str = "id slug name website languages status joinedOn version archivedAt
     countries { code name } contact { email phone address }";
 
-fn create_mutation() -> String {
+/// The document of a mutation (`createPartner`, ...) answering its payload.
+fn mutation(name: &str) -> String {
+    let input_type = format!("{}{}Input", name[..1].to_uppercase(), &name[1..]);
     format!(
-        "mutation($input: CreatePartnerInput!) {{ createPartner(input: $input) {{
+        "mutation($input: {input_type}!) {{ {name}(input: $input) {{
             partner {{ {PARTNER_FIELDS} }} userErrors {{ field message code }} }} }}"
     )
 }
 
+/// The whole answer (data and errors) of a mutation, as the holder of `token` or anonymously.
+async fn attempt(app: &TestApp, token: Option<&str>, name: &str, input: Value) -> Value {
+    let variables = json!({ "input": input });
+    match token {
+        Some(token) => {
+            let raw = app.graphql_as(token, &mutation(name), variables).await;
+            assert_eq!(raw.status, 200, "unexpected status, body: {}", raw.body);
+            raw.json()
+        }
+        None => app.graphql(&mutation(name), variables).await,
+    }
+}
+
+/// A mutation refused with a GraphQL error of `code`, without a payload.
+fn assert_error(answer: &Value, name: &str, code: &str) {
+    assert_eq!(first_error_code(answer), code, "{answer}");
+    assert_eq!(answer["data"][name], Value::Null, "{answer}");
+}
+
+/// The payload of a mutation as the holder of `token`.
+async fn mutate(app: &TestApp, token: &str, name: &str, input: Value) -> Value {
+    app.data_as(token, &mutation(name), json!({ "input": input })).await[name].clone()
+}
+
 /// The `createPartner` payload.
-async fn create(app: &TestApp, input: Value) -> Value {
-    app.data(&create_mutation(), json!({ "input": input })).await["createPartner"].clone()
+async fn create(app: &TestApp, token: &str, input: Value) -> Value {
+    mutate(app, token, "createPartner", input).await
 }
 
 /// The `updatePartner` payload.
-async fn update(app: &TestApp, input: Value) -> Value {
-    let query = format!(
-        "mutation($input: UpdatePartnerInput!) {{ updatePartner(input: $input) {{
-            partner {{ {PARTNER_FIELDS} }} userErrors {{ field message code }} }} }}"
-    );
-    app.data(&query, json!({ "input": input })).await["updatePartner"].clone()
+async fn update(app: &TestApp, token: &str, input: Value) -> Value {
+    mutate(app, token, "updatePartner", input).await
 }
 
 /// The `archivePartner` payload.
-async fn archive(app: &TestApp, id: &Value) -> Value {
-    let query = format!(
-        "mutation($input: ArchivePartnerInput!) {{ archivePartner(input: $input) {{
-            partner {{ {PARTNER_FIELDS} }} userErrors {{ field message code }} }} }}"
-    );
-    app.data(&query, json!({ "input": { "id": id } })).await["archivePartner"].clone()
+async fn archive(app: &TestApp, token: &str, id: &Value) -> Value {
+    mutate(app, token, "archivePartner", json!({ "id": id })).await
+}
+
+/// Creates a partner as the holder of `token` and returns it, failing on user errors.
+async fn created(app: &TestApp, token: &str, input: Value) -> Value {
+    let payload = create(app, token, input).await;
+    assert_eq!(payload["userErrors"], json!([]), "unexpected user errors: {payload}");
+    payload["partner"].clone()
+}
+
+/// Creates an organization as the holder of `token` and returns it, failing on user errors.
+async fn created_organization(app: &TestApp, token: &str, input: Value) -> Value {
+    let query = "mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) {
+        organization { id } userErrors { field message code } } }";
+    let payload = app.data_as(token, query, json!({ "input": input })).await["createOrganization"].clone();
+    assert_eq!(payload["userErrors"], json!([]), "unexpected user errors: {payload}");
+    payload["organization"].clone()
 }
 
 /// `partner(slug:)`.
@@ -95,6 +129,7 @@ fn partner_input(name: &str) -> Value {
 async fn create_partner_derives_the_slug_and_round_trips_every_field() {
     // Arrange
     let app = spawn_app().await;
+    let admin = app.admin_token().await;
     let input = json!({
         "name": "Rede Cívica Digital",
         "website": "https://rede-civica.example.org",
@@ -107,7 +142,7 @@ async fn create_partner_derives_the_slug_and_round_trips_every_field() {
     });
 
     // Act
-    let payload = create(&app, input).await;
+    let payload = create(&app, &admin, input).await;
     let partner = by_slug(&app, "rede-civica-digital").await;
 
     // Assert
@@ -137,6 +172,7 @@ async fn create_partner_derives_the_slug_and_round_trips_every_field() {
 async fn each_invalid_input_is_a_user_error_and_creates_nothing() {
     // Arrange
     let app = spawn_app().await;
+    let admin = app.admin_token().await;
     let cases = [
         (json!({ "countries": ["KE", "XX"] }), json!(["input", "countries", "1"]), "UNKNOWN_COUNTRY"),
         (json!({ "countries": [] }), json!(["input", "countries"]), "BLANK"),
@@ -150,7 +186,7 @@ async fn each_invalid_input_is_a_user_error_and_creates_nothing() {
 
     for (overrides, field, code) in cases {
         // Act
-        let payload = create(&app, with(partner_input("Harmattan Civic Tech"), overrides.clone())).await;
+        let payload = create(&app, &admin, with(partner_input("Harmattan Civic Tech"), overrides.clone())).await;
 
         // Assert
         assert_eq!(payload["partner"], Value::Null, "{overrides}");
@@ -158,7 +194,7 @@ async fn each_invalid_input_is_a_user_error_and_creates_nothing() {
     }
     assert_eq!(total(&app).await, 0, "nothing was created");
     assert_eq!(serving(&app, "KE").await, Vec::<String>::new());
-    create_partner(&app, partner_input("Harmattan Civic Tech")).await;
+    created(&app, &admin, partner_input("Harmattan Civic Tech")).await;
     assert_eq!(total(&app).await, 1, "the base input itself is valid");
 }
 
@@ -166,11 +202,12 @@ async fn each_invalid_input_is_a_user_error_and_creates_nothing() {
 async fn a_taken_slug_is_refused_whether_given_or_derived() {
     // Arrange
     let app = spawn_app().await;
-    create_partner(&app, partner_input("Amani Digital Commons")).await;
+    let admin = app.admin_token().await;
+    created(&app, &admin, partner_input("Amani Digital Commons")).await;
 
     // Act
-    let given = create(&app, with(partner_input("Another Partner"), json!({ "slug": "amani-digital-commons" }))).await;
-    let derived = create(&app, partner_input("Amani Digital Commons")).await;
+    let given = create(&app, &admin, with(partner_input("Another Partner"), json!({ "slug": "amani-digital-commons" }))).await;
+    let derived = create(&app, &admin, partner_input("Amani Digital Commons")).await;
 
     // Assert
     for payload in [&given, &derived] {
@@ -185,15 +222,16 @@ async fn a_taken_slug_is_refused_whether_given_or_derived() {
 async fn update_partner_replaces_countries_and_null_clears_contact_fields() {
     // Arrange
     let app = spawn_app().await;
+    let admin = app.admin_token().await;
     let contact = json!({ "countries": ["KE", "UG"], "contactEmail": "hi@amani.example.org", "contactPhone": "+254 20 555 0100" });
-    let partner = create_partner(&app, with(partner_input("Amani Digital Commons"), contact)).await;
+    let partner = created(&app, &admin, with(partner_input("Amani Digital Commons"), contact)).await;
     let changes = json!({
         "id": partner["id"], "expectedVersion": 1, "name": "Amani Commons", "countries": ["TZ", "RW"],
         "contactEmail": null, "contactPhone": null,
     });
 
     // Act
-    let payload = update(&app, changes).await;
+    let payload = update(&app, &admin, changes).await;
 
     // Assert
     assert_eq!(payload["userErrors"], json!([]));
@@ -214,11 +252,16 @@ async fn update_partner_replaces_countries_and_null_clears_contact_fields() {
 async fn update_partner_with_a_stale_version_is_refused_and_changes_nothing() {
     // Arrange
     let app = spawn_app().await;
-    let partner = create_partner(&app, partner_input("Amani Digital Commons")).await;
-    assert_eq!(update(&app, json!({ "id": partner["id"], "expectedVersion": 1, "name": "Amani Commons" })).await["userErrors"], json!([]));
+    let admin = app.admin_token().await;
+    let partner = created(&app, &admin, partner_input("Amani Digital Commons")).await;
+    assert_eq!(
+        update(&app, &admin, json!({ "id": partner["id"], "expectedVersion": 1, "name": "Amani Commons" })).await["userErrors"],
+        json!([])
+    );
 
     // Act
-    let payload = update(&app, json!({ "id": partner["id"], "expectedVersion": 1, "name": "Stale Write", "countries": ["BR"] })).await;
+    let payload =
+        update(&app, &admin, json!({ "id": partner["id"], "expectedVersion": 1, "name": "Stale Write", "countries": ["BR"] })).await;
 
     // Assert
     assert_eq!(payload["partner"], Value::Null);
@@ -233,11 +276,12 @@ async fn update_partner_with_a_stale_version_is_refused_and_changes_nothing() {
 async fn an_archived_partner_leaves_lists_but_stays_readable_by_slug() {
     // Arrange
     let app = spawn_app().await;
-    create_partner(&app, with(partner_input("Harmattan Civic Tech"), json!({ "countries": ["GH"] }))).await;
-    let partner = create_partner(&app, partner_input("Amani Digital Commons")).await;
+    let admin = app.admin_token().await;
+    created(&app, &admin, with(partner_input("Harmattan Civic Tech"), json!({ "countries": ["GH"] }))).await;
+    let partner = created(&app, &admin, partner_input("Amani Digital Commons")).await;
 
     // Act
-    let payload = archive(&app, &partner["id"]).await;
+    let payload = archive(&app, &admin, &partner["id"]).await;
 
     // Assert
     assert_eq!(payload["userErrors"], json!([]));
@@ -252,7 +296,7 @@ async fn an_archived_partner_leaves_lists_but_stays_readable_by_slug() {
     let archived = by_slug(&app, "amani-digital-commons").await;
     assert_eq!(archived["status"], "ARCHIVED");
     assert_eq!(archived["archivedAt"], payload["partner"]["archivedAt"]);
-    let again = update(&app, json!({ "id": partner["id"], "expectedVersion": 2, "name": "Revived" })).await;
+    let again = update(&app, &admin, json!({ "id": partner["id"], "expectedVersion": 2, "name": "Revived" })).await;
     assert_eq!(user_errors(&again), vec![(json!(["input", "id"]), "ARCHIVED".to_owned())]);
 }
 
@@ -260,14 +304,15 @@ async fn an_archived_partner_leaves_lists_but_stays_readable_by_slug() {
 async fn an_archived_partner_stops_serving_its_countries_and_organizations() {
     // Arrange
     let app = spawn_app().await;
-    let elder = create_partner(&app, with(partner_input("Amani Digital Commons"), json!({ "joinedOn": "2009-03-16" }))).await;
-    create_partner(&app, with(partner_input("Late Joiners Network"), json!({ "joinedOn": "2021-01-04" }))).await;
-    let org = create_organization(&app, organization_input("Mto Safi Youth")).await;
+    let admin = app.admin_token().await;
+    let elder = created(&app, &admin, with(partner_input("Amani Digital Commons"), json!({ "joinedOn": "2009-03-16" }))).await;
+    created(&app, &admin, with(partner_input("Late Joiners Network"), json!({ "joinedOn": "2021-01-04" }))).await;
+    let org = created_organization(&app, &admin, organization_input("Mto Safi Youth")).await;
     assert_eq!(serving(&app, "KE").await, vec!["amani-digital-commons", "late-joiners-network"], "oldest member first");
     assert_eq!(partner_of(&app, &org["id"]).await, "amani-digital-commons", "the longest-standing one");
 
     // Act
-    let payload = archive(&app, &elder["id"]).await;
+    let payload = archive(&app, &admin, &elder["id"]).await;
 
     // Assert
     assert_eq!(payload["userErrors"], json!([]));
@@ -281,12 +326,13 @@ async fn an_archived_partner_stops_serving_its_countries_and_organizations() {
 async fn an_organization_has_no_partner_once_its_only_partner_is_archived() {
     // Arrange
     let app = spawn_app().await;
-    let partner = create_partner(&app, partner_input("Amani Digital Commons")).await;
-    let org = create_organization(&app, organization_input("Mto Safi Youth")).await;
+    let admin = app.admin_token().await;
+    let partner = created(&app, &admin, partner_input("Amani Digital Commons")).await;
+    let org = created_organization(&app, &admin, organization_input("Mto Safi Youth")).await;
     assert_eq!(partner_of(&app, &org["id"]).await, "amani-digital-commons");
 
     // Act
-    assert_eq!(archive(&app, &partner["id"]).await["userErrors"], json!([]));
+    assert_eq!(archive(&app, &admin, &partner["id"]).await["userErrors"], json!([]));
 
     // Assert
     assert_eq!(partner_of(&app, &org["id"]).await, Value::Null);
@@ -390,20 +436,55 @@ async fn partners_order_by_joined_on_descending() {
 }
 
 #[actix_web::test]
-async fn production_refuses_anonymous_partner_writes() {
+async fn a_development_server_refuses_every_anonymous_partner_write() {
     // Arrange
-    let app = spawn_app_in(api::config::AppEnv::Production).await;
+    let app = spawn_app().await;
     app.seed_demo().await;
     let amani = by_slug(&app, "amani-digital-commons").await;
+    let changes = json!({ "id": amani["id"], "expectedVersion": amani["version"], "name": "Defaced" });
+    let new_countries = json!({ "id": amani["id"], "expectedVersion": amani["version"], "countries": ["FR"] });
 
     // Act
-    let created = app.graphql(&create_mutation(), json!({ "input": partner_input("Anonymous Partner") })).await;
-    let archive_query = "mutation($input: ArchivePartnerInput!) { archivePartner(input: $input) { userErrors { code } } }";
-    let archived = app.graphql(archive_query, json!({ "input": { "id": amani["id"] } })).await;
+    let answers = [
+        ("createPartner", attempt(&app, None, "createPartner", partner_input("Anonymous Partner")).await),
+        ("updatePartner", attempt(&app, None, "updatePartner", changes).await),
+        ("updatePartner", attempt(&app, None, "updatePartner", new_countries).await),
+        ("archivePartner", attempt(&app, None, "archivePartner", json!({ "id": amani["id"] })).await),
+    ];
 
     // Assert
-    assert_eq!(first_error_code(&created), "UNAUTHENTICATED", "{created}");
-    assert_eq!(first_error_code(&archived), "UNAUTHENTICATED", "{archived}");
-    assert_eq!(total(&app).await, 6);
+    for (name, answer) in &answers {
+        assert_error(answer, name, "UNAUTHENTICATED");
+    }
+    assert_eq!(total(&app).await, 6, "nothing was created");
+    assert_eq!(by_slug(&app, "anonymous-partner").await, Value::Null);
     assert_eq!(by_slug(&app, "amani-digital-commons").await, amani, "unchanged");
+}
+
+#[actix_web::test]
+async fn a_plain_signed_in_user_may_not_create_update_or_archive_partners() {
+    // Arrange
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let user = app.user_token("someone@example.org", false).await;
+    let amani = by_slug(&app, "amani-digital-commons").await;
+    let changes = json!({ "id": amani["id"], "expectedVersion": amani["version"], "name": "Taken Over" });
+    let new_countries = json!({ "id": amani["id"], "expectedVersion": amani["version"], "countries": ["FR"] });
+
+    // Act
+    let answers = [
+        ("createPartner", attempt(&app, Some(&user), "createPartner", partner_input("Self-Made Partner")).await),
+        ("updatePartner", attempt(&app, Some(&user), "updatePartner", changes).await),
+        ("updatePartner", attempt(&app, Some(&user), "updatePartner", new_countries).await),
+        ("archivePartner", attempt(&app, Some(&user), "archivePartner", json!({ "id": amani["id"] })).await),
+    ];
+
+    // Assert
+    for (name, answer) in &answers {
+        assert_error(answer, name, "FORBIDDEN");
+    }
+    assert_eq!(total(&app).await, 6, "nothing was created");
+    assert_eq!(by_slug(&app, "self-made-partner").await, Value::Null);
+    assert_eq!(by_slug(&app, "amani-digital-commons").await, amani, "unchanged");
+    assert_eq!(serving(&app, "FR").await, Vec::<String>::new());
 }

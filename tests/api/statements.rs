@@ -43,6 +43,10 @@ async fn add_public_organizations(app: &TestApp, count: usize) {
             annual_budget: None,
             languages: Vec::new(),
             visibility: Some(Visibility::Public),
+            contact_email: None,
+            contact_phone: None,
+            contact_address: None,
+            owner: None,
         };
         create(&app.db, new).await.expect("created");
     }

@@ -6,17 +6,31 @@ use super::{
     service,
     types::{Session, User, ViewerKind},
 };
-use crate::graphql::context::{db, request, sessions};
+use crate::{
+    api_keys::types::ApiKey,
+    auth::Caller,
+    graphql::context::{db, request, sessions},
+};
 
 /// Who is calling.
 pub struct Viewer;
 
-/// The caller: anonymous or a signed-in user with their sessions.
+/// The caller: anonymous, a signed-in user with their sessions, or an API key.
 #[Object]
 impl Viewer {
     /// Anonymous or a signed-in user.
     async fn kind(&self, ctx: &Context<'_>) -> Result<ViewerKind> {
-        Ok(if request(ctx)?.caller.user().is_some() { ViewerKind::User } else { ViewerKind::Anonymous })
+        Ok(match &request(ctx)?.caller {
+            Caller::User(_) => ViewerKind::User,
+            Caller::ApiKey(_) => ViewerKind::ApiKey,
+            Caller::Anonymous | Caller::System => ViewerKind::Anonymous,
+        })
+    }
+
+    /// The API key of the request, for integrations; null otherwise.
+    async fn api_key(&self, ctx: &Context<'_>) -> Result<Option<ApiKey>> {
+        let Caller::ApiKey(key) = &request(ctx)?.caller else { return Ok(None) };
+        Ok(crate::api_keys::service::by_id(db(ctx)?, key.key_id).await?.map(ApiKey))
     }
 
     /// The signed-in user; null for anonymous callers.

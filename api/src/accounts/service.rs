@@ -162,20 +162,69 @@ pub async fn sign_up(db: &DatabaseConnection, mailer: &dyn Mailer, input: SignUp
     Ok(created)
 }
 
-/// Refuses a login attempt when an account or an address has tried too often.
-async fn throttle(store: &dyn KeyValueStore, email: &str, ip: Option<&str>) -> Result<(), ApiError> {
-    let account_key = format!("login-fail:{}", hash_token(email));
-    let failures = store.get(&account_key).await?.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
-    if failures >= MAX_FAILURES_PER_ACCOUNT {
-        return Err(ApiError::RateLimited(LOGIN_WINDOW.as_secs()));
+/// Creates a verified account directly (command line, demo seed): no e-mail is sent.
+/// An existing account with this address is returned unchanged (its password
+/// too), or promoted to platform admin when `platform_admin` is set.
+pub async fn ensure_user(
+    db: &DatabaseConnection,
+    email: &str,
+    password: String,
+    name: &str,
+    platform_admin: bool,
+) -> Result<(user::Model, bool), WriteError> {
+    let mut errors = Errors::default();
+    let email = errors.check(&["email"], text::email(email), text_code);
+    errors.ok()?;
+    let email = checked(email)?;
+    if let Some(existing) = user::Entity::find().filter(user::Column::EmailNormalized.eq(normalize_email(&email))).one(db).await? {
+        if platform_admin && !existing.is_platform_admin {
+            let mut model: user::ActiveModel = existing.into();
+            model.is_platform_admin = Set(true);
+            model.updated_at = Set(Utc::now());
+            return Ok((model.update(db).await?, false));
+        }
+        return Ok((existing, false));
     }
+    let mut errors = Errors::default();
+    check_password(&mut errors, "password", &password, &email);
+    errors.ok()?;
+    let hash = password::hash(password).await?;
+    let now = Utc::now();
+    Ok(user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        email_normalized: Set(normalize_email(&email)),
+        email: Set(email),
+        password_hash: Set(hash),
+        name: Set(name.to_owned()),
+        locale: Set("en".to_owned()),
+        time_zone: Set("UTC".to_owned()),
+        email_verified_at: Set(Some(now)),
+        is_platform_admin: Set(platform_admin),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .map(|u| (u, true))?)
+}
+
+/// Counts a login attempt, atomically, before the password is checked: an
+/// account allows `MAX_FAILURES_PER_ACCOUNT` attempts per window (a success
+/// clears its count), an address `MAX_ATTEMPTS_PER_IP`. Concurrent attempts
+/// cannot slip past the count.
+async fn throttle(store: &dyn KeyValueStore, email: &str, ip: Option<&str>) -> Result<String, ApiError> {
     if let Some(ip) = ip {
         let attempts = store.incr(&format!("login-ip:{ip}"), 1, LOGIN_WINDOW).await?;
         if attempts > MAX_ATTEMPTS_PER_IP {
             return Err(ApiError::RateLimited(LOGIN_WINDOW.as_secs()));
         }
     }
-    Ok(())
+    let account_key = format!("login-fail:{}", hash_token(email));
+    let attempts = store.incr(&account_key, 1, LOGIN_WINDOW).await?;
+    if attempts > MAX_FAILURES_PER_ACCOUNT {
+        return Err(ApiError::RateLimited(LOGIN_WINDOW.as_secs()));
+    }
+    Ok(account_key)
 }
 
 /// Checks e-mail and password and opens a session.
@@ -190,7 +239,7 @@ pub async fn log_in(
     ip: Option<&str>,
 ) -> Result<(user::Model, TokenPair), WriteError> {
     let email = normalize_email(email);
-    throttle(store, &email, ip).await?;
+    let account_key = throttle(store, &email, ip).await?;
     let found = user::Entity::find().filter(user::Column::EmailNormalized.eq(&email)).one(db).await?;
     let stored = match &found {
         Some(u) => u.password_hash.clone(),
@@ -198,9 +247,9 @@ pub async fn log_in(
     };
     let matches = password::verify(password.to_owned(), stored).await?;
     let Some(user) = found.filter(|_| matches) else {
-        store.incr(&format!("login-fail:{}", hash_token(&email)), 1, LOGIN_WINDOW).await.map_err(ApiError::from)?;
         return Err(field_error(&[], UserErrorCode::InvalidCredentials, "the e-mail address or the password is wrong"));
     };
+    store.delete(&account_key).await.map_err(ApiError::from)?;
     let pair = sessions.create(user.id, user_agent).await?;
     Ok((user, pair))
 }

@@ -114,6 +114,8 @@ pub enum ViewerKind {
     Anonymous,
     /// A signed-in user.
     User,
+    /// An integration with an API key.
+    ApiKey,
 }
 
 /// Result of `signUp`.

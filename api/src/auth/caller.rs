@@ -1,5 +1,6 @@
 //! The caller's identity, decided once at the edge.
 
+use entity::enums::{MembershipScope, Role};
 use uuid::Uuid;
 
 /// Who is making a request.
@@ -9,8 +10,41 @@ pub enum Caller {
     Anonymous,
     /// A signed-in user, through an access token of an open session.
     User(UserCaller),
+    /// An integration, through an API key.
+    ApiKey(ApiKeyCaller),
     /// The service itself (command line, seed): trusted with everything.
     System,
+}
+
+/// A role the user holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Grant {
+    /// Organization, partner or donor.
+    pub scope: MembershipScope,
+    /// Which one.
+    pub scope_id: Uuid,
+    /// The role.
+    pub role: Role,
+}
+
+/// An integration calling with an API key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiKeyCaller {
+    /// The key.
+    pub key_id: Uuid,
+    /// Partner or donor.
+    pub owner_scope: MembershipScope,
+    /// The owning partner or donor.
+    pub owner_id: Uuid,
+    /// Named scopes.
+    pub scopes: Vec<String>,
+}
+
+impl ApiKeyCaller {
+    /// True when the key holds `scope`.
+    pub fn has(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|s| s == scope)
+    }
 }
 
 /// A signed-in user.
@@ -22,6 +56,23 @@ pub struct UserCaller {
     pub session_id: Uuid,
     /// Platform administrators see and may do everything.
     pub is_platform_admin: bool,
+    /// Roles held.
+    pub grants: Vec<Grant>,
+    /// Countries served by the partners the user works for (any partner role),
+    /// with the partner and the role.
+    pub partner_countries: Vec<(String, Uuid, Role)>,
+}
+
+impl UserCaller {
+    /// Roles in organization `id`.
+    pub fn organization_role(&self, id: Uuid) -> Option<Role> {
+        self.grants.iter().find(|g| g.scope == MembershipScope::Organization && g.scope_id == id).map(|g| g.role)
+    }
+
+    /// Role in partner `id`.
+    pub fn partner_role(&self, id: Uuid) -> Option<Role> {
+        self.grants.iter().find(|g| g.scope == MembershipScope::Partner && g.scope_id == id).map(|g| g.role)
+    }
 }
 
 impl Caller {

@@ -9,5 +9,5 @@ pub mod policy;
 pub mod sessions;
 pub mod tokens;
 
-pub use caller::{Caller, UserCaller};
-pub use policy::{Action, OrgReadScope, Policy};
+pub use caller::{ApiKeyCaller, Caller, Grant, UserCaller};
+pub use policy::{Action, OrgReadScope, OrgScope, Policy};

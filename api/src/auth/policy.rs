@@ -1,13 +1,18 @@
 //! The one place that decides who may read and write what.
 //!
-//! Every mutation calls [`Policy::authorize`]; every path that reaches an
-//! organization (lists, counts, `node(id:)`, relations) filters by
-//! [`Policy::organization_scope`].
+//! - Every mutation calls [`Policy::authorize`] (or asks for a write scope).
+//! - Every path that reaches an organization (lists, counts, search,
+//!   `node(id:)`, relations) filters by [`Policy::organization_scope`].
+//! - Sensitive fields ask [`Policy::may_see_organization_contact`].
+//!
+//! Visibility of organizations: PUBLIC (anyone), NETWORK (signed-in users),
+//! HIDDEN (only its members, staff of the partners serving its country and
+//! platform admins). Outside a caller's scope an organization does not exist.
 
-use entity::enums::Visibility;
+use entity::enums::{Role, Visibility};
 use uuid::Uuid;
 
-use super::Caller;
+use super::{Caller, UserCaller};
 use crate::{config::AppEnv, error::ApiError};
 
 /// A write someone wants to make.
@@ -17,32 +22,52 @@ pub enum Action {
     CreatePartner,
     /// Change a partner.
     UpdatePartner(Uuid),
+    /// Change the countries a partner serves.
+    ChangePartnerCountries(Uuid),
     /// Archive a partner.
     ArchivePartner(Uuid),
     /// Create an organization.
     CreateOrganization,
-    /// Change an organization.
-    UpdateOrganization(Uuid),
-    /// Archive an organization.
-    ArchiveOrganization(Uuid),
+    /// Change or archive an organization (which ones: the write scopes).
+    ChangeOrganization,
+    /// Create a donor company.
+    CreateDonor,
 }
 
-/// Which organizations a caller may see.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OrgReadScope {
-    /// Visibilities seen everywhere.
+/// A set of organizations, as SQL can filter it: every organization, or those
+/// with one of `visibilities`, plus `organization_ids`, plus those in `countries`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OrgScope {
+    /// Every organization.
+    pub all: bool,
+    /// Organizations with these visibilities.
     pub visibilities: Vec<Visibility>,
+    /// These organizations, whatever their visibility.
+    pub organization_ids: Vec<Uuid>,
+    /// Organizations in these countries, whatever their visibility.
+    pub countries: Vec<String>,
 }
 
-impl OrgReadScope {
-    /// Everything (the service itself).
+/// The former name of [`OrgScope`] (read scopes).
+pub type OrgReadScope = OrgScope;
+
+impl OrgScope {
+    /// Everything.
     pub fn all() -> Self {
-        Self { visibilities: vec![Visibility::Public, Visibility::Network, Visibility::Hidden] }
+        Self { all: true, ..Self::default() }
     }
 
-    /// True when an organization with this visibility is in scope.
+    /// True when an organization is in the scope.
+    pub fn contains(&self, id: Uuid, country: &str, visibility: Visibility) -> bool {
+        self.all
+            || self.visibilities.contains(&visibility)
+            || self.organization_ids.contains(&id)
+            || self.countries.iter().any(|c| c == country)
+    }
+
+    /// Kept for callers that only know the visibility.
     pub fn allows(&self, visibility: Visibility) -> bool {
-        self.visibilities.contains(&visibility)
+        self.all || self.visibilities.contains(&visibility)
     }
 }
 
@@ -52,67 +77,191 @@ pub struct Policy {
     env: AppEnv,
 }
 
+const PARTNER_WRITERS: [Role; 2] = [Role::Admin, Role::Validator];
+
+fn sign_in() -> ApiError {
+    ApiError::Unauthenticated("sign in to do this".to_owned())
+}
+
+fn forbidden(what: &str) -> ApiError {
+    ApiError::Forbidden(format!("you may not {what}"))
+}
+
 impl Policy {
     /// A policy for this deployment.
     pub fn new(env: AppEnv) -> Self {
         Self { env }
     }
 
-    /// Allows or refuses a write.
-    ///
-    /// Until accounts exist, a development deployment trusts anonymous writers (so
-    /// GraphiQL works out of the box) and a production deployment refuses them.
+    /// The deployment's environment.
+    pub fn env(&self) -> AppEnv {
+        self.env
+    }
+
+    /// Allows or refuses a write that does not depend on an organization's data.
     pub fn authorize(&self, caller: &Caller, action: Action) -> Result<(), ApiError> {
-        match caller {
-            Caller::System => Ok(()),
-            Caller::User(u) if u.is_platform_admin => Ok(()),
-            // Until roles land, signed-in users write as anonymous callers do.
-            Caller::User(_) if self.env == AppEnv::Development => Ok(()),
-            Caller::User(_) => Err(ApiError::Forbidden("only platform administrators may do this".to_owned())),
-            Caller::Anonymous if self.env == AppEnv::Development => {
-                tracing::debug!(?action, "anonymous write allowed in development");
-                Ok(())
+        let user = match caller {
+            Caller::System => return Ok(()),
+            Caller::Anonymous => return Err(sign_in()),
+            // No scope of an API key covers the directory's writes yet.
+            Caller::ApiKey(_) => return Err(forbidden("do this with an API key")),
+            Caller::User(u) if u.is_platform_admin => return Ok(()),
+            Caller::User(u) => u,
+        };
+        match action {
+            Action::CreateOrganization | Action::ChangeOrganization => Ok(()),
+            Action::CreateDonor => Err(forbidden("add donor companies")),
+            Action::UpdatePartner(id) if user.partner_role(id) == Some(Role::Admin) => Ok(()),
+            Action::CreatePartner | Action::UpdatePartner(_) | Action::ChangePartnerCountries(_) | Action::ArchivePartner(_) => {
+                Err(forbidden("change network partners"))
             }
-            Caller::Anonymous => Err(ApiError::Unauthenticated("sign in to do this".to_owned())),
         }
     }
 
     /// Which organizations `caller` may read.
-    pub fn organization_scope(&self, caller: &Caller) -> OrgReadScope {
+    pub fn organization_scope(&self, caller: &Caller) -> OrgScope {
         match caller {
-            Caller::System => OrgReadScope::all(),
-            Caller::User(u) if u.is_platform_admin => OrgReadScope::all(),
-            Caller::User(_) => OrgReadScope { visibilities: vec![Visibility::Public, Visibility::Network] },
-            Caller::Anonymous => OrgReadScope { visibilities: vec![Visibility::Public] },
+            Caller::System => OrgScope::all(),
+            Caller::Anonymous => OrgScope { visibilities: vec![Visibility::Public], ..OrgScope::default() },
+            // Integrations never see hidden organizations; without the scope, none at all.
+            Caller::ApiKey(k) if k.has("organizations:read") => {
+                OrgScope { visibilities: vec![Visibility::Public, Visibility::Network], ..OrgScope::default() }
+            }
+            Caller::ApiKey(_) => OrgScope::default(),
+            Caller::User(u) if u.is_platform_admin => OrgScope::all(),
+            Caller::User(u) => OrgScope {
+                all: false,
+                visibilities: vec![Visibility::Public, Visibility::Network],
+                organization_ids: member_organizations(u, &[Role::Owner, Role::Admin, Role::Member]),
+                countries: partner_countries(u, &[Role::Admin, Role::Validator, Role::ProgramManager]),
+            },
         }
     }
 
-    /// Which organizations `caller` may change: the ones it may write to at all.
-    /// An organization outside this scope answers NOT_FOUND, as if it did not exist.
-    pub fn organization_write_scope(&self, caller: &Caller) -> OrgReadScope {
+    /// Which organizations `caller` may change: their owners and admins, staff
+    /// (admin, validator) of the partners serving their country, platform admins.
+    pub fn organization_write_scope(&self, caller: &Caller) -> OrgScope {
         match caller {
-            Caller::Anonymous | Caller::User(_) if self.env == AppEnv::Development => OrgReadScope::all(),
-            other => self.organization_scope(other),
+            Caller::System => OrgScope::all(),
+            Caller::Anonymous | Caller::ApiKey(_) => OrgScope::default(),
+            Caller::User(u) if u.is_platform_admin => OrgScope::all(),
+            Caller::User(u) => OrgScope {
+                all: false,
+                visibilities: Vec::new(),
+                organization_ids: member_organizations(u, &[Role::Owner, Role::Admin]),
+                countries: partner_countries(u, &PARTNER_WRITERS),
+            },
+        }
+    }
+
+    /// Which organizations `caller` may archive: their owners, partner admins of
+    /// their country, platform admins.
+    pub fn organization_archive_scope(&self, caller: &Caller) -> OrgScope {
+        match caller {
+            Caller::System => OrgScope::all(),
+            Caller::Anonymous | Caller::ApiKey(_) => OrgScope::default(),
+            Caller::User(u) if u.is_platform_admin => OrgScope::all(),
+            Caller::User(u) => OrgScope {
+                all: false,
+                visibilities: Vec::new(),
+                organization_ids: member_organizations(u, &[Role::Owner]),
+                countries: partner_countries(u, &[Role::Admin]),
+            },
+        }
+    }
+
+    /// Contact details (e-mail, phone, address) of an organization: its members,
+    /// staff of the partners serving its country, platform admins.
+    pub fn may_see_organization_contact(&self, caller: &Caller, id: Uuid, country: &str) -> bool {
+        match caller {
+            Caller::System => true,
+            Caller::Anonymous | Caller::ApiKey(_) => false,
+            Caller::User(u) => {
+                u.is_platform_admin || u.organization_role(id).is_some() || u.partner_countries.iter().any(|(c, _, _)| c == country)
+            }
+        }
+    }
+
+    /// Reading the audit log: platform admins only.
+    pub fn authorize_audit_read(&self, caller: &Caller) -> Result<(), ApiError> {
+        match caller {
+            Caller::System => Ok(()),
+            Caller::User(u) if u.is_platform_admin => Ok(()),
+            Caller::User(_) | Caller::ApiKey(_) => Err(forbidden("read the audit log")),
+            Caller::Anonymous => Err(sign_in()),
+        }
+    }
+
+    /// Creating, listing and revoking the API keys of a partner or donor: its
+    /// admins and platform admins.
+    pub fn authorize_api_key_admin(&self, caller: &Caller, scope: entity::enums::MembershipScope, owner_id: Uuid) -> Result<(), ApiError> {
+        match caller {
+            Caller::System => Ok(()),
+            Caller::Anonymous => Err(sign_in()),
+            Caller::ApiKey(_) => Err(forbidden("manage API keys with an API key")),
+            Caller::User(u) if u.is_platform_admin => Ok(()),
+            Caller::User(u) => {
+                let admin = u.grants.iter().any(|g| g.scope == scope && g.scope_id == owner_id && g.role == Role::Admin);
+                if admin { Ok(()) } else { Err(forbidden("manage this owner's API keys")) }
+            }
         }
     }
 }
 
+fn member_organizations(user: &UserCaller, roles: &[Role]) -> Vec<Uuid> {
+    user.grants
+        .iter()
+        .filter(|g| g.scope == entity::enums::MembershipScope::Organization && roles.contains(&g.role))
+        .map(|g| g.scope_id)
+        .collect()
+}
+
+fn partner_countries(user: &UserCaller, roles: &[Role]) -> Vec<String> {
+    let mut countries: Vec<String> =
+        user.partner_countries.iter().filter(|(_, _, r)| roles.contains(r)).map(|(c, _, _)| c.clone()).collect();
+    countries.sort();
+    countries.dedup();
+    countries
+}
+
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use entity::enums::MembershipScope;
 
-    #[test]
-    fn anonymous_callers_see_public_organizations_only() {
-        let scope = Policy::new(AppEnv::Production).organization_scope(&Caller::Anonymous);
-        assert!(scope.allows(Visibility::Public));
-        assert!(!scope.allows(Visibility::Network));
-        assert!(!scope.allows(Visibility::Hidden));
+    use super::*;
+    use crate::auth::caller::Grant;
+
+    fn user(grants: Vec<Grant>, partner_countries: Vec<(String, Uuid, Role)>) -> Caller {
+        Caller::User(UserCaller {
+            user_id: Uuid::now_v7(),
+            session_id: Uuid::now_v7(),
+            is_platform_admin: false,
+            grants,
+            partner_countries,
+        })
     }
 
     #[test]
-    fn production_refuses_anonymous_writes() {
-        let err = Policy::new(AppEnv::Production).authorize(&Caller::Anonymous, Action::CreateOrganization);
-        assert!(matches!(err, Err(ApiError::Unauthenticated(_))));
-        assert!(Policy::new(AppEnv::Development).authorize(&Caller::Anonymous, Action::CreateOrganization).is_ok());
+    fn anonymous_callers_see_public_organizations_only_and_may_not_write() {
+        let policy = Policy::new(AppEnv::Development);
+        let scope = policy.organization_scope(&Caller::Anonymous);
+        assert!(scope.contains(Uuid::nil(), "KE", Visibility::Public));
+        assert!(!scope.contains(Uuid::nil(), "KE", Visibility::Network));
+        assert!(matches!(policy.authorize(&Caller::Anonymous, Action::CreateOrganization), Err(ApiError::Unauthenticated(_))));
+    }
+
+    #[test]
+    fn hidden_organizations_are_seen_by_members_and_partner_staff_of_their_country() {
+        let policy = Policy::new(AppEnv::Production);
+        let org = Uuid::now_v7();
+        let member = user(vec![Grant { scope: MembershipScope::Organization, scope_id: org, role: Role::Member }], vec![]);
+        let partner = user(vec![], vec![("UG".to_owned(), Uuid::now_v7(), Role::Validator)]);
+        let stranger = user(vec![], vec![("KE".to_owned(), Uuid::now_v7(), Role::Validator)]);
+        assert!(policy.organization_scope(&member).contains(org, "UG", Visibility::Hidden));
+        assert!(policy.organization_scope(&partner).contains(org, "UG", Visibility::Hidden));
+        assert!(!policy.organization_scope(&stranger).contains(org, "UG", Visibility::Hidden));
+        assert!(policy.may_see_organization_contact(&partner, org, "UG"));
+        assert!(!policy.may_see_organization_contact(&stranger, org, "UG"));
+        assert!(!policy.organization_write_scope(&member).contains(org, "UG", Visibility::Hidden), "members do not edit");
     }
 }

@@ -108,8 +108,20 @@ impl SessionManager {
     }
 
     async fn load(&self, id: Uuid) -> Result<Option<SessionRecord>, ApiError> {
+        Ok(self.load_raw(id).await?.map(|(_, record)| record))
+    }
+
+    /// The stored text of a session (for compare-and-set) and its record.
+    async fn load_raw(&self, id: Uuid) -> Result<Option<(String, SessionRecord)>, ApiError> {
         let Some(json) = self.store.get(&session_key(id)).await? else { return Ok(None) };
-        Ok(serde_json::from_str(&json).ok())
+        Ok(serde_json::from_str(&json).ok().map(|record| (json, record)))
+    }
+
+    /// Writes `record` only if the stored text is still `previous`.
+    async fn replace(&self, previous: &str, record: &SessionRecord) -> Result<bool, ApiError> {
+        let ttl = (record.expires_at - Utc::now()).to_std().unwrap_or(Duration::from_secs(1));
+        let json = serde_json::to_string(record).map_err(ApiError::internal)?;
+        Ok(self.store.compare_and_set(&session_key(record.id), previous, &json, ttl).await?)
     }
 
     fn pair(&self, record: &SessionRecord, secret: &str, now: DateTime<Utc>) -> Result<TokenPair, ApiError> {
@@ -142,43 +154,52 @@ impl SessionManager {
             Ok(c) => c,
             Err(e) => return Ok(Err(e.into())),
         };
-        let Some(mut record) = self.load(claims.sid).await? else { return Ok(Err(SessionError::Ended)) };
+        let Some((raw, mut record)) = self.load_raw(claims.sid).await? else { return Ok(Err(SessionError::Ended)) };
         if record.user_id != claims.sub {
             return Ok(Err(SessionError::Ended));
         }
         let now = Utc::now();
         if (now - record.last_seen_at).num_seconds() >= TOUCH_EVERY_SECS {
             record.last_seen_at = now;
-            self.save(&record).await?;
+            // Only if nothing changed meanwhile: a concurrent refresh must not be undone.
+            self.replace(&raw, &record).await?;
         }
         Ok(Ok(record))
     }
 
     /// Rotates a refresh token into a new pair; a reused one revokes the session.
+    /// The rotation is a compare-and-set: of concurrent refreshes with one token,
+    /// one wins and the others count as reuse.
     pub async fn refresh(&self, refresh_token: &str) -> Result<Result<TokenPair, SessionError>, ApiError> {
         let Some((sid, secret)) = refresh_token.trim().split_once('.') else { return Ok(Err(SessionError::Invalid)) };
         let Ok(sid) = Uuid::parse_str(sid) else { return Ok(Err(SessionError::Invalid)) };
-        let Some(mut record) = self.load(sid).await? else { return Ok(Err(SessionError::Ended)) };
         let presented = hash_token(secret);
-        if record.used_refresh_hashes.contains(&presented) {
-            tracing::warn!(session_id = %sid, user_id = %record.user_id, "refresh token reuse: session revoked");
-            self.revoke(record.user_id, sid).await?;
-            return Ok(Err(SessionError::Reused));
+        for _ in 0..5 {
+            let Some((raw, mut record)) = self.load_raw(sid).await? else { return Ok(Err(SessionError::Ended)) };
+            if record.used_refresh_hashes.contains(&presented) {
+                tracing::warn!(session_id = %sid, user_id = %record.user_id, "refresh token reuse: session revoked");
+                self.revoke(record.user_id, sid).await?;
+                return Ok(Err(SessionError::Reused));
+            }
+            if presented != record.refresh_hash {
+                return Ok(Err(SessionError::Invalid));
+            }
+            let now = Utc::now();
+            let secret = random_token();
+            let previous = std::mem::replace(&mut record.refresh_hash, hash_token(&secret));
+            record.used_refresh_hashes.push(previous);
+            if record.used_refresh_hashes.len() > REMEMBERED_ROTATIONS {
+                record.used_refresh_hashes.remove(0);
+            }
+            record.last_seen_at = now;
+            record.expires_at = now + chrono_duration(self.refresh_ttl);
+            if self.replace(&raw, &record).await? {
+                return Ok(Ok(self.pair(&record, &secret, now)?));
+            }
+            // Someone else changed the session first: look again (a concurrent
+            // refresh with this token now shows as reuse).
         }
-        if presented != record.refresh_hash {
-            return Ok(Err(SessionError::Invalid));
-        }
-        let now = Utc::now();
-        let secret = random_token();
-        let previous = std::mem::replace(&mut record.refresh_hash, hash_token(&secret));
-        record.used_refresh_hashes.push(previous);
-        if record.used_refresh_hashes.len() > REMEMBERED_ROTATIONS {
-            record.used_refresh_hashes.remove(0);
-        }
-        record.last_seen_at = now;
-        record.expires_at = now + chrono_duration(self.refresh_ttl);
-        self.save(&record).await?;
-        Ok(Ok(self.pair(&record, &secret, now)?))
+        Err(ApiError::Conflict("the session is being changed concurrently; retry".to_owned()))
     }
 
     /// Ends one session at once.
@@ -255,6 +276,16 @@ mod tests {
             assert_eq!(m.authenticate(&t.access_token).await.expect("store").err(), Some(SessionError::Ended));
         }
         assert!(m.authenticate(&b.access_token).await.expect("store").is_ok());
+    }
+
+    #[tokio::test]
+    async fn concurrent_refreshes_with_one_token_let_one_win_and_revoke_the_session() {
+        let m = manager();
+        let first = m.create(Uuid::now_v7(), None).await.expect("create");
+        let (a, b) = tokio::join!(m.refresh(&first.refresh_token), m.refresh(&first.refresh_token));
+        let outcomes = [a.expect("store"), b.expect("store")];
+        assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1, "{outcomes:?}");
+        assert!(outcomes.iter().any(|o| o.as_ref().err() == Some(&SessionError::Reused)));
     }
 
     #[tokio::test]

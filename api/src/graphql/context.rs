@@ -76,6 +76,8 @@ pub struct RequestContext {
     pub org_scope: OrgReadScope,
     /// Organizations they may change.
     pub org_write_scope: OrgReadScope,
+    /// Organizations they may archive.
+    pub org_archive_scope: OrgReadScope,
     /// DataLoaders.
     pub loaders: Loaders,
 }
@@ -85,8 +87,9 @@ impl RequestContext {
     pub fn new(db: &DatabaseConnection, policy: &Policy, caller: Caller, client: ClientInfo) -> Self {
         let org_scope = policy.organization_scope(&caller);
         let org_write_scope = policy.organization_write_scope(&caller);
+        let org_archive_scope = policy.organization_archive_scope(&caller);
         let loaders = Loaders::new(db, &org_scope);
-        Self { caller, client, org_scope, org_write_scope, loaders }
+        Self { caller, client, org_scope, org_write_scope, org_archive_scope, loaders }
     }
 }
 
@@ -124,8 +127,12 @@ pub fn store<'a>(ctx: &Context<'a>) -> Result<&'a dyn KeyValueStore, ApiError> {
     ctx.data::<Arc<dyn KeyValueStore>>().map(AsRef::as_ref).map_err(|_| missing("store"))
 }
 
+/// The policy.
+pub fn policy<'a>(ctx: &Context<'a>) -> Result<&'a Policy, ApiError> {
+    ctx.data::<Policy>().map_err(|_| missing("policy"))
+}
+
 /// Asks the policy whether the caller may do `action`.
 pub fn authorize(ctx: &Context<'_>, action: Action) -> Result<(), ApiError> {
-    let policy = ctx.data::<Policy>().map_err(|_| missing("policy"))?;
-    policy.authorize(&request(ctx)?.caller, action)
+    policy(ctx)?.authorize(&request(ctx)?.caller, action)
 }

@@ -19,8 +19,9 @@ use super::{
 };
 use crate::{
     app::AppState,
-    auth::{Caller, UserCaller},
+    auth::{ApiKeyCaller, Caller, UserCaller},
     error::ErrorCode,
+    ratelimit::Decision,
 };
 
 /// The media type of the GraphQL-over-HTTP specification.
@@ -225,21 +226,18 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
 
 /// Decides who is calling, once: no credentials is anonymous; bad, expired,
 /// tampered or revoked credentials are refused (401), never taken as anonymous.
+/// An API key comes as `X-Api-Key: <key>` or `Authorization: Bearer cg_...`;
+/// a user's access token as `Authorization: Bearer <JWT>`.
 async fn identify(req: &HttpRequest, state: &AppState, media: MediaType) -> Result<Caller, HttpResponse> {
-    let Some(header) = req.headers().get(header::AUTHORIZATION) else { return Ok(Caller::Anonymous) };
+    let api_key_header = req.headers().get("x-api-key");
+    let authorization = req.headers().get(header::AUTHORIZATION);
+    if api_key_header.is_none() && authorization.is_none() {
+        return Ok(Caller::Anonymous);
+    }
     let refuse = |message: &str| {
         let mut response = request_error(StatusCode::UNAUTHORIZED, media, ErrorCode::Unauthenticated, message);
         response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer error=\"invalid_token\""));
         response
-    };
-    let token = header
-        .to_str()
-        .ok()
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, t)| t.trim());
-    let Some(token) = token.filter(|t| !t.is_empty()) else {
-        return Err(refuse("the Authorization header must be `Bearer <access token>`"));
     };
     let unavailable = |e: crate::error::ApiError| {
         tracing::error!(error = %crate::error::cause_chain(&e), "could not check credentials");
@@ -250,14 +248,54 @@ async fn identify(req: &HttpRequest, state: &AppState, media: MediaType) -> Resu
             "service temporarily unavailable, try again later",
         )
     };
-    let record = match state.sessions.authenticate(token).await.map_err(unavailable)? {
+    let bearer = match authorization {
+        None => None,
+        Some(value) => {
+            let token = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.split_once(' '))
+                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+                .map(|(_, t)| t.trim().to_owned())
+                .filter(|t| !t.is_empty());
+            match token {
+                Some(t) => Some(t),
+                None => return Err(refuse("the Authorization header must be `Bearer <access token or API key>`")),
+            }
+        }
+    };
+    let api_key = match (api_key_header, &bearer) {
+        (Some(value), _) => Some(value.to_str().map_err(|_| refuse("the X-Api-Key header is not a key of this API"))?.trim().to_owned()),
+        (None, Some(t)) if t.starts_with("cg_") => Some(t.clone()),
+        (None, _) => None,
+    };
+    if let Some(key) = api_key {
+        let Some(found) = crate::api_keys::service::authenticate(&state.db, &key).await.map_err(unavailable)? else {
+            return Err(refuse("the API key is unknown, revoked or expired"));
+        };
+        return Ok(Caller::ApiKey(ApiKeyCaller {
+            key_id: found.id,
+            owner_scope: found.owner_scope,
+            owner_id: found.owner_id,
+            scopes: found.scopes.0,
+        }));
+    }
+    let Some(token) = bearer else { return Ok(Caller::Anonymous) };
+    let record = match state.sessions.authenticate(&token).await.map_err(unavailable)? {
         Ok(record) => record,
         Err(e) => return Err(refuse(&e.to_string())),
     };
     let Some(user) = crate::accounts::service::by_id(&state.db, record.user_id).await.map_err(unavailable)? else {
         return Err(refuse("the account no longer exists"));
     };
-    Ok(Caller::User(UserCaller { user_id: user.id, session_id: record.id, is_platform_admin: user.is_platform_admin }))
+    let (grants, partner_countries) = crate::memberships::service::grants_of(&state.db, user.id).await.map_err(unavailable)?;
+    Ok(Caller::User(UserCaller {
+        user_id: user.id,
+        session_id: record.id,
+        is_platform_admin: user.is_platform_admin,
+        grants,
+        partner_countries,
+    }))
 }
 
 fn client_info(req: &HttpRequest) -> ClientInfo {
@@ -267,13 +305,64 @@ fn client_info(req: &HttpRequest) -> ClientInfo {
     }
 }
 
+/// Counts the request against the caller's limit; `Err` is the 429 answer.
+async fn rate_limit(state: &AppState, caller: &Caller, client: &ClientInfo, media: MediaType) -> Result<Option<Decision>, HttpResponse> {
+    let limits = state.rate_limiter.limits;
+    let (key, limit) = match caller {
+        Caller::User(u) => (format!("user:{}", u.user_id), limits.user),
+        Caller::ApiKey(k) => (format!("key:{}", k.key_id), limits.api_key),
+        Caller::System => return Ok(None),
+        Caller::Anonymous => (format!("ip:{}", client.ip.as_deref().unwrap_or("unknown")), limits.anonymous),
+    };
+    let decision = match state.rate_limiter.check(&key, limit).await {
+        Ok(d) => d,
+        Err(e) => {
+            // Fail open: a store outage must not take the API down with it.
+            tracing::warn!(error = %crate::error::cause_chain(&e), "rate limiter unavailable");
+            return Ok(None);
+        }
+    };
+    if decision.allowed {
+        return Ok(Some(decision));
+    }
+    let message = format!("too many requests: {} a minute are allowed; retry in {} seconds", decision.limit, decision.reset_secs);
+    let mut response = request_error(StatusCode::TOO_MANY_REQUESTS, media, ErrorCode::RateLimited, &message);
+    rate_limit_headers(&mut response, &decision);
+    if let Ok(v) = header::HeaderValue::from_str(&decision.reset_secs.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    Err(response)
+}
+
+fn rate_limit_headers(response: &mut HttpResponse, decision: &Decision) {
+    for (name, value) in
+        [("ratelimit-limit", decision.limit), ("ratelimit-remaining", decision.remaining), ("ratelimit-reset", decision.reset_secs)]
+    {
+        if let Ok(v) = header::HeaderValue::from_str(&value.to_string()) {
+            response.headers_mut().insert(header::HeaderName::from_static(name), v);
+        }
+    }
+}
+
 async fn execute(req: &HttpRequest, state: &AppState, parsed: Parsed, media: MediaType) -> HttpResponse {
     let caller = match identify(req, state, media).await {
         Ok(caller) => caller,
         Err(response) => return response,
     };
-    let mut request =
-        async_graphql::Request::new(parsed.query).data(RequestContext::new(&state.db, &state.policy, caller, client_info(req)));
+    let client = client_info(req);
+    let decision = match rate_limit(state, &caller, &client, media).await {
+        Ok(d) => d,
+        Err(response) => return response,
+    };
+    let mut response = run(state, parsed, media, caller, client).await;
+    if let Some(decision) = decision {
+        rate_limit_headers(&mut response, &decision);
+    }
+    response
+}
+
+async fn run(state: &AppState, parsed: Parsed, media: MediaType, caller: Caller, client: ClientInfo) -> HttpResponse {
+    let mut request = async_graphql::Request::new(parsed.query).data(RequestContext::new(&state.db, &state.policy, caller, client));
     if let Some(name) = parsed.operation_name {
         request = request.operation_name(name);
     }

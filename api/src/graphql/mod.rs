@@ -32,11 +32,27 @@ pub const MAX_COMPLEXITY: usize = 50_000;
 
 /// Every query root, merged.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(node::NodeQuery, AccountQuery, CountryQuery, PartnerQuery, OrganizationQuery, FocusAreaQuery);
+pub struct QueryRoot(
+    node::NodeQuery,
+    AccountQuery,
+    crate::audit::query::AuditQuery,
+    crate::api_keys::query::ApiKeyQuery,
+    crate::donors::graphql::DonorQuery,
+    CountryQuery,
+    PartnerQuery,
+    OrganizationQuery,
+    FocusAreaQuery,
+);
 
 /// Every mutation root, merged.
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(AccountMutation, PartnerMutation, OrganizationMutation);
+pub struct MutationRoot(
+    AccountMutation,
+    crate::api_keys::mutation::ApiKeyMutation,
+    crate::donors::graphql::DonorMutation,
+    PartnerMutation,
+    OrganizationMutation,
+);
 
 /// The schema type.
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

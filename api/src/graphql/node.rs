@@ -37,7 +37,8 @@ async fn resolve(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
         NodeType::Organization => loaders.organization_by_id.load_one(uuid()?).await?.map(|m| Node::Organization(m.into())),
         NodeType::FocusArea => loaders.focus_area_by_id.load_one(uuid()?).await?.map(|m| Node::FocusArea(m.into())),
         // Accounts are private: they are reached through `viewer`, never by ID.
-        NodeType::User => None,
+        NodeType::User | NodeType::ApiKey => None,
+        NodeType::Donor => None,
     })
 }
 

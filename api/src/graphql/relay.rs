@@ -19,6 +19,10 @@ pub enum NodeType {
     FocusArea,
     /// A user account.
     User,
+    /// A donor company.
+    Donor,
+    /// An API key.
+    ApiKey,
 }
 
 impl NodeType {
@@ -29,6 +33,8 @@ impl NodeType {
             Self::Organization => "Organization",
             Self::FocusArea => "FocusArea",
             Self::User => "User",
+            Self::Donor => "Donor",
+            Self::ApiKey => "ApiKey",
         }
     }
 
@@ -39,6 +45,8 @@ impl NodeType {
             "Organization" => Self::Organization,
             "FocusArea" => Self::FocusArea,
             "User" => Self::User,
+            "Donor" => Self::Donor,
+            "ApiKey" => Self::ApiKey,
             _ => return None,
         })
     }

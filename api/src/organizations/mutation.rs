@@ -80,6 +80,12 @@ pub struct CreateOrganizationInput {
     /// Who may see it; NETWORK (signed-in network users) when absent, so nothing
     /// is public unless chosen.
     pub visibility: Option<Visibility>,
+    /// Contact e-mail (visible only to its members, its partner and admins).
+    pub contact_email: Option<String>,
+    /// Contact phone (same visibility as the e-mail).
+    pub contact_phone: Option<String>,
+    /// Postal address (same visibility as the e-mail).
+    pub contact_address: Option<String>,
 }
 
 /// Input of `updateOrganization`: absent fields stay as they are; null clears an optional field.
@@ -116,6 +122,12 @@ pub struct UpdateOrganizationInput {
     pub languages: Option<Vec<String>>,
     /// New visibility.
     pub visibility: Option<Visibility>,
+    /// New contact e-mail; null clears it.
+    pub contact_email: MaybeUndefined<String>,
+    /// New contact phone; null clears it.
+    pub contact_phone: MaybeUndefined<String>,
+    /// New postal address; null clears it.
+    pub contact_address: MaybeUndefined<String>,
 }
 
 /// Input of `archiveOrganization`.
@@ -133,13 +145,14 @@ pub struct OrganizationMutation;
 
 #[Object]
 impl OrganizationMutation {
-    /// Adds an organization to the directory.
+    /// Adds an organization to the directory; a signed-in creator becomes its owner.
     async fn create_organization(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "What to do.")] input: CreateOrganizationInput,
     ) -> Result<CreateOrganizationPayload> {
         authorize(ctx, Action::CreateOrganization)?;
+        let owner = request(ctx)?.caller.user().map(|u| u.user_id);
         let new = write::NewOrganization {
             legal_name: input.legal_name,
             display_name: input.display_name,
@@ -154,6 +167,10 @@ impl OrganizationMutation {
             annual_budget: input.annual_budget.map(money),
             languages: input.languages,
             visibility: input.visibility.map(Into::into),
+            contact_email: input.contact_email,
+            contact_phone: input.contact_phone,
+            contact_address: input.contact_address,
+            owner,
         };
         let (organization, user_errors) = outcome(write::create(db(ctx)?, new).await, Organization::from)?;
         Ok(CreateOrganizationPayload { organization, user_errors })
@@ -166,7 +183,7 @@ impl OrganizationMutation {
         #[graphql(desc = "What to do.")] input: UpdateOrganizationInput,
     ) -> Result<UpdateOrganizationPayload> {
         let id = decode_uuid(&input.id, NodeType::Organization)?;
-        authorize(ctx, Action::UpdateOrganization(id))?;
+        authorize(ctx, Action::ChangeOrganization)?;
         let changes = write::OrganizationChanges {
             id,
             expected_version: input.expected_version,
@@ -183,9 +200,13 @@ impl OrganizationMutation {
             annual_budget: maybe(input.annual_budget, money),
             languages: input.languages,
             visibility: input.visibility.map(Into::into),
+            contact_email: maybe(input.contact_email, |v| v),
+            contact_phone: maybe(input.contact_phone, |v| v),
+            contact_address: maybe(input.contact_address, |v| v),
         };
-        let scope = request(ctx)?.org_write_scope.clone();
-        let (organization, user_errors) = outcome(write::update(db(ctx)?, &scope, changes).await, Organization::from)?;
+        let req = request(ctx)?;
+        let scopes = write::WriteScopes { read: req.org_scope.clone(), write: req.org_write_scope.clone() };
+        let (organization, user_errors) = outcome(write::update(db(ctx)?, &scopes, changes).await, Organization::from)?;
         Ok(UpdateOrganizationPayload { organization, user_errors })
     }
 
@@ -196,9 +217,10 @@ impl OrganizationMutation {
         #[graphql(desc = "What to do.")] input: ArchiveOrganizationInput,
     ) -> Result<ArchiveOrganizationPayload> {
         let id = decode_uuid(&input.id, NodeType::Organization)?;
-        authorize(ctx, Action::ArchiveOrganization(id))?;
-        let scope = request(ctx)?.org_write_scope.clone();
-        let (organization, user_errors) = outcome(write::archive(db(ctx)?, &scope, id, input.expected_version).await, Organization::from)?;
+        authorize(ctx, Action::ChangeOrganization)?;
+        let req = request(ctx)?;
+        let scopes = write::WriteScopes { read: req.org_scope.clone(), write: req.org_archive_scope.clone() };
+        let (organization, user_errors) = outcome(write::archive(db(ctx)?, &scopes, id, input.expected_version).await, Organization::from)?;
         Ok(ArchiveOrganizationPayload { organization, user_errors })
     }
 }

@@ -69,7 +69,21 @@ impl Default for OrganizationOrder {
 
 /// The scope as a SQL condition.
 pub fn scope_condition(scope: &OrgReadScope) -> Condition {
-    Condition::all().add(organization::Column::Visibility.is_in(scope.visibilities.iter().copied()))
+    if scope.all {
+        return Condition::all();
+    }
+    let mut any = Condition::any();
+    if !scope.visibilities.is_empty() {
+        any = any.add(organization::Column::Visibility.is_in(scope.visibilities.iter().copied()));
+    }
+    if !scope.organization_ids.is_empty() {
+        any = any.add(organization::Column::Id.is_in(scope.organization_ids.iter().copied()));
+    }
+    if !scope.countries.is_empty() {
+        any = any.add(organization::Column::CountryCode.is_in(scope.countries.iter().cloned()));
+    }
+    // An empty `any` matches nothing, as an empty scope should.
+    any
 }
 
 async fn filtered(

@@ -9,7 +9,7 @@ use crate::{
     domain,
     focus_areas::types::FocusArea,
     graphql::{
-        context::loaders,
+        context::{db, loaders, policy, request},
         relay::{NodeType, encode_uuid},
         scalars::{CountryCode, MoneyValue},
         user_error::UserError,
@@ -141,6 +141,17 @@ mirror_enum! {
     }
 }
 
+/// How to reach an organization. Sensitive: its people may be at risk.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct OrganizationContact {
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// Postal address.
+    pub address: Option<String>,
+}
+
 /// An official identifier of an organization in its country's registers.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct Registration {
@@ -205,6 +216,33 @@ impl Organization {
     async fn partner(&self, ctx: &Context<'_>) -> Result<Option<Partner>> {
         let partners = loaders(ctx)?.partners_by_country.load_one(self.0.country_code.clone()).await?.unwrap_or_default();
         Ok(partners.into_iter().next().map(Partner::from))
+    }
+
+    /// Contact details: only its members, staff of the partners serving its
+    /// country and platform admins see them (null for everyone else). Reads of a
+    /// hidden organization's contact details are written to the audit log.
+    async fn contact(&self, ctx: &Context<'_>) -> Result<Option<OrganizationContact>> {
+        let req = request(ctx)?;
+        if !policy(ctx)?.may_see_organization_contact(&req.caller, self.0.id, &self.0.country_code) {
+            return Ok(None);
+        }
+        if self.0.visibility == enums::Visibility::Hidden {
+            let actor = req.caller.user().map(|u| u.user_id);
+            crate::audit::service::record(
+                db(ctx)?,
+                actor,
+                "organization.contact.read",
+                "Organization",
+                self.0.id,
+                "contact details of a hidden organization",
+            )
+            .await?;
+        }
+        Ok(Some(OrganizationContact {
+            email: self.0.contact_email.clone(),
+            phone: self.0.contact_phone.clone(),
+            address: self.0.contact_address.clone(),
+        }))
     }
 
     /// Mission statement.

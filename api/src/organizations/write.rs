@@ -4,7 +4,7 @@
 use chrono::{Datelike, Utc};
 use entity::{
     StringList,
-    enums::{OrganizationType, RegistrationKind, StaffSize, Visibility},
+    enums::{MembershipScope, OrganizationType, RegistrationKind, Role, StaffSize, Visibility},
     organization, organization_focus_area, organization_registration,
 };
 use sea_orm::{
@@ -76,6 +76,14 @@ pub struct NewOrganization {
     pub languages: Vec<String>,
     /// Visibility; NETWORK when absent.
     pub visibility: Option<Visibility>,
+    /// Contact e-mail (sensitive).
+    pub contact_email: Option<String>,
+    /// Contact phone (sensitive).
+    pub contact_phone: Option<String>,
+    /// Postal address (sensitive).
+    pub contact_address: Option<String>,
+    /// The user who becomes its first owner, if a user creates it.
+    pub owner: Option<Uuid>,
 }
 
 /// Changes to an organization: `None` leaves a field, `Some(None)` clears it.
@@ -111,6 +119,23 @@ pub struct OrganizationChanges {
     pub languages: Option<Vec<String>>,
     /// New visibility.
     pub visibility: Option<Visibility>,
+    /// New contact e-mail.
+    pub contact_email: Option<Option<String>>,
+    /// New contact phone.
+    pub contact_phone: Option<Option<String>>,
+    /// New postal address.
+    pub contact_address: Option<Option<String>>,
+}
+
+/// Checked contact details: `(email, phone, address)`.
+type Contact = (Option<String>, Option<String>, Option<String>);
+
+fn check_contact(errors: &mut Errors, email: Option<&str>, phone: Option<&str>, address: Option<&str>) -> Contact {
+    let nonblank = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    let email = nonblank(email).and_then(|e| errors.check(&["contactEmail"], text::email(&e), text_code));
+    let phone = nonblank(phone).and_then(|p| errors.check(&["contactPhone"], text::phone(&p), text_code));
+    let address = errors.check(&["contactAddress"], text::optional_line(address, 500), text_code).flatten();
+    (email, phone, address)
 }
 
 fn check_country(errors: &mut Errors, code: &str) -> Option<CountryCode> {
@@ -265,6 +290,8 @@ pub async fn create(db: &DatabaseConnection, input: NewOrganization) -> Result<o
     }
     let budget = input.annual_budget.as_ref().and_then(|m| check_budget(&mut errors, m));
     let languages = check_languages(&mut errors, &input.languages);
+    let (contact_email, contact_phone, contact_address) =
+        check_contact(&mut errors, input.contact_email.as_deref(), input.contact_phone.as_deref(), input.contact_address.as_deref());
     let txn = db.begin().await?;
     let focus_ids = check_focus_areas(&txn, &mut errors, &input.focus_areas).await?;
     if let Some(country) = &country {
@@ -288,6 +315,9 @@ pub async fn create(db: &DatabaseConnection, input: NewOrganization) -> Result<o
         budget_currency: Set(budget.map(|(_, c)| c.as_str().to_owned())),
         languages: Set(StringList(languages)),
         visibility: Set(input.visibility.unwrap_or(Visibility::Network)),
+        contact_email: Set(contact_email),
+        contact_phone: Set(contact_phone),
+        contact_address: Set(contact_address),
         created_at: Set(now),
         updated_at: Set(now),
         archived_at: Set(None),
@@ -296,6 +326,9 @@ pub async fn create(db: &DatabaseConnection, input: NewOrganization) -> Result<o
     let created = model.insert(&txn).await?;
     replace_registrations(&txn, created.id, &country, &registrations).await?;
     replace_focus_areas(&txn, created.id, &focus_ids).await?;
+    if let Some(owner) = input.owner {
+        crate::memberships::service::grant(&txn, owner, MembershipScope::Organization, created.id, Role::Owner).await?;
+    }
     txn.commit().await?;
     Ok(created)
 }
@@ -343,16 +376,28 @@ async fn replace_focus_areas(db: &impl ConnectionTrait, org_id: Uuid, ids: &[Uui
     Ok(())
 }
 
+/// Who may do what to which organizations, for one write.
+#[derive(Clone, Debug)]
+pub struct WriteScopes {
+    /// What the caller may read: outside it, NOT_FOUND (as if it did not exist).
+    pub read: OrgReadScope,
+    /// What the caller may change: outside it (but readable), FORBIDDEN.
+    pub write: OrgReadScope,
+}
+
 async fn load_for_write(
     db: &impl ConnectionTrait,
-    scope: &OrgReadScope,
+    scopes: &WriteScopes,
     id: Uuid,
     expected_version: Option<i32>,
 ) -> Result<organization::Model, WriteError> {
-    let found = organization::Entity::find_by_id(id).filter(super::service::scope_condition(scope)).one(db).await?;
+    let found = organization::Entity::find_by_id(id).filter(super::service::scope_condition(&scopes.read)).one(db).await?;
     let Some(current) = found else {
         return Err(field_error(&["id"], UserErrorCode::NotFound, "no organization has this ID"));
     };
+    if !scopes.write.contains(current.id, &current.country_code, current.visibility) {
+        return Err(crate::error::ApiError::Forbidden("you may not change this organization".to_owned()).into());
+    }
     if current.archived_at.is_some() {
         return Err(field_error(&["id"], UserErrorCode::Archived, "the organization is archived"));
     }
@@ -386,7 +431,7 @@ async fn bump_version(db: &impl ConnectionTrait, id: Uuid, expected: i32) -> Res
 #[tracing::instrument(skip_all, fields(organization_id = %changes.id))]
 pub async fn update(
     db: &DatabaseConnection,
-    scope: &OrgReadScope,
+    scopes: &WriteScopes,
     changes: OrganizationChanges,
 ) -> Result<organization::Model, WriteError> {
     let mut errors = Errors::default();
@@ -404,9 +449,19 @@ pub async fn update(
     }
     let budget = changes.annual_budget.as_ref().map(|b| b.as_ref().and_then(|m| check_budget(&mut errors, m)));
     let languages = changes.languages.as_ref().map(|l| check_languages(&mut errors, l));
+    let contact = (changes.contact_email.is_some() || changes.contact_phone.is_some() || changes.contact_address.is_some()).then(|| {
+        let pick = |v: &Option<Option<String>>| v.clone().flatten();
+        let checked = check_contact(
+            &mut errors,
+            pick(&changes.contact_email).as_deref(),
+            pick(&changes.contact_phone).as_deref(),
+            pick(&changes.contact_address).as_deref(),
+        );
+        (changes.contact_email.is_some(), changes.contact_phone.is_some(), changes.contact_address.is_some(), checked)
+    });
 
     let txn = db.begin().await?;
-    let current = load_for_write(&txn, scope, changes.id, Some(changes.expected_version)).await?;
+    let current = load_for_write(&txn, scopes, changes.id, Some(changes.expected_version)).await?;
     let focus_ids = match &changes.focus_areas {
         Some(slugs) => Some(check_focus_areas(&txn, &mut errors, slugs).await?),
         None => None,
@@ -478,6 +533,17 @@ pub async fn update(
     if let Some(v) = changes.visibility {
         model.visibility = Set(v);
     }
+    if let Some((set_email, set_phone, set_address, (email, phone, address))) = contact {
+        if set_email {
+            model.contact_email = Set(email);
+        }
+        if set_phone {
+            model.contact_phone = Set(phone);
+        }
+        if set_address {
+            model.contact_address = Set(address);
+        }
+    }
     model.version = Set(current.version + 1);
     model.updated_at = Set(Utc::now());
     let updated = model.update(&txn).await?;
@@ -495,12 +561,12 @@ pub async fn update(
 #[tracing::instrument(skip_all, fields(organization_id = %id))]
 pub async fn archive(
     db: &DatabaseConnection,
-    scope: &OrgReadScope,
+    scopes: &WriteScopes,
     id: Uuid,
     expected_version: Option<i32>,
 ) -> Result<organization::Model, WriteError> {
     let txn = db.begin().await?;
-    let current = load_for_write(&txn, scope, id, expected_version).await?;
+    let current = load_for_write(&txn, scopes, id, expected_version).await?;
     bump_version(&txn, current.id, current.version).await?;
     let now = Utc::now();
     let mut model: organization::ActiveModel = current.clone().into();

@@ -125,6 +125,9 @@ impl PartnerMutation {
     ) -> Result<UpdatePartnerPayload> {
         let id = decode_uuid(&input.id, NodeType::Partner)?;
         authorize(ctx, Action::UpdatePartner(id))?;
+        if input.countries.is_some() {
+            authorize(ctx, Action::ChangePartnerCountries(id))?;
+        }
         let changes = write::PartnerChanges {
             id,
             expected_version: input.expected_version,

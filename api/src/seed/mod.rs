@@ -105,6 +105,72 @@ fn visibility(s: &str) -> Option<Visibility> {
     })
 }
 
+/// Password of every demo account (development only; printed at start).
+pub const DEMO_PASSWORD: &str = "demo-network-password-2026";
+
+/// A demo account: (e-mail, what it can do).
+pub type DemoAccount = (&'static str, &'static str);
+
+/// Creates one account per role, tied to the demo network; idempotent.
+pub async fn seed_demo_accounts(db: &DatabaseConnection) -> Result<Vec<DemoAccount>, SeedError> {
+    use entity::enums::{MembershipScope, Role};
+    let partner =
+        partner::Entity::find().filter(partner::Column::Slug.eq("amani-digital-commons")).one(db).await.map_err(ApiError::from)?;
+    let hidden = organization::Entity::find()
+        .filter(organization::Column::Visibility.eq(Visibility::Hidden))
+        .filter(organization::Column::CountryCode.eq("UG"))
+        .one(db)
+        .await
+        .map_err(ApiError::from)?;
+    let public = organization::Entity::find()
+        .filter(organization::Column::Visibility.eq(Visibility::Public))
+        .filter(organization::Column::CountryCode.eq("KE"))
+        .one(db)
+        .await
+        .map_err(ApiError::from)?;
+    let (Some(partner), Some(hidden), Some(public)) = (partner, hidden, public) else {
+        return Err(bad("demo accounts", "seed the demo network first"));
+    };
+    type Account<'a> = (&'a str, &'a str, Option<(MembershipScope, uuid::Uuid, Role)>, bool);
+    let accounts: [Account<'_>; 5] = [
+        ("admin@demo.civic.example.org", "platform admin: sees and may do everything", None, true),
+        (
+            "partner-admin@demo.civic.example.org",
+            "admin of Amani Digital Commons (KE, UG, TZ, RW)",
+            Some((MembershipScope::Partner, partner.id, Role::Admin)),
+            false,
+        ),
+        (
+            "validator@demo.civic.example.org",
+            "validator at Amani Digital Commons",
+            Some((MembershipScope::Partner, partner.id, Role::Validator)),
+            false,
+        ),
+        (
+            "owner@demo.civic.example.org",
+            "owner of a hidden organization in Uganda",
+            Some((MembershipScope::Organization, hidden.id, Role::Owner)),
+            false,
+        ),
+        (
+            "member@demo.civic.example.org",
+            "member of a public organization in Kenya",
+            Some((MembershipScope::Organization, public.id, Role::Member)),
+            false,
+        ),
+    ];
+    let mut created = Vec::new();
+    for (email, what, grant, admin) in accounts {
+        let (user, _) =
+            crate::accounts::service::ensure_user(db, email, DEMO_PASSWORD.to_owned(), what, admin).await.map_err(|e| invalid(email, e))?;
+        if let Some((scope, id, role)) = grant {
+            crate::memberships::service::grant(db, user.id, scope, id, role).await?;
+        }
+        created.push((email, what));
+    }
+    Ok(created)
+}
+
 /// True when the directory holds no partner and no organization.
 pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, ApiError> {
     Ok(partner::Entity::find().count(db).await? == 0 && organization::Entity::find().count(db).await? == 0)
@@ -168,6 +234,11 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<SeedReport, SeedError>
             annual_budget: o.budget.map(|(amount, currency)| MoneyInput { amount, currency: currency.to_owned() }),
             languages: o.languages.iter().map(|s| (*s).to_owned()).collect(),
             visibility: Some(visibility(o.visibility).ok_or_else(|| bad(o.key, "unknown visibility"))?),
+            // Fictional, like everything here; sensitive all the same.
+            contact_email: Some(format!("hello@{}.example.org", o.key)),
+            contact_phone: None,
+            contact_address: None,
+            owner: None,
         };
         org_write::create(db, new).await.map_err(|e| invalid(o.key, e))?;
         report.organizations_created += 1;

@@ -1,0 +1,101 @@
+//! Mutations of API keys.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::enums::MembershipScope;
+
+use super::{
+    service,
+    types::{ApiKey, CreateApiKeyPayload, RevokeApiKeyPayload},
+};
+use crate::{
+    error::ApiError,
+    graphql::{
+        context::{db, policy, request},
+        relay::{NodeType, decode},
+        user_error::outcome,
+    },
+    validation::{UserErrorCode, field_error},
+};
+
+/// Input of `createApiKey`.
+#[derive(InputObject)]
+pub struct CreateApiKeyInput {
+    /// Global ID of the partner or donor the key acts for.
+    pub owner: ID,
+    /// A name to recognise it by (1 to 120 characters).
+    pub name: String,
+    /// Named scopes: `organizations:read`, `partners:read`, `validations:read`,
+    /// `programs:read`, `programs:write`, `requests:read`, `requests:write`.
+    pub scopes: Vec<String>,
+    /// When it stops working; never when absent.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Input of `revokeApiKey`.
+#[derive(InputObject)]
+pub struct RevokeApiKeyInput {
+    /// The key's global ID.
+    pub id: ID,
+}
+
+/// The owner (scope and id) of a partner or donor global ID.
+pub fn owner_of(id: &str) -> Result<(MembershipScope, uuid::Uuid), ApiError> {
+    let (node_type, key) = decode(id)?;
+    let scope = match node_type {
+        NodeType::Partner => MembershipScope::Partner,
+        NodeType::Donor => MembershipScope::Donor,
+        _ => return Err(ApiError::InvalidId("an API key belongs to a partner or a donor".to_owned())),
+    };
+    let owner = uuid::Uuid::parse_str(&key).map_err(|_| ApiError::InvalidId("malformed ID".to_owned()))?;
+    Ok((scope, owner))
+}
+
+/// Mutations of API keys.
+#[derive(Default)]
+pub struct ApiKeyMutation;
+
+#[Object]
+impl ApiKeyMutation {
+    /// Creates an API key for a partner or donor (its admins and platform admins).
+    /// The key is in the payload once and never again.
+    async fn create_api_key(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The key to create.")] input: CreateApiKeyInput,
+    ) -> Result<CreateApiKeyPayload> {
+        let (owner_scope, owner_id) = owner_of(&input.owner)?;
+        let caller = &request(ctx)?.caller;
+        policy(ctx)?.authorize_api_key_admin(caller, owner_scope, owner_id)?;
+        let new = service::NewApiKey {
+            owner_scope,
+            owner_id,
+            name: input.name,
+            scopes: input.scopes,
+            expires_at: input.expires_at,
+            created_by: caller.user().map(|u| u.user_id),
+        };
+        let (created, user_errors) = outcome(service::create(db(ctx)?, new).await, |v| v)?;
+        Ok(match created {
+            Some((model, key)) => CreateApiKeyPayload { api_key: Some(ApiKey(model)), key: Some(key), user_errors },
+            None => CreateApiKeyPayload { api_key: None, key: None, user_errors },
+        })
+    }
+
+    /// Revokes an API key at once.
+    async fn revoke_api_key(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The key to revoke.")] input: RevokeApiKeyInput,
+    ) -> Result<RevokeApiKeyPayload> {
+        let id = crate::graphql::relay::decode_uuid(&input.id, NodeType::ApiKey)?;
+        let caller = &request(ctx)?.caller;
+        let Some(key) = service::by_id(db(ctx)?, id).await? else {
+            let (_, user_errors) = outcome::<(), ()>(Err(field_error(&["id"], UserErrorCode::NotFound, "no API key has this ID")), |v| v)?;
+            return Ok(RevokeApiKeyPayload { api_key: None, user_errors });
+        };
+        policy(ctx)?.authorize_api_key_admin(caller, key.owner_scope, key.owner_id)?;
+        let (api_key, user_errors) = outcome(service::revoke(db(ctx)?, key).await, ApiKey)?;
+        Ok(RevokeApiKeyPayload { api_key, user_errors })
+    }
+}

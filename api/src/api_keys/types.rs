@@ -1,0 +1,84 @@
+//! GraphQL types of API keys.
+
+use async_graphql::{ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::enums::MembershipScope;
+
+use crate::graphql::{
+    relay::{NodeType, encode_uuid},
+    user_error::UserError,
+};
+
+/// An API key of an integration (never its secret).
+#[derive(Clone, Debug)]
+pub struct ApiKey(pub entity::api_key::Model);
+
+/// An API key of an integration. The secret is shown once, at creation.
+#[Object]
+impl ApiKey {
+    /// Global ID.
+    async fn id(&self) -> ID {
+        encode_uuid(NodeType::ApiKey, self.0.id)
+    }
+
+    /// A name to recognise it by.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Visible start of the key, to identify it in logs and settings.
+    async fn prefix(&self) -> &str {
+        &self.0.prefix
+    }
+
+    /// Named scopes, e.g. `organizations:read`.
+    async fn scopes(&self) -> &[String] {
+        &self.0.scopes.0
+    }
+
+    /// Global ID of the owning partner or donor.
+    async fn owner_id(&self) -> ID {
+        let node_type = if self.0.owner_scope == MembershipScope::Partner { NodeType::Partner } else { NodeType::Donor };
+        encode_uuid(node_type, self.0.owner_id)
+    }
+
+    /// When it stops working, if ever.
+    async fn expires_at(&self) -> Option<DateTime<Utc>> {
+        self.0.expires_at
+    }
+
+    /// Last time it was used (to the minute).
+    async fn last_used_at(&self) -> Option<DateTime<Utc>> {
+        self.0.last_used_at
+    }
+
+    /// When it was revoked.
+    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
+        self.0.revoked_at
+    }
+
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// Result of `createApiKey`.
+#[derive(SimpleObject)]
+pub struct CreateApiKeyPayload {
+    /// The new key's record; null when there are user errors.
+    pub api_key: Option<ApiKey>,
+    /// The key itself, shown this once: send it as `Authorization: Bearer <key>` or `X-Api-Key: <key>`.
+    pub key: Option<String>,
+    /// What the caller must fix; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Result of `revokeApiKey`.
+#[derive(SimpleObject)]
+pub struct RevokeApiKeyPayload {
+    /// The revoked key; null when there are user errors.
+    pub api_key: Option<ApiKey>,
+    /// What the caller must fix; empty on success.
+    pub user_errors: Vec<UserError>,
+}

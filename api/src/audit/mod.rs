@@ -1,0 +1,4 @@
+//! The audit log: who read or changed something sensitive, and when.
+
+pub mod query;
+pub mod service;

@@ -1,0 +1,4 @@
+//! Donor companies: they offer programs and connect their systems with API keys.
+
+pub mod graphql;
+pub mod service;

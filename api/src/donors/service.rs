@@ -1,0 +1,47 @@
+//! Rules of donors.
+
+use chrono::Utc;
+use entity::donor;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+use crate::{
+    domain::text,
+    error::ApiError,
+    validation::{Errors, UserErrorCode, WriteError, checked, text_code},
+};
+
+/// Creates a donor company.
+pub async fn create(db: &DatabaseConnection, name: &str, slug: Option<&str>, website: Option<&str>) -> Result<donor::Model, WriteError> {
+    let mut errors = Errors::default();
+    let name = errors.check(&["name"], text::required_line(name, 200), text_code);
+    let slug = match (slug, &name) {
+        (Some(s), _) => errors.check(&["slug"], text::slug(s), text_code),
+        (None, Some(n)) => text::slug_from_name(n),
+        (None, None) => None,
+    };
+    let website = website.map(str::trim).filter(|w| !w.is_empty()).and_then(|w| errors.check(&["website"], text::website(w), text_code));
+    if let Some(slug) = &slug
+        && by_slug(db, slug).await?.is_some()
+    {
+        errors.add(&["slug"], UserErrorCode::Taken, format!("the slug {slug} is taken"));
+    }
+    if name.is_some() && slug.is_none() {
+        errors.add(&["slug"], UserErrorCode::Blank, "no slug can be derived from this name: give one");
+    }
+    errors.ok()?;
+    Ok(donor::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        slug: Set(checked(slug)?),
+        name: Set(checked(name)?),
+        website: Set(website),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?)
+}
+
+/// A donor by slug.
+pub async fn by_slug(db: &DatabaseConnection, slug: &str) -> Result<Option<donor::Model>, ApiError> {
+    Ok(donor::Entity::find().filter(donor::Column::Slug.eq(slug.trim().to_lowercase())).one(db).await?)
+}

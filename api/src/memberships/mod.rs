@@ -1,0 +1,3 @@
+//! Memberships: roles of users in organizations, partners and donors.
+
+pub mod service;
