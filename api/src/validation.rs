@@ -38,6 +38,8 @@ pub enum UserErrorCode {
     InvalidCredentials,
     /// A one-time token is unknown, used or expired.
     InvalidToken,
+    /// The last owner of an organization cannot leave it or stop being its owner.
+    LastOwner,
 }
 
 /// One thing wrong with the input.

@@ -10,6 +10,7 @@ pub mod donor;
 pub mod email_token;
 pub mod enums;
 pub mod focus_area;
+pub mod invitation;
 pub mod membership;
 pub mod organization;
 pub mod organization_focus_area;

@@ -11,6 +11,7 @@ mod m20261122_000003_create_organizations;
 mod m20261122_000004_create_users;
 mod m20261122_000005_create_memberships;
 mod m20261122_000006_create_api_keys;
+mod m20261122_000007_create_invitations;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_create_users::Migration),
             Box::new(m20261122_000005_create_memberships::Migration),
             Box::new(m20261122_000006_create_api_keys::Migration),
+            Box::new(m20261122_000007_create_invitations::Migration),
         ]
     }
 }

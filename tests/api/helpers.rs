@@ -239,6 +239,28 @@ impl TestApp {
         log_in(self, email, TEST_PASSWORD).await.0
     }
 
+    /// An access token of a user holding `role` in the organization, partner or donor
+    /// with global ID `scope_id` (account created on first use).
+    pub async fn member_token(
+        &self,
+        email: &str,
+        scope: entity::enums::MembershipScope,
+        scope_id: &str,
+        role: entity::enums::Role,
+    ) -> String {
+        use api::graphql::relay::{NodeType, decode_uuid};
+        let node_type = match scope {
+            entity::enums::MembershipScope::Organization => NodeType::Organization,
+            entity::enums::MembershipScope::Partner => NodeType::Partner,
+            entity::enums::MembershipScope::Donor => NodeType::Donor,
+        };
+        let id = decode_uuid(scope_id, node_type).expect("a global ID of the scope");
+        let (user, _) =
+            api::accounts::service::ensure_user(&self.db, email, TEST_PASSWORD.to_owned(), "Test member", false).await.expect("user");
+        api::memberships::service::grant(&self.db, user.id, scope, id, role).await.expect("grant");
+        log_in(self, email, TEST_PASSWORD).await.0
+    }
+
     /// POSTs a GraphQL operation as the holder of `token` and returns `data`, failing on any error.
     pub async fn data_as(&self, token: &str, query: &str, variables: Value) -> Value {
         let raw = self.graphql_as(token, query, variables).await;

@@ -5,8 +5,11 @@
 
 mod helpers;
 mod limits;
+mod memberships;
 
 mod accounts;
+mod api_keys;
+mod authorization;
 mod cli;
 mod countries;
 mod graphql_http;

@@ -10,6 +10,7 @@ use crate::{
     api_keys::types::ApiKey,
     auth::Caller,
     graphql::context::{db, request, sessions},
+    memberships::graphql::Membership,
 };
 
 /// Who is calling.
@@ -25,6 +26,12 @@ impl Viewer {
             Caller::ApiKey(_) => ViewerKind::ApiKey,
             Caller::Anonymous | Caller::System => ViewerKind::Anonymous,
         })
+    }
+
+    /// The signed-in user's roles in organizations, partners and donors.
+    async fn memberships(&self, ctx: &Context<'_>) -> Result<Vec<Membership>> {
+        let Some(caller) = request(ctx)?.caller.user() else { return Ok(Vec::new()) };
+        Ok(crate::memberships::service::of_user(db(ctx)?, caller.user_id).await?.into_iter().map(Membership::from).collect())
     }
 
     /// The API key of the request, for integrations; null otherwise.

@@ -192,6 +192,34 @@ impl Policy {
         }
     }
 
+    /// Inviting someone to a role: platform admins anywhere; an organization's
+    /// owners (any role) and admins (admin, member); a partner's or a donor's admins.
+    pub fn authorize_invite(
+        &self,
+        caller: &Caller,
+        scope: entity::enums::MembershipScope,
+        scope_id: Uuid,
+        role: Role,
+    ) -> Result<(), ApiError> {
+        use entity::enums::MembershipScope as S;
+        match caller {
+            Caller::System => Ok(()),
+            Caller::Anonymous => Err(sign_in()),
+            Caller::ApiKey(_) => Err(forbidden("invite with an API key")),
+            Caller::User(u) if u.is_platform_admin => Ok(()),
+            Caller::User(u) => {
+                let held = u.grants.iter().find(|g| g.scope == scope && g.scope_id == scope_id).map(|g| g.role);
+                let allowed = match (scope, held) {
+                    (S::Organization, Some(Role::Owner)) => true,
+                    (S::Organization, Some(Role::Admin)) => matches!(role, Role::Admin | Role::Member),
+                    (S::Partner | S::Donor, Some(Role::Admin)) => true,
+                    _ => false,
+                };
+                if allowed { Ok(()) } else { Err(forbidden("invite to this role")) }
+            }
+        }
+    }
+
     /// Creating, listing and revoking the API keys of a partner or donor: its
     /// admins and platform admins.
     pub fn authorize_api_key_admin(&self, caller: &Caller, scope: entity::enums::MembershipScope, owner_id: Uuid) -> Result<(), ApiError> {

@@ -50,6 +50,7 @@ pub struct MutationRoot(
     AccountMutation,
     crate::api_keys::mutation::ApiKeyMutation,
     crate::donors::graphql::DonorMutation,
+    crate::memberships::graphql::MembershipMutation,
     PartnerMutation,
     OrganizationMutation,
 );

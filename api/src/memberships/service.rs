@@ -2,13 +2,29 @@
 
 use chrono::Utc;
 use entity::{
+    donor,
     enums::{MembershipScope, Role},
-    membership, partner_country,
+    invitation, membership, organization, partner, partner_country,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
 use uuid::Uuid;
 
-use crate::{auth::Grant, error::ApiError};
+use crate::{
+    auth::{
+        Grant,
+        tokens::{hash_token, random_token},
+    },
+    domain::text,
+    error::ApiError,
+    mail::{Email, Mailer},
+    validation::{Errors, UserErrorCode, WriteError, checked, field_error, text_code},
+};
+
+/// How long an invitation works.
+pub const INVITATION_TTL: chrono::Duration = chrono::Duration::days(7);
 
 /// The roles that fit each scope.
 pub fn role_fits(scope: MembershipScope, role: Role) -> bool {
@@ -67,4 +83,147 @@ pub async fn grants_of(db: &impl ConnectionTrait, user_id: Uuid) -> Result<(Vec<
         }
     }
     Ok((grants, countries))
+}
+
+/// The memberships of a user, oldest first.
+pub async fn of_user(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<membership::Model>, ApiError> {
+    Ok(membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user_id))
+        .order_by_asc(membership::Column::CreatedAt)
+        .all(db)
+        .await?)
+}
+
+async fn scope_exists(db: &impl ConnectionTrait, scope: MembershipScope, id: Uuid) -> Result<bool, ApiError> {
+    Ok(match scope {
+        MembershipScope::Organization => organization::Entity::find_by_id(id).one(db).await?.is_some_and(|o| o.archived_at.is_none()),
+        MembershipScope::Partner => partner::Entity::find_by_id(id).one(db).await?.is_some(),
+        MembershipScope::Donor => donor::Entity::find_by_id(id).one(db).await?.is_some(),
+    })
+}
+
+/// An invitation to create.
+#[derive(Clone, Debug)]
+pub struct NewInvitation {
+    /// The invitee's address.
+    pub email: String,
+    /// Organization, partner or donor.
+    pub scope: MembershipScope,
+    /// Which one (the caller was allowed to invite there).
+    pub scope_id: Uuid,
+    /// The role offered.
+    pub role: Role,
+    /// Who invites.
+    pub invited_by: Option<Uuid>,
+}
+
+/// Records an invitation and e-mails its one-time token.
+pub async fn invite(db: &DatabaseConnection, mailer: &dyn Mailer, input: NewInvitation) -> Result<invitation::Model, WriteError> {
+    let mut errors = Errors::default();
+    let email = errors.check(&["email"], text::email(&input.email), text_code);
+    if !role_fits(input.scope, input.role) {
+        errors.add(&["role"], UserErrorCode::Invalid, "this role does not exist in this kind of scope");
+    }
+    if !scope_exists(db, input.scope, input.scope_id).await? {
+        errors.add(&["scopeId"], UserErrorCode::NotFound, "nothing to join has this ID");
+    }
+    errors.ok()?;
+    let email = checked(email)?;
+    let token = random_token();
+    let now = Utc::now();
+    let created = invitation::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        email_normalized: Set(crate::accounts::service::normalize_email(&email)),
+        scope: Set(input.scope),
+        scope_id: Set(input.scope_id),
+        role: Set(input.role),
+        token_hash: Set(hash_token(&token)),
+        invited_by: Set(input.invited_by),
+        expires_at: Set(now + INVITATION_TTL),
+        accepted_at: Set(None),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    mailer
+        .send(Email {
+            to: email,
+            subject: "You are invited to join the network".to_owned(),
+            body: "You were invited to take a role in the network. Sign up or log in with this address, then use the acceptInvitation mutation with this token (valid 7 days):\n\n{secret}\n".to_owned(),
+            secret: token,
+            kind: "invitation",
+        })
+        .await;
+    Ok(created)
+}
+
+async fn owners(db: &impl ConnectionTrait, organization_id: Uuid) -> Result<u64, ApiError> {
+    Ok(membership::Entity::find()
+        .filter(membership::Column::Scope.eq(MembershipScope::Organization))
+        .filter(membership::Column::ScopeId.eq(organization_id))
+        .filter(membership::Column::Role.eq(Role::Owner))
+        .count(db)
+        .await?)
+}
+
+fn last_owner() -> WriteError {
+    field_error(&["scopeId"], UserErrorCode::LastOwner, "you are the last owner of this organization: make someone else an owner first")
+}
+
+/// Accepts an invitation for the signed-in user whose address it was sent to.
+pub async fn accept(db: &DatabaseConnection, user: &entity::user::Model, token: &str) -> Result<membership::Model, WriteError> {
+    let invalid =
+        || field_error(&["token"], UserErrorCode::InvalidToken, "the invitation is unknown, used, expired or for another address");
+    let txn = db.begin().await?;
+    let found = invitation::Entity::find().filter(invitation::Column::TokenHash.eq(hash_token(token.trim()))).one(&txn).await?;
+    let Some(inv) = found.filter(|i| i.accepted_at.is_none() && i.expires_at > Utc::now() && i.email_normalized == user.email_normalized)
+    else {
+        return Err(invalid());
+    };
+    let current = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user.id))
+        .filter(membership::Column::Scope.eq(inv.scope))
+        .filter(membership::Column::ScopeId.eq(inv.scope_id))
+        .one(&txn)
+        .await?;
+    if current.is_some_and(|m| m.role == Role::Owner) && inv.role != Role::Owner && owners(&txn, inv.scope_id).await? <= 1 {
+        return Err(last_owner());
+    }
+    let claimed = invitation::Entity::update_many()
+        .col_expr(invitation::Column::AcceptedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .filter(invitation::Column::Id.eq(inv.id))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(invalid());
+    }
+    let granted = grant(&txn, user.id, inv.scope, inv.scope_id, inv.role).await?;
+    txn.commit().await?;
+    Ok(granted)
+}
+
+/// Ends the user's own role in a scope; the last owner of an organization cannot leave.
+pub async fn leave(
+    db: &DatabaseConnection,
+    user_id: Uuid,
+    scope: MembershipScope,
+    scope_id: Uuid,
+) -> Result<membership::Model, WriteError> {
+    let txn = db.begin().await?;
+    let found = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user_id))
+        .filter(membership::Column::Scope.eq(scope))
+        .filter(membership::Column::ScopeId.eq(scope_id))
+        .one(&txn)
+        .await?;
+    let Some(current) = found else {
+        return Err(field_error(&["scopeId"], UserErrorCode::NotFound, "you have no role there"));
+    };
+    if current.role == Role::Owner && owners(&txn, scope_id).await? <= 1 {
+        return Err(last_owner());
+    }
+    membership::Entity::delete_by_id(current.id).exec(&txn).await?;
+    txn.commit().await?;
+    Ok(current)
 }
