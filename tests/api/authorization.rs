@@ -61,7 +61,14 @@ struct Row {
     archive_partner: &'static str,
 }
 
-const fn row(who: Who, sees: bool, hidden_seen: i64, contact: (bool, bool), org: (&'static str, &'static str), partner: [&'static str; 4]) -> Row {
+const fn row(
+    who: Who,
+    sees: bool,
+    hidden_seen: i64,
+    contact: (bool, bool),
+    org: (&'static str, &'static str),
+    partner: [&'static str; 4],
+) -> Row {
     Row {
         who,
         sees,
@@ -109,7 +116,8 @@ struct World {
     sahayog: String,
 }
 
-const LIST: &str = "query($f: OrganizationFilter) { organizations(first: 100, filter: $f) { totalCount nodes { id displayName country { code } } } }";
+const LIST: &str =
+    "query($f: OrganizationFilter) { organizations(first: 100, filter: $f) { totalCount nodes { id displayName country { code } } } }";
 
 fn total(connection: &Value) -> i64 {
     connection["totalCount"].as_i64().unwrap_or_else(|| panic!("no totalCount in {connection}"))
@@ -212,7 +220,11 @@ impl Play<'_> {
 
     /// Runs a mutation and records whether it answered `expected`.
     async fn write(&mut self, op: &str, name: &str, input: Value, selection: &str, expected: &str) {
-        let mutation = format!("mutation($input: {}{}Input!) {{ {name}(input: $input) {{ {selection} userErrors {{ code message }} }} }}", name[..1].to_uppercase(), &name[1..]);
+        let mutation = format!(
+            "mutation($input: {}{}Input!) {{ {name}(input: $input) {{ {selection} userErrors {{ code message }} }} }}",
+            name[..1].to_uppercase(),
+            &name[1..]
+        );
         let answer = self.send(op, &mutation, json!({ "input": input })).await;
         let actual = match answer["errors"][0]["extensions"]["code"].as_str() {
             Some(code) if answer["data"][name].is_null() => code.to_owned(),
@@ -237,7 +249,11 @@ impl Play<'_> {
         let data = self.w.app.data_as(&self.w.admin, "{ auditEvents(last: 100) { action actorId subjectId } }", json!({})).await;
         let events = data["auditEvents"].as_array().expect("auditEvents").clone();
         assert!(events.len() < 100, "more events than one page: the count would be capped");
-        events.into_iter().filter(|e| e["action"] == "organization.contact.read" && e["subjectId"] == self.w.hidden.as_str()).map(|e| e["actorId"].clone()).collect()
+        events
+            .into_iter()
+            .filter(|e| e["action"] == "organization.contact.read" && e["subjectId"] == self.w.hidden.as_str())
+            .map(|e| e["actorId"].clone())
+            .collect()
     }
 }
 
@@ -273,7 +289,7 @@ async fn play(row: &Row) -> Vec<String> {
     p.check("country(code: UG).organizationCount", Some(in_ug), data["country"]["organizationCount"].as_i64());
     let query = "query($s: String!) { partner(slug: $s) {
         all: organizations(first: 100) { totalCount nodes { id } }
-        ug: organizations(first: 100, filter: {country: UG}) { totalCount nodes { id } } } }";
+        ug: organizations(first: 100, filter: {country: \"UG\"}) { totalCount nodes { id } } } }";
     let data = p.read("partner(slug:).organizations", query, json!({ "s": AMANI })).await;
     let (all, ug) = (&data["partner"]["all"], &data["partner"]["ug"]);
     p.check("partner(slug: amani).organizations lists it", sees, ids(all).contains(&w.hidden));
@@ -294,7 +310,7 @@ async fn play(row: &Row) -> Vec<String> {
         p.check("contact of the hidden organization shows", row.contact_hidden, data["organization"]["contact"]["email"].is_string());
         let reads = p.contact_reads().await;
         p.check("audit rows after reading its contact by ID", before + usize::from(row.contact_hidden), reads.len());
-        let listed = "{ organizations(first: 100, filter: {country: UG}) { nodes { id contact { email } } } }";
+        let listed = "{ organizations(first: 100, filter: {country: \"UG\"}) { nodes { id contact { email } } } }";
         let data = p.read("contacts through the list", listed, json!({})).await;
         let nodes = data["organizations"]["nodes"].as_array().cloned().unwrap_or_default();
         let through_list = nodes.iter().find(|o| o["id"] == hidden).map(|o| o["contact"].is_object());
@@ -328,7 +344,8 @@ async fn play(row: &Row) -> Vec<String> {
     p.write("createPartner", "createPartner", input, "partner { id }", row.create_partner).await;
 
     // Archives last: they change what the caller may see.
-    p.write("archiveOrganization (hidden, UG)", "archiveOrganization", json!({ "id": hidden }), "organization { id }", row.archive_org).await;
+    p.write("archiveOrganization (hidden, UG)", "archiveOrganization", json!({ "id": hidden }), "organization { id }", row.archive_org)
+        .await;
     p.write("archivePartner of amani", "archivePartner", json!({ "id": w.amani }), "partner { id }", row.archive_partner).await;
     p.failures
 }

@@ -186,3 +186,85 @@ fn admin_create_on_an_existing_account_never_prints_a_password() {
     assert!(!text(&again.stdout).contains("password"), "the generated password is not the account's: {}", text(&again.stdout));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// POSTs a GraphQL request over a plain TCP connection; returns the body.
+fn post(port: u16, query: &str) -> String {
+    use std::io::{Read, Write};
+    let body = serde_json::json!({ "query": query }).to_string();
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let request = format!(
+        "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).expect("write");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read");
+    answer.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default()
+}
+
+#[test]
+fn passwords_and_tokens_never_reach_the_logs_even_at_debug_level() {
+    // Arrange: a server logging everything at debug level, as JSON.
+    let dir = temp_dir();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
+    let outbox = dir.join("outbox");
+    let mut child = Command::new(BIN)
+        .arg("serve")
+        .current_dir(&dir)
+        .env("BIND", format!("127.0.0.1:{port}"))
+        .env("DATABASE_URL", "sqlite://logs.db?mode=rwc")
+        .env("RUST_LOG", "debug")
+        .env("LOG_FORMAT", "json")
+        .env("MAIL_OUTBOX_DIR", &outbox)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let up = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+    assert!(up, "the server started");
+
+    // Act: every kind of secret goes through the API once.
+    let password = "SecretHorseBatteryStaple42";
+    post(
+        port,
+        &format!(r#"mutation {{ signUp(input: {{email: "logs@example.org", password: "{password}"}}) {{ userErrors {{ code }} }} }}"#),
+    );
+    let login = post(
+        port,
+        &format!(r#"mutation {{ logIn(input: {{email: "logs@example.org", password: "{password}"}}) {{ accessToken refreshToken }} }}"#),
+    );
+    let login: serde_json::Value = serde_json::from_str(&login).expect("JSON");
+    let access = login["data"]["logIn"]["accessToken"].as_str().expect("access token").to_owned();
+    let refresh = login["data"]["logIn"]["refreshToken"].as_str().expect("refresh token").to_owned();
+    post(port, &format!(r#"mutation {{ refreshSession(input: {{refreshToken: "{refresh}"}}) {{ accessToken }} }}"#));
+    post(port, r#"mutation { requestPasswordReset(input: {email: "logs@example.org"}) { ok } }"#);
+    post(port, r#"mutation { logIn(input: {email: "logs@example.org", password: "WrongHorseBatteryStaple42"}) { userErrors { code } } }"#);
+    let mails: Vec<String> =
+        std::fs::read_dir(&outbox).expect("outbox").filter_map(Result::ok).filter_map(|e| std::fs::read_to_string(e.path()).ok()).collect();
+    let mailed: Vec<String> =
+        mails.iter().flat_map(|m| m.lines().filter(|l| l.len() == 43).map(str::to_owned).collect::<Vec<_>>()).collect();
+    assert_eq!(mailed.len(), 2, "a verification and a reset token were mailed");
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(killed.success());
+    let output = child.wait_with_output().expect("exits");
+    let logs = format!("{}{}", text(&output.stdout), text(&output.stderr));
+
+    // Assert
+    assert!(logs.contains("logIn") || logs.contains("graphql"), "the logs hold the requests: {}", &logs[..logs.len().min(500)]);
+    let secret_part = refresh.split_once('.').map(|(_, s)| s.to_owned()).unwrap_or_default();
+    for (what, secret) in [
+        ("password", password),
+        ("wrong password", "WrongHorseBatteryStaple42"),
+        ("access token", &access),
+        ("refresh token", &secret_part),
+    ] {
+        assert!(!logs.contains(secret), "the {what} is in the logs");
+    }
+    for token in &mailed {
+        assert!(!logs.contains(token.as_str()), "an e-mailed token is in the logs");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

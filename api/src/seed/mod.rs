@@ -131,8 +131,19 @@ pub async fn seed_demo_accounts(db: &DatabaseConnection) -> Result<Vec<DemoAccou
     let (Some(partner), Some(hidden), Some(public)) = (partner, hidden, public) else {
         return Err(bad("demo accounts", "seed the demo network first"));
     };
+    let donor = match crate::donors::service::by_slug(db, "open-circuit-foundation").await? {
+        Some(d) => d,
+        None => crate::donors::service::create(
+            db,
+            "Open Circuit Foundation",
+            Some("open-circuit-foundation"),
+            Some("https://opencircuit.example.org"),
+        )
+        .await
+        .map_err(|e| invalid("open-circuit-foundation", e))?,
+    };
     type Account<'a> = (&'a str, &'a str, Option<(MembershipScope, uuid::Uuid, Role)>, bool);
-    let accounts: [Account<'_>; 5] = [
+    let accounts: [Account<'_>; 9] = [
         ("admin@demo.civic.example.org", "platform admin: sees and may do everything", None, true),
         (
             "partner-admin@demo.civic.example.org",
@@ -156,6 +167,30 @@ pub async fn seed_demo_accounts(db: &DatabaseConnection) -> Result<Vec<DemoAccou
             "member@demo.civic.example.org",
             "member of a public organization in Kenya",
             Some((MembershipScope::Organization, public.id, Role::Member)),
+            false,
+        ),
+        (
+            "org-admin@demo.civic.example.org",
+            "admin of a public organization in Kenya",
+            Some((MembershipScope::Organization, public.id, Role::Admin)),
+            false,
+        ),
+        (
+            "programs@demo.civic.example.org",
+            "program manager at Amani Digital Commons",
+            Some((MembershipScope::Partner, partner.id, Role::ProgramManager)),
+            false,
+        ),
+        (
+            "donor-admin@demo.civic.example.org",
+            "admin of the donor Open Circuit Foundation",
+            Some((MembershipScope::Donor, donor.id, Role::Admin)),
+            false,
+        ),
+        (
+            "integrator@demo.civic.example.org",
+            "integrator at Open Circuit Foundation",
+            Some((MembershipScope::Donor, donor.id, Role::Integrator)),
             false,
         ),
     ];
