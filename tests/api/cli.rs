@@ -208,7 +208,7 @@ fn passwords_and_tokens_never_reach_the_logs_even_at_debug_level() {
     let dir = temp_dir();
     let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
     let outbox = dir.join("outbox");
-    let mut child = Command::new(BIN)
+    let child = Command::new(BIN)
         .arg("serve")
         .current_dir(&dir)
         .env("BIND", format!("127.0.0.1:{port}"))
