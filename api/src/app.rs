@@ -93,7 +93,7 @@ impl AppState {
             }
             None => (Arc::new(MemoryStore::default()), Arc::new(InProcessBus::default())),
         };
-        let policy = Policy::new(settings.env);
+        let policy = Policy;
         if settings.jwt_secret_generated {
             tracing::warn!("JWT_SECRET is not set: using a random secret, so sessions end when the service restarts");
         }

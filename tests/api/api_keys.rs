@@ -15,14 +15,17 @@ const AMANI: &str = "amani-digital-commons";
 const CREATE: &str = "mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) {
     key apiKey { id name prefix scopes ownerId expiresAt lastUsedAt revokedAt createdAt } userErrors { field code } } }";
 const REVOKE: &str = "mutation($id: ID!) { revokeApiKey(input: {id: $id}) { apiKey { id revokedAt } userErrors { code } } }";
-const LIST_KEYS: &str = "query($owner: ID!) { apiKeys(owner: $owner) { id name prefix scopes ownerId expiresAt lastUsedAt revokedAt createdAt } }";
+const LIST_KEYS: &str =
+    "query($owner: ID!) { apiKeys(owner: $owner) { id name prefix scopes ownerId expiresAt lastUsedAt revokedAt createdAt } }";
 const VIEWER: &str = "{ viewer { kind user { id } apiKey { name prefix scopes } } }";
 const COUNTS: &str = r#"query($id: ID!) {
     all: organizations(first: 100) { totalCount nodes { id visibility } }
     hidden: organizations(first: 100, filter: {visibility: HIDDEN}) { totalCount }
     organization(id: $id) { id contact { email } }
     node(id: $id) { id }
-    country(code: "UG") { organizationCount } }"#;
+    nodes(ids: [$id]) { id }
+    country(code: "UG") { organizationCount }
+    partner(slug: "amani-digital-commons") { organizations(first: 100, filter: {visibility: HIDDEN}) { totalCount } } }"#;
 
 /// A seeded demo network with its platform admin, the Amani partner's ID and an admin of Amani.
 struct Demo {
@@ -96,7 +99,10 @@ fn assert_refused(raw: &Raw, what: &str) {
 async fn owners_admins_and_platform_admins_create_keys_shown_once() {
     // Arrange
     let d = demo().await;
-    let donor = d.app.data_as(&d.admin, "mutation { createDonor(input: {name: \"Open Data Fund\"}) { donor { id } userErrors { code } } }", json!({})).await;
+    let donor = d
+        .app
+        .data_as(&d.admin, "mutation { createDonor(input: {name: \"Open Data Fund\"}) { donor { id } userErrors { code } } }", json!({}))
+        .await;
     let donor = donor["createDonor"]["donor"]["id"].as_str().expect("donor id").to_owned();
     let donor_admin = d.app.member_token("donor-admin@example.org", MembershipScope::Donor, &donor, Role::Admin).await;
 
@@ -133,7 +139,12 @@ async fn only_the_owners_admins_and_platform_admins_manage_its_keys() {
     let org_id = org["organizations"]["nodes"][0]["id"].as_str().expect("an organization in Kenya").to_owned();
     let org_admin = d.app.member_token("org-admin@example.org", MembershipScope::Organization, &org_id, Role::Admin).await;
     let input = json!({ "owner": d.amani, "name": "Sneaky", "scopes": ["organizations:read"] });
-    let callers = [(Some(plain.as_str()), "FORBIDDEN"), (Some(&validator), "FORBIDDEN"), (Some(&org_admin), "FORBIDDEN"), (None, "UNAUTHENTICATED")];
+    let callers = [
+        (Some(plain.as_str()), "FORBIDDEN"),
+        (Some(validator.as_str()), "FORBIDDEN"),
+        (Some(org_admin.as_str()), "FORBIDDEN"),
+        (None, "UNAUTHENTICATED"),
+    ];
 
     for (token, code) in callers {
         // Act
@@ -148,7 +159,8 @@ async fn only_the_owners_admins_and_platform_admins_manage_its_keys() {
     }
     let listed = d.app.data_as(&d.amani_admin, LIST_KEYS, json!({ "owner": d.amani })).await["apiKeys"].clone();
     assert_eq!(listed, json!([record]), "the partner's admin lists the one key, unchanged");
-    let donor = answer(&d.app, Some(&plain), "mutation { createDonor(input: {name: \"Open Data Fund\"}) { donor { id } } }", json!({})).await;
+    let donor =
+        answer(&d.app, Some(&plain), "mutation { createDonor(input: {name: \"Open Data Fund\"}) { donor { id } } }", json!({})).await;
     assert_eq!(first_error_code(&donor), "FORBIDDEN", "createDonor is for platform admins: {donor}");
 }
 
@@ -204,6 +216,8 @@ async fn organizations_read_sees_public_and_network_never_hidden_and_without_it_
     assert!(with_scope["all"]["nodes"].as_array().expect("nodes").iter().all(|o| o["visibility"] != "HIDDEN"));
     assert_eq!(with_scope["hidden"]["totalCount"], 0);
     assert_eq!((&with_scope["organization"], &with_scope["node"]), (&Value::Null, &Value::Null), "a hidden organization does not exist");
+    assert_eq!(with_scope["nodes"], json!([null]));
+    assert_eq!(with_scope["partner"]["organizations"]["totalCount"], 0, "nor through a partner");
     assert_eq!(with_scope["country"]["organizationCount"], signed_in["country"]["organizationCount"]);
     assert_eq!(public_with_scope["organization"], json!({ "id": public, "contact": null }), "no contact details for keys");
     assert_eq!(without["all"], json!({ "totalCount": 0, "nodes": [] }), "without organizations:read, no organization at all");
@@ -217,9 +231,24 @@ async fn organizations_read_sees_public_and_network_never_hidden_and_without_it_
 async fn a_key_may_not_call_any_mutation_of_the_directory() {
     // Arrange
     let d = demo().await;
-    let all_scopes = json!(["organizations:read", "partners:read", "validations:read", "programs:read", "programs:write", "requests:read", "requests:write"]);
+    let all_scopes = json!([
+        "organizations:read",
+        "partners:read",
+        "validations:read",
+        "programs:read",
+        "programs:write",
+        "requests:read",
+        "requests:write"
+    ]);
     let (key, record) = created(&d.app, &d.admin, &d.amani, all_scopes, None).await;
-    let org = d.app.data_as(&d.admin, r#"{ organizations(first: 1, filter: {country: "KE", visibility: PUBLIC}) { nodes { id version } } }"#, json!({})).await;
+    let org = d
+        .app
+        .data_as(
+            &d.admin,
+            r#"{ organizations(first: 1, filter: {country: "KE", visibility: PUBLIC}) { nodes { id version } } }"#,
+            json!({}),
+        )
+        .await;
     let org = org["organizations"]["nodes"][0].clone();
     let amani = d.app.data_as(&d.admin, "query($s: String!) { partner(slug: $s) { version } }", json!({ "s": AMANI })).await;
     let amani_version = amani["partner"]["version"].clone();
@@ -245,7 +274,8 @@ async fn a_key_may_not_call_any_mutation_of_the_directory() {
         assert_eq!(first_error_code(&answer), "FORBIDDEN", "{name}: {answer}");
         assert_eq!(answer["data"], Value::Null, "{name}: {answer}");
     }
-    let after = d.app.data_as(&d.admin, "query($id: ID!) { organization(id: $id) { version archivedAt } }", json!({ "id": org["id"] })).await;
+    let after =
+        d.app.data_as(&d.admin, "query($id: ID!) { organization(id: $id) { version archivedAt } }", json!({ "id": org["id"] })).await;
     assert_eq!(after["organization"], json!({ "version": org["version"], "archivedAt": null }), "nothing changed");
     let listed = d.app.data_as(&d.admin, LIST_KEYS, json!({ "owner": d.amani })).await["apiKeys"].clone();
     assert_eq!(listed.as_array().map(Vec::len), Some(1), "no key was made or revoked: {listed}");
@@ -322,7 +352,7 @@ async fn listings_and_stored_rows_never_hold_the_key_and_use_is_recorded() {
     let d = demo().await;
     let (first, first_record) = created(&d.app, &d.amani_admin, &d.amani, json!(["organizations:read"]), None).await;
     let (second, second_record) = created(&d.app, &d.admin, &d.amani, json!(["partners:read"]), None).await;
-    let secret = |key: &str| key.rsplit_once('_').map(|(_, s)| s.to_owned()).expect("cg_<prefix>_<secret>");
+    let secret = |key: &str| key.splitn(3, '_').nth(2).map(str::to_owned).expect("cg_<prefix>_<secret>");
     let before = d.app.graphql_as(&d.amani_admin, LIST_KEYS, json!({ "owner": d.amani })).await;
 
     // Act

@@ -10,4 +10,4 @@ pub mod sessions;
 pub mod tokens;
 
 pub use caller::{ApiKeyCaller, Caller, Grant, UserCaller};
-pub use policy::{Action, OrgReadScope, OrgScope, Policy};
+pub use policy::{Action, OrgScope, Policy};

@@ -13,7 +13,7 @@ use entity::enums::{Role, Visibility};
 use uuid::Uuid;
 
 use super::{Caller, UserCaller};
-use crate::{config::AppEnv, error::ApiError};
+use crate::error::ApiError;
 
 /// A write someone wants to make.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,9 +48,6 @@ pub struct OrgScope {
     pub countries: Vec<String>,
 }
 
-/// The former name of [`OrgScope`] (read scopes).
-pub type OrgReadScope = OrgScope;
-
 impl OrgScope {
     /// Everything.
     pub fn all() -> Self {
@@ -64,18 +61,12 @@ impl OrgScope {
             || self.organization_ids.contains(&id)
             || self.countries.iter().any(|c| c == country)
     }
-
-    /// Kept for callers that only know the visibility.
-    pub fn allows(&self, visibility: Visibility) -> bool {
-        self.all || self.visibilities.contains(&visibility)
-    }
 }
 
-/// The policy, configured for the deployment.
-#[derive(Clone, Copy, Debug)]
-pub struct Policy {
-    env: AppEnv,
-}
+/// The policy. It holds no state today; it is passed as a value so that
+/// deployment-specific rules can be added without touching every caller.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Policy;
 
 const PARTNER_WRITERS: [Role; 2] = [Role::Admin, Role::Validator];
 
@@ -88,16 +79,6 @@ fn forbidden(what: &str) -> ApiError {
 }
 
 impl Policy {
-    /// A policy for this deployment.
-    pub fn new(env: AppEnv) -> Self {
-        Self { env }
-    }
-
-    /// The deployment's environment.
-    pub fn env(&self) -> AppEnv {
-        self.env
-    }
-
     /// Allows or refuses a write that does not depend on an organization's data.
     pub fn authorize(&self, caller: &Caller, action: Action) -> Result<(), ApiError> {
         let user = match caller {
@@ -271,7 +252,7 @@ mod tests {
 
     #[test]
     fn anonymous_callers_see_public_organizations_only_and_may_not_write() {
-        let policy = Policy::new(AppEnv::Development);
+        let policy = Policy;
         let scope = policy.organization_scope(&Caller::Anonymous);
         assert!(scope.contains(Uuid::nil(), "KE", Visibility::Public));
         assert!(!scope.contains(Uuid::nil(), "KE", Visibility::Network));
@@ -280,7 +261,7 @@ mod tests {
 
     #[test]
     fn hidden_organizations_are_seen_by_members_and_partner_staff_of_their_country() {
-        let policy = Policy::new(AppEnv::Production);
+        let policy = Policy;
         let org = Uuid::now_v7();
         let member = user(vec![Grant { scope: MembershipScope::Organization, scope_id: org, role: Role::Member }], vec![]);
         let partner = user(vec![], vec![("UG".to_owned(), Uuid::now_v7(), Role::Validator)]);

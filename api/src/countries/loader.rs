@@ -5,14 +5,14 @@ use std::{collections::HashMap, sync::Arc};
 use async_graphql::dataloader::Loader;
 use sea_orm::DatabaseConnection;
 
-use crate::{auth::OrgReadScope, error::ApiError, organizations::service as organizations};
+use crate::{auth::OrgScope, error::ApiError, organizations::service as organizations};
 
 /// Number of organizations the caller may see, by country code.
 pub struct OrganizationCountsByCountry {
     /// Database.
     pub db: DatabaseConnection,
     /// The caller's scope.
-    pub scope: OrgReadScope,
+    pub scope: OrgScope,
 }
 
 impl Loader<String> for OrganizationCountsByCountry {

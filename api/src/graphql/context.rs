@@ -7,7 +7,7 @@ use async_graphql::{Context, dataloader::DataLoader};
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    auth::{Action, Caller, OrgReadScope, Policy, sessions::SessionManager},
+    auth::{Action, Caller, OrgScope, Policy, sessions::SessionManager},
     countries::loader::OrganizationCountsByCountry,
     error::ApiError,
     focus_areas::loader::{FocusAreaById, FocusAreasByOrganization},
@@ -43,7 +43,7 @@ fn spawn(fut: async_graphql::futures_util::future::BoxFuture<'static, ()>) {
 
 impl Loaders {
     /// Fresh loaders for one request.
-    pub fn new(db: &DatabaseConnection, scope: &OrgReadScope) -> Self {
+    pub fn new(db: &DatabaseConnection, scope: &OrgScope) -> Self {
         Self {
             organization_by_id: DataLoader::new(OrganizationById { db: db.clone(), scope: scope.clone() }, spawn),
             registrations_by_organization: DataLoader::new(RegistrationsByOrganization(db.clone()), spawn),
@@ -73,11 +73,11 @@ pub struct RequestContext {
     /// Where the request comes from.
     pub client: ClientInfo,
     /// Organizations they may read.
-    pub org_scope: OrgReadScope,
+    pub org_scope: OrgScope,
     /// Organizations they may change.
-    pub org_write_scope: OrgReadScope,
+    pub org_write_scope: OrgScope,
     /// Organizations they may archive.
-    pub org_archive_scope: OrgReadScope,
+    pub org_archive_scope: OrgScope,
     /// DataLoaders.
     pub loaders: Loaders,
 }

@@ -7,14 +7,14 @@ use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::service;
-use crate::{auth::OrgReadScope, error::ApiError};
+use crate::{auth::OrgScope, error::ApiError};
 
 /// Organizations by id, within the caller's scope: one outside it is simply absent.
 pub struct OrganizationById {
     /// Database.
     pub db: DatabaseConnection,
     /// The caller's scope.
-    pub scope: OrgReadScope,
+    pub scope: OrgScope,
 }
 
 impl Loader<Uuid> for OrganizationById {

@@ -1,4 +1,4 @@
-//! Reads of organizations. Every read takes the caller's [`OrgReadScope`]: an
+//! Reads of organizations. Every read takes the caller's [`OrgScope`]: an
 //! organization outside it is invisible on every path (lists, counts, by id).
 
 use std::collections::HashMap;
@@ -15,7 +15,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    auth::OrgReadScope,
+    auth::OrgScope,
     domain::CountryCode,
     error::ApiError,
     pagination::{Keyset, Page, PageRequest, paginate},
@@ -68,7 +68,7 @@ impl Default for OrganizationOrder {
 }
 
 /// The scope as a SQL condition.
-pub fn scope_condition(scope: &OrgReadScope) -> Condition {
+pub fn scope_condition(scope: &OrgScope) -> Condition {
     if scope.all {
         return Condition::all();
     }
@@ -88,7 +88,7 @@ pub fn scope_condition(scope: &OrgReadScope) -> Condition {
 
 async fn filtered(
     db: &impl ConnectionTrait,
-    scope: &OrgReadScope,
+    scope: &OrgScope,
     filter: &OrganizationFilter,
 ) -> Result<Select<organization::Entity>, ApiError> {
     let mut select = organization::Entity::find().filter(scope_condition(scope));
@@ -132,7 +132,7 @@ async fn filtered(
 /// One page of organizations.
 pub async fn list(
     db: &impl ConnectionTrait,
-    scope: &OrgReadScope,
+    scope: &OrgScope,
     filter: &OrganizationFilter,
     order: OrganizationOrder,
     page: &PageRequest,
@@ -172,12 +172,12 @@ pub async fn list(
 }
 
 /// Number of organizations matching `filter` in `scope`.
-pub async fn count(db: &impl ConnectionTrait, scope: &OrgReadScope, filter: &OrganizationFilter) -> Result<u64, ApiError> {
+pub async fn count(db: &impl ConnectionTrait, scope: &OrgScope, filter: &OrganizationFilter) -> Result<u64, ApiError> {
     Ok(filtered(db, scope, filter).await?.count(db).await?)
 }
 
 /// Organizations by id, within `scope` (archived included).
-pub async fn by_ids(db: &impl ConnectionTrait, scope: &OrgReadScope, ids: &[Uuid]) -> Result<Vec<organization::Model>, ApiError> {
+pub async fn by_ids(db: &impl ConnectionTrait, scope: &OrgScope, ids: &[Uuid]) -> Result<Vec<organization::Model>, ApiError> {
     Ok(organization::Entity::find()
         .filter(scope_condition(scope))
         .filter(organization::Column::Id.is_in(ids.iter().copied()))
@@ -186,7 +186,7 @@ pub async fn by_ids(db: &impl ConnectionTrait, scope: &OrgReadScope, ids: &[Uuid
 }
 
 /// Numbers of organizations (not archived, within `scope`) per country, in one statement.
-pub async fn count_by_country(db: &impl ConnectionTrait, scope: &OrgReadScope, codes: &[String]) -> Result<HashMap<String, u64>, ApiError> {
+pub async fn count_by_country(db: &impl ConnectionTrait, scope: &OrgScope, codes: &[String]) -> Result<HashMap<String, u64>, ApiError> {
     let rows: Vec<(String, i64)> = organization::Entity::find()
         .select_only()
         .column(organization::Column::CountryCode)

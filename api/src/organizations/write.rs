@@ -14,7 +14,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    auth::OrgReadScope,
+    auth::OrgScope,
     domain::{CountryCode, CurrencyCode, country::CountryCodeError, money::CurrencyCodeError, text},
     focus_areas::service as focus_areas,
     partners::write::check_languages,
@@ -380,9 +380,9 @@ async fn replace_focus_areas(db: &impl ConnectionTrait, org_id: Uuid, ids: &[Uui
 #[derive(Clone, Debug)]
 pub struct WriteScopes {
     /// What the caller may read: outside it, NOT_FOUND (as if it did not exist).
-    pub read: OrgReadScope,
+    pub read: OrgScope,
     /// What the caller may change: outside it (but readable), FORBIDDEN.
-    pub write: OrgReadScope,
+    pub write: OrgScope,
 }
 
 async fn load_for_write(
