@@ -159,9 +159,11 @@ async fn only_the_owners_admins_and_platform_admins_manage_its_keys() {
     }
     let listed = d.app.data_as(&d.amani_admin, LIST_KEYS, json!({ "owner": d.amani })).await["apiKeys"].clone();
     assert_eq!(listed, json!([record]), "the partner's admin lists the one key, unchanged");
-    let donor =
-        answer(&d.app, Some(&plain), "mutation { createDonor(input: {name: \"Open Data Fund\"}) { donor { id } } }", json!({})).await;
-    assert_eq!(first_error_code(&donor), "FORBIDDEN", "createDonor is for platform admins: {donor}");
+    let create_donor = "mutation { createDonor(input: {name: \"Open Data Fund\"}) { donor { id } } }";
+    for (token, code) in [(Some(plain.as_str()), "FORBIDDEN"), (Some(d.amani_admin.as_str()), "FORBIDDEN"), (None, "UNAUTHENTICATED")] {
+        let donor = answer(&d.app, token, create_donor, json!({})).await;
+        assert_eq!(first_error_code(&donor), code, "createDonor is for platform admins: {donor}");
+    }
 }
 
 #[actix_web::test]

@@ -86,7 +86,11 @@ const fn row(
 
 const NO_PARTNER_WRITES: [&str; 4] = [FORBIDDEN; 4];
 
-/// The matrix. Partner writes: create, rename Amani, change Amani's countries, archive Amani.
+/// The matrix. Columns: caller; sees the hidden organization in Uganda; HIDDEN
+/// organizations seen in all; (contact details of the hidden organization, of a
+/// PUBLIC one in Uganda); (updateOrganization, archiveOrganization) of the hidden
+/// organization; [createPartner, updatePartner name, updatePartner countries,
+/// archivePartner] of Amani.
 const ROWS: [Row; 10] = [
     row(Who::Anonymous, false, 0, (false, false), (UNAUTHENTICATED, UNAUTHENTICATED), [UNAUTHENTICATED; 4]),
     row(Who::PlainUser, false, 0, (false, false), (NOT_FOUND, NOT_FOUND), NO_PARTNER_WRITES),
@@ -358,4 +362,43 @@ async fn every_caller_sees_and_changes_exactly_what_the_rules_allow() {
     // Assert
     let failures: Vec<String> = failures.into_iter().flatten().collect();
     assert!(failures.is_empty(), "{} authorization failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[actix_web::test]
+async fn partner_staff_lose_a_country_s_hidden_organizations_when_the_partner_stops_serving_it() {
+    // Arrange
+    let w = world().await;
+    let validator = token(&w, Who::AmaniValidator).await.expect("a token");
+    let query = "query($id: ID!, $public: ID!) { organization(id: $id) { id } public: organization(id: $public) { contact { email } }
+        country(code: \"UG\") { organizationCount } }";
+    let vars = json!({ "id": w.hidden, "public": w.public_ug });
+    let before = w.app.data_as(&validator, query, vars.clone()).await;
+    let version =
+        w.app.data_as(&w.admin, "query($id: ID!) { node(id: $id) { ... on Partner { version } } }", json!({ "id": w.amani })).await;
+    let input = json!({ "id": w.amani, "expectedVersion": version["node"]["version"], "countries": ["KE", "TZ", "RW"] });
+
+    // Act
+    let moved = w
+        .app
+        .data_as(
+            &w.admin,
+            "mutation($input: UpdatePartnerInput!) { updatePartner(input: $input) { userErrors { code } } }",
+            json!({ "input": input }),
+        )
+        .await;
+    let after = w.app.data_as(&validator, query, vars).await;
+    let version = w.app.data_as(&w.admin, "query($id: ID!) { organization(id: $id) { version } }", json!({ "id": w.hidden })).await;
+    let edit = json!({ "input": { "id": w.hidden, "expectedVersion": version["organization"]["version"], "mission": "Edited" } });
+    let update =
+        "mutation($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { organization { id } userErrors { code } } }";
+    let edited = w.app.data_as(&validator, update, edit).await;
+
+    // Assert
+    assert_eq!(edited["updateOrganization"]["userErrors"], json!([{ "code": "NOT_FOUND" }]), "nor changed");
+    assert_eq!(moved["updatePartner"]["userErrors"], json!([]));
+    assert_eq!(before["organization"]["id"], w.hidden.as_str(), "seen while Amani serves Uganda");
+    assert!(before["public"]["contact"].is_object(), "contact details too");
+    assert_eq!(after["organization"], Value::Null, "gone once Amani stops serving Uganda");
+    assert_eq!(after["public"]["contact"], Value::Null, "and so are contact details");
+    assert_eq!(after["country"]["organizationCount"], json!(w.public_in_ug + w.network_in_ug), "and it is not counted");
 }

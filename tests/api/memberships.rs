@@ -135,3 +135,31 @@ async fn a_partner_admin_invites_a_validator_who_then_sees_hidden_organizations_
     assert_eq!(accepted["acceptInvitation"]["membership"]["role"], "VALIDATOR");
     assert_eq!(app.data_as(&validator, hidden_in_uganda, json!({})).await["organizations"]["totalCount"], 1);
 }
+
+#[actix_web::test]
+async fn staff_of_an_archived_partner_lose_access_to_its_countries_hidden_organizations() {
+    // Arrange: a validator of Amani, which serves Uganda, sees the hidden organization there.
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let partner = app.data(r#"{ partner(slug: "amani-digital-commons") { id version } }"#, json!({})).await["partner"].clone();
+    let validator = app
+        .member_token(
+            "vetting@amani.example.org",
+            entity::enums::MembershipScope::Partner,
+            partner["id"].as_str().expect("id"),
+            entity::enums::Role::Validator,
+        )
+        .await;
+    let hidden_in_uganda = "{ organizations(first: 100, filter: {country: \"UG\", visibility: HIDDEN}) { totalCount } }";
+    assert_eq!(app.data_as(&validator, hidden_in_uganda, json!({})).await["organizations"]["totalCount"], 1);
+
+    // Act: the partner leaves the network.
+    let admin = app.admin_token().await;
+    let archived = app
+        .data_as(&admin, "mutation($id: ID!) { archivePartner(input: {id: $id}) { userErrors { code } } }", json!({ "id": partner["id"] }))
+        .await;
+    assert_eq!(archived["archivePartner"]["userErrors"], json!([]));
+
+    // Assert
+    assert_eq!(app.data_as(&validator, hidden_in_uganda, json!({})).await["organizations"]["totalCount"], 0);
+}

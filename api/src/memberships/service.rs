@@ -64,7 +64,7 @@ pub async fn grant(
     .await?)
 }
 
-/// A user's roles, and the countries of the partners they work for (two statements).
+/// A user's roles, and the countries of the (not archived) partners they work for (two statements).
 pub async fn grants_of(db: &impl ConnectionTrait, user_id: Uuid) -> Result<(Vec<Grant>, Vec<(String, Uuid, Role)>), ApiError> {
     let rows = membership::Entity::find().filter(membership::Column::UserId.eq(user_id)).all(db).await?;
     let grants: Vec<Grant> = rows.iter().map(|m| Grant { scope: m.scope, scope_id: m.scope_id, role: m.role }).collect();
@@ -72,11 +72,14 @@ pub async fn grants_of(db: &impl ConnectionTrait, user_id: Uuid) -> Result<(Vec<
         grants.iter().filter(|g| g.scope == MembershipScope::Partner).map(|g| (g.scope_id, g.role)).collect();
     let mut countries = Vec::new();
     if !partner_roles.is_empty() {
+        // An archived partner serves no country: its staff keep no access there.
         let links = partner_country::Entity::find()
+            .find_also_related(partner::Entity)
             .filter(partner_country::Column::PartnerId.is_in(partner_roles.iter().map(|(id, _)| *id)))
+            .filter(partner::Column::Status.ne(entity::enums::PartnerStatus::Archived))
             .all(db)
             .await?;
-        for link in links {
+        for (link, _) in links {
             if let Some((_, role)) = partner_roles.iter().find(|(id, _)| *id == link.partner_id) {
                 countries.push((link.country_code, link.partner_id, *role));
             }
