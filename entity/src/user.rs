@@ -26,6 +26,8 @@ pub struct Model {
     pub email_verified_at: Option<DateTimeUtc>,
     /// Platform administrators see and may do everything.
     pub is_platform_admin: bool,
+    /// The user volunteers skills to the network (self-declared).
+    pub is_volunteer: bool,
     /// Creation time (UTC).
     pub created_at: DateTimeUtc,
     /// Last update time (UTC).

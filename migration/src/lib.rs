@@ -12,6 +12,7 @@ mod m20261122_000004_create_users;
 mod m20261122_000005_create_memberships;
 mod m20261122_000006_create_api_keys;
 mod m20261122_000007_create_invitations;
+mod m20261122_000008_add_user_volunteer;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_create_memberships::Migration),
             Box::new(m20261122_000006_create_api_keys::Migration),
             Box::new(m20261122_000007_create_invitations::Migration),
+            Box::new(m20261122_000008_add_user_volunteer::Migration),
         ]
     }
 }

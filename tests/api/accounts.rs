@@ -514,3 +514,20 @@ async fn concurrent_wrong_passwords_cannot_slip_past_the_account_limit() {
     assert!(guesses <= 10, "{guesses} password guesses went through");
     assert_eq!(guesses + limited, 25);
 }
+
+#[actix_web::test]
+async fn a_user_can_declare_themself_a_volunteer() {
+    let app = spawn_app().await;
+    let (access, _) = sign_up_and_log_in(&app, "helper@example.org", "correct horse battery staple").await;
+    let before = app.graphql_as(&access, "{ viewer { user { isVolunteer } } }", json!({})).await.json();
+    assert_eq!(before["data"]["viewer"]["user"]["isVolunteer"], false);
+    let after = app
+        .graphql_as(
+            &access,
+            "mutation { updateProfile(input: {isVolunteer: true}) { user { isVolunteer } userErrors { code } } }",
+            json!({}),
+        )
+        .await
+        .json();
+    assert_eq!(after["data"]["updateProfile"]["user"]["isVolunteer"], true);
+}

@@ -94,6 +94,8 @@ pub struct UpdateProfileInput {
     pub locale: Option<String>,
     /// New time zone.
     pub time_zone: Option<String>,
+    /// Whether the user volunteers skills to the network.
+    pub is_volunteer: Option<bool>,
 }
 
 fn signed_in<'a>(ctx: &Context<'a>) -> Result<&'a UserCaller, ApiError> {
@@ -239,7 +241,12 @@ impl AccountMutation {
         #[graphql(desc = "The changes.")] input: UpdateProfileInput,
     ) -> Result<AccountPayload> {
         let caller = signed_in(ctx)?;
-        let changes = service::ProfileChanges { name: input.name, locale: input.locale, time_zone: input.time_zone };
+        let changes = service::ProfileChanges {
+            name: input.name,
+            locale: input.locale,
+            time_zone: input.time_zone,
+            is_volunteer: input.is_volunteer,
+        };
         let (user, user_errors) = outcome(service::update_profile(db(ctx)?, caller.user_id, changes).await, User)?;
         Ok(AccountPayload { user, user_errors })
     }

@@ -135,6 +135,7 @@ pub async fn sign_up(db: &DatabaseConnection, mailer: &dyn Mailer, input: SignUp
         time_zone: Set(time_zone),
         email_verified_at: Set(None),
         is_platform_admin: Set(false),
+        is_volunteer: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -200,6 +201,7 @@ pub async fn ensure_user(
         time_zone: Set("UTC".to_owned()),
         email_verified_at: Set(Some(now)),
         is_platform_admin: Set(platform_admin),
+        is_volunteer: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -388,6 +390,8 @@ pub struct ProfileChanges {
     pub locale: Option<String>,
     /// Time zone.
     pub time_zone: Option<String>,
+    /// Volunteers skills to the network.
+    pub is_volunteer: Option<bool>,
 }
 
 /// Updates the caller's profile.
@@ -409,6 +413,9 @@ pub async fn update_profile(db: &DatabaseConnection, user_id: Uuid, changes: Pro
     }
     if let Some(v) = time_zone {
         model.time_zone = Set(v);
+    }
+    if let Some(v) = changes.is_volunteer {
+        model.is_volunteer = Set(v);
     }
     model.updated_at = Set(Utc::now());
     Ok(model.update(db).await?)

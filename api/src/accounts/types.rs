@@ -58,6 +58,12 @@ impl User {
         self.0.is_platform_admin
     }
 
+    /// The user volunteers skills to the network (the volunteer role; matching
+    /// with organizations' needs comes with the volunteers area).
+    async fn is_volunteer(&self) -> bool {
+        self.0.is_volunteer
+    }
+
     /// When the account was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
