@@ -4,6 +4,7 @@
 //! services ask [`policy`], never a raw header or token.
 
 pub mod caller;
+pub mod identify;
 pub mod password;
 pub mod policy;
 pub mod sessions;

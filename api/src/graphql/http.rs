@@ -19,7 +19,10 @@ use super::{
 };
 use crate::{
     app::AppState,
-    auth::{ApiKeyCaller, Caller, UserCaller},
+    auth::{
+        Caller,
+        identify::{Credentials, IdentifyError},
+    },
     error::ErrorCode,
     ratelimit::Decision,
 };
@@ -224,78 +227,27 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     execute(&req, &state, parsed, media).await
 }
 
-/// Decides who is calling, once: no credentials is anonymous; bad, expired,
-/// tampered or revoked credentials are refused (401), never taken as anonymous.
-/// An API key comes as `X-Api-Key: <key>` or `Authorization: Bearer cg_...`;
-/// a user's access token as `Authorization: Bearer <JWT>`.
+/// Asks `auth` who is calling; refused credentials are a 401, never anonymous.
 async fn identify(req: &HttpRequest, state: &AppState, media: MediaType) -> Result<Caller, HttpResponse> {
-    let api_key_header = req.headers().get("x-api-key");
-    let authorization = req.headers().get(header::AUTHORIZATION);
-    if api_key_header.is_none() && authorization.is_none() {
-        return Ok(Caller::Anonymous);
-    }
-    let refuse = |message: &str| {
-        let mut response = request_error(StatusCode::UNAUTHORIZED, media, ErrorCode::Unauthenticated, message);
-        response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer error=\"invalid_token\""));
-        response
-    };
-    let unavailable = |e: crate::error::ApiError| {
-        tracing::error!(error = %crate::error::cause_chain(&e), "could not check credentials");
-        request_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            media,
-            ErrorCode::ServiceUnavailable,
-            "service temporarily unavailable, try again later",
-        )
-    };
-    let bearer = match authorization {
-        None => None,
-        Some(value) => {
-            let token = value
-                .to_str()
-                .ok()
-                .and_then(|v| v.split_once(' '))
-                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-                .map(|(_, t)| t.trim().to_owned())
-                .filter(|t| !t.is_empty());
-            match token {
-                Some(t) => Some(t),
-                None => return Err(refuse("the Authorization header must be `Bearer <access token or API key>`")),
-            }
+    let header_text = |name: &str| req.headers().get(name).map(|v| v.to_str().ok());
+    let credentials = Credentials { authorization: header_text(header::AUTHORIZATION.as_str()), api_key: header_text("x-api-key") };
+    match crate::auth::identify::identify(&state.db, &state.sessions, credentials).await {
+        Ok(caller) => Ok(caller),
+        Err(IdentifyError::Refused(message)) => {
+            let mut response = request_error(StatusCode::UNAUTHORIZED, media, ErrorCode::Unauthenticated, &message);
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer error=\"invalid_token\""));
+            Err(response)
         }
-    };
-    let api_key = match (api_key_header, &bearer) {
-        (Some(value), _) => Some(value.to_str().map_err(|_| refuse("the X-Api-Key header is not a key of this API"))?.trim().to_owned()),
-        (None, Some(t)) if t.starts_with("cg_") => Some(t.clone()),
-        (None, _) => None,
-    };
-    if let Some(key) = api_key {
-        let Some(found) = crate::api_keys::service::authenticate(&state.db, &key).await.map_err(unavailable)? else {
-            return Err(refuse("the API key is unknown, revoked or expired"));
-        };
-        return Ok(Caller::ApiKey(ApiKeyCaller {
-            key_id: found.id,
-            owner_scope: found.owner_scope,
-            owner_id: found.owner_id,
-            scopes: found.scopes.0,
-        }));
+        Err(IdentifyError::Unavailable(e)) => {
+            tracing::error!(error = %crate::error::cause_chain(&e), "could not check credentials");
+            Err(request_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                media,
+                ErrorCode::ServiceUnavailable,
+                "service temporarily unavailable, try again later",
+            ))
+        }
     }
-    let Some(token) = bearer else { return Ok(Caller::Anonymous) };
-    let record = match state.sessions.authenticate(&token).await.map_err(unavailable)? {
-        Ok(record) => record,
-        Err(e) => return Err(refuse(&e.to_string())),
-    };
-    let Some(user) = crate::accounts::service::by_id(&state.db, record.user_id).await.map_err(unavailable)? else {
-        return Err(refuse("the account no longer exists"));
-    };
-    let (grants, partner_countries) = crate::memberships::service::grants_of(&state.db, user.id).await.map_err(unavailable)?;
-    Ok(Caller::User(UserCaller {
-        user_id: user.id,
-        session_id: record.id,
-        is_platform_admin: user.is_platform_admin,
-        grants,
-        partner_countries,
-    }))
 }
 
 fn client_info(req: &HttpRequest) -> ClientInfo {

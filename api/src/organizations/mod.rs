@@ -5,4 +5,5 @@ pub mod mutation;
 pub mod query;
 pub mod service;
 pub mod types;
+mod validate;
 pub mod write;
