@@ -52,16 +52,14 @@ pub struct SignUp {
     pub time_zone: Option<String>,
 }
 
+/// An IANA time zone name (from the `chrono-tz` database), e.g. `Africa/Nairobi`.
 fn check_time_zone(errors: &mut Errors, tz: &str) -> Option<String> {
-    let tz = tz.trim();
-    let ok = tz.len() <= 64
-        && !tz.is_empty()
-        && tz.split('/').all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || "_+-".contains(c)));
-    if ok {
-        Some(tz.to_owned())
-    } else {
-        errors.add(&["timeZone"], UserErrorCode::Invalid, "an IANA time zone, e.g. Africa/Nairobi or UTC");
-        None
+    match tz.trim().parse::<chrono_tz::Tz>() {
+        Ok(zone) => Some(zone.name().to_owned()),
+        Err(_) => {
+            errors.add(&["timeZone"], UserErrorCode::Invalid, "an IANA time zone, e.g. Africa/Nairobi or UTC");
+            None
+        }
     }
 }
 
@@ -419,4 +417,19 @@ pub async fn update_profile(db: &DatabaseConnection, user_id: Uuid, changes: Pro
     }
     model.updated_at = Set(Utc::now());
     Ok(model.update(db).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_zones_are_checked_against_the_iana_database() {
+        let mut errors = Errors::default();
+        assert_eq!(check_time_zone(&mut errors, " Africa/Nairobi ").as_deref(), Some("Africa/Nairobi"));
+        assert_eq!(check_time_zone(&mut errors, "UTC").as_deref(), Some("UTC"));
+        assert!(errors.is_empty());
+        assert_eq!(check_time_zone(&mut errors, "Mars/Olympus_Mons"), None);
+        assert!(!errors.is_empty());
+    }
 }
