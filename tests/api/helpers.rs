@@ -365,3 +365,23 @@ pub async fn log_in(app: &TestApp, email: &str, password: &str) -> (String, Stri
     assert_eq!(payload["userErrors"], json!([]), "login refused");
     (payload["accessToken"].as_str().expect("accessToken").to_owned(), payload["refreshToken"].as_str().expect("refreshToken").to_owned())
 }
+
+/// The whole answer (data and errors) of `document` with `{"input": input}`, as
+/// the holder of `token` or anonymously; the status must be 200.
+pub async fn answer_as(app: &TestApp, token: Option<&str>, document: &str, input: Value) -> Value {
+    let variables = json!({ "input": input });
+    match token {
+        Some(token) => {
+            let raw = app.graphql_as(token, document, variables).await;
+            assert_eq!(raw.status, 200, "unexpected status, body: {}", raw.body);
+            raw.json()
+        }
+        None => app.graphql(document, variables).await,
+    }
+}
+
+/// A mutation refused with a GraphQL error of `code`, without a payload.
+pub fn assert_error(answer: &Value, name: &str, code: &str) {
+    assert_eq!(first_error_code(answer), code, "{answer}");
+    assert_eq!(answer["data"][name], Value::Null, "{answer}");
+}

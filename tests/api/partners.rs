@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, first_error_code, organization_input, spawn_app};
+use crate::helpers::{TestApp, answer_as, assert_error, organization_input, spawn_app};
 
 const PARTNER_FIELDS: &str = "id slug name website languages status joinedOn version archivedAt
     countries { code name } contact { email phone address }";
@@ -19,21 +19,7 @@ fn mutation(name: &str) -> String {
 
 /// The whole answer (data and errors) of a mutation, as the holder of `token` or anonymously.
 async fn attempt(app: &TestApp, token: Option<&str>, name: &str, input: Value) -> Value {
-    let variables = json!({ "input": input });
-    match token {
-        Some(token) => {
-            let raw = app.graphql_as(token, &mutation(name), variables).await;
-            assert_eq!(raw.status, 200, "unexpected status, body: {}", raw.body);
-            raw.json()
-        }
-        None => app.graphql(&mutation(name), variables).await,
-    }
-}
-
-/// A mutation refused with a GraphQL error of `code`, without a payload.
-fn assert_error(answer: &Value, name: &str, code: &str) {
-    assert_eq!(first_error_code(answer), code, "{answer}");
-    assert_eq!(answer["data"][name], Value::Null, "{answer}");
+    answer_as(app, token, &mutation(name), input).await
 }
 
 /// The payload of a mutation as the holder of `token`.
