@@ -217,3 +217,24 @@ pub async fn registrations_of(
     }
     Ok(map)
 }
+
+/// The contact details of an organization, for a reader the policy allowed.
+/// Every read of a hidden organization's contact details is written to the audit log.
+pub async fn read_contact(
+    db: &impl ConnectionTrait,
+    org: &organization::Model,
+    reader: Option<Uuid>,
+) -> Result<(Option<String>, Option<String>, Option<String>), ApiError> {
+    if org.visibility == Visibility::Hidden {
+        crate::audit::service::record(
+            db,
+            reader,
+            "organization.contact.read",
+            "Organization",
+            org.id,
+            "contact details of a hidden organization",
+        )
+        .await?;
+    }
+    Ok((org.contact_email.clone(), org.contact_phone.clone(), org.contact_address.clone()))
+}

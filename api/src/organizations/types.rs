@@ -226,23 +226,9 @@ impl Organization {
         if !policy(ctx)?.may_see_organization_contact(&req.caller, self.0.id, &self.0.country_code) {
             return Ok(None);
         }
-        if self.0.visibility == enums::Visibility::Hidden {
-            let actor = req.caller.user().map(|u| u.user_id);
-            crate::audit::service::record(
-                db(ctx)?,
-                actor,
-                "organization.contact.read",
-                "Organization",
-                self.0.id,
-                "contact details of a hidden organization",
-            )
-            .await?;
-        }
-        Ok(Some(OrganizationContact {
-            email: self.0.contact_email.clone(),
-            phone: self.0.contact_phone.clone(),
-            address: self.0.contact_address.clone(),
-        }))
+        let actor = req.caller.user().map(|u| u.user_id);
+        let (email, phone, address) = crate::organizations::service::read_contact(db(ctx)?, &self.0, actor).await?;
+        Ok(Some(OrganizationContact { email, phone, address }))
     }
 
     /// Mission statement.
