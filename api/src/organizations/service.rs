@@ -61,6 +61,36 @@ pub struct OrganizationOrder {
     pub ascending: bool,
 }
 
+impl OrganizationOrder {
+    /// The ordering's tag in cursors, e.g. `org:name:asc`.
+    pub fn tag(&self) -> String {
+        let field = match self.field {
+            OrganizationOrderField::Name => "name",
+            OrganizationOrderField::CreatedAt => "created",
+            OrganizationOrderField::UpdatedAt => "updated",
+        };
+        format!("org:{field}:{}", if self.ascending { "asc" } else { "desc" })
+    }
+
+    /// The sort column (the id breaks ties).
+    pub fn sort_column(&self) -> organization::Column {
+        match self.field {
+            OrganizationOrderField::Name => organization::Column::DisplayName,
+            OrganizationOrderField::CreatedAt => organization::Column::CreatedAt,
+            OrganizationOrderField::UpdatedAt => organization::Column::UpdatedAt,
+        }
+    }
+
+    /// A row's sort key as cursor text.
+    pub fn sort_key(&self, m: &organization::Model) -> String {
+        match self.field {
+            OrganizationOrderField::Name => m.display_name.clone(),
+            OrganizationOrderField::CreatedAt => m.created_at.to_rfc3339(),
+            OrganizationOrderField::UpdatedAt => m.updated_at.to_rfc3339(),
+        }
+    }
+}
+
 impl Default for OrganizationOrder {
     fn default() -> Self {
         Self { field: OrganizationOrderField::Name, ascending: true }
@@ -138,37 +168,14 @@ pub async fn list(
     page: &PageRequest,
 ) -> Result<Page<organization::Model>, ApiError> {
     let select = filtered(db, scope, filter).await?;
-    let dir = if order.ascending { "asc" } else { "desc" };
-    let time_value = |k: &str| DateTime::parse_from_rfc3339(k).ok().map(|t| Value::from(t.to_utc()));
-    match order.field {
-        OrganizationOrderField::Name => {
-            let keyset = Keyset {
-                tag: format!("org:name:{dir}"),
-                sort: organization::Column::DisplayName,
-                id: organization::Column::Id,
-                ascending: order.ascending,
-            };
-            paginate(db, select, &keyset, page, |m| (m.display_name.clone(), m.id), |k| Some(Value::from(k.to_owned()))).await
+    let keyset = Keyset { tag: order.tag(), sort: order.sort_column(), id: organization::Column::Id, ascending: order.ascending };
+    let value_of = |k: &str| match order.field {
+        OrganizationOrderField::Name => Some(Value::from(k.to_owned())),
+        OrganizationOrderField::CreatedAt | OrganizationOrderField::UpdatedAt => {
+            DateTime::parse_from_rfc3339(k).ok().map(|t| Value::from(t.to_utc()))
         }
-        OrganizationOrderField::CreatedAt => {
-            let keyset = Keyset {
-                tag: format!("org:created:{dir}"),
-                sort: organization::Column::CreatedAt,
-                id: organization::Column::Id,
-                ascending: order.ascending,
-            };
-            paginate(db, select, &keyset, page, |m| (m.created_at.to_rfc3339(), m.id), time_value).await
-        }
-        OrganizationOrderField::UpdatedAt => {
-            let keyset = Keyset {
-                tag: format!("org:updated:{dir}"),
-                sort: organization::Column::UpdatedAt,
-                id: organization::Column::Id,
-                ascending: order.ascending,
-            };
-            paginate(db, select, &keyset, page, |m| (m.updated_at.to_rfc3339(), m.id), time_value).await
-        }
-    }
+    };
+    paginate(db, select, &keyset, page, |m| (order.sort_key(m), m.id), value_of).await
 }
 
 /// Number of organizations matching `filter` in `scope`.
