@@ -3,7 +3,7 @@
 
 use api::organizations::write::{NewOrganization, create};
 use entity::enums::{OrganizationType, Visibility};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app};
 
@@ -75,4 +75,52 @@ async fn the_statement_counter_sees_every_statement() {
     let before = app.statements();
     app.data("{ organizations(first: 5) { totalCount nodes { displayName } } }", json!({})).await;
     assert!(app.statements() >= before + 2, "a page and a count are two statements");
+}
+
+const PARTNERS: &str = "query($n: Int!) { partners(first: $n) {
+    nodes { slug organizations(first: 3) { totalCount pageInfo { hasNextPage endCursor } nodes { displayName focusAreas { slug } } } }
+} }";
+
+#[actix_web::test]
+async fn listing_2_or_6_partners_with_their_organizations_costs_the_same_statements() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let mut costs = Vec::new();
+    for n in [2, 6] {
+        let before = app.statements();
+        let data = app.data(PARTNERS, json!({ "n": n })).await;
+        costs.push(app.statements() - before);
+        let partners = data["partners"]["nodes"].as_array().expect("partners");
+        assert_eq!(partners.len(), n);
+        for p in partners {
+            let shown = p["organizations"]["nodes"].as_array().map(Vec::len).unwrap_or_default();
+            let total = p["organizations"]["totalCount"].as_u64().expect("total");
+            assert_eq!(shown as u64, total.min(3), "{p}");
+            assert_eq!(p["organizations"]["pageInfo"]["hasNextPage"], total > 3, "{p}");
+        }
+    }
+    assert_eq!(costs[0], costs[1], "statements for 2 partners vs 6");
+}
+
+#[actix_web::test]
+async fn a_batched_first_page_of_a_partners_organizations_continues_with_its_cursor() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let page = "query($after: String) { partner(slug: \"amani-digital-commons\") {
+        organizations(first: 4, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id } } } }";
+    let all = "{ partner(slug: \"amani-digital-commons\") { organizations(first: 100) { totalCount nodes { id } } } }";
+    let expected: Vec<Value> = app.data(all, json!({})).await["partner"]["organizations"]["nodes"].as_array().expect("nodes").clone();
+    let (mut walked, mut after) = (Vec::new(), Value::Null);
+    loop {
+        let data = app.data(page, json!({ "after": after })).await;
+        let conn = &data["partner"]["organizations"];
+        assert_eq!(conn["totalCount"], expected.len(), "{conn}");
+        walked.extend(conn["nodes"].as_array().expect("nodes").iter().cloned());
+        if conn["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = conn["pageInfo"]["endCursor"].clone();
+        assert!(walked.len() <= expected.len(), "the walk does not end");
+    }
+    assert_eq!(walked, expected, "the same organizations in the same order");
 }

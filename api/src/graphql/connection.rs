@@ -4,7 +4,7 @@ use async_graphql::{Object, OutputType, Result, SimpleObject, futures_util::futu
 
 use crate::{countries::types::Country, error::ApiError, organizations::types::Organization, pagination::Page, partners::types::Partner};
 
-type CountFn = Box<dyn Fn() -> BoxFuture<'static, Result<u64, ApiError>> + Send + Sync>;
+type CountFn = Box<dyn Fn() -> BoxFuture<'static, Result<u64>> + Send + Sync>;
 
 /// The `totalCount` of a connection: counted only when asked for.
 pub struct TotalCount(CountFn);
@@ -20,6 +20,17 @@ impl TotalCount {
     pub fn lazy<F>(f: F) -> Self
     where
         F: Fn() -> BoxFuture<'static, Result<u64, ApiError>> + Send + Sync + 'static,
+    {
+        Self(Box::new(move || {
+            let fut = f();
+            Box::pin(async move { fut.await.map_err(Into::into) })
+        }))
+    }
+
+    /// A count from a DataLoader (or anything answering a GraphQL result).
+    pub fn lazy_graphql<F>(f: F) -> Self
+    where
+        F: Fn() -> BoxFuture<'static, Result<u64>> + Send + Sync + 'static,
     {
         Self(Box::new(f))
     }
@@ -97,7 +108,7 @@ where
 
     /// Number of items matching the arguments across all pages (not just this one).
     async fn total_count(&self) -> Result<u64> {
-        Ok((self.total.0)().await?)
+        (self.total.0)().await
     }
 }
 

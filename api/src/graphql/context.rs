@@ -12,7 +12,7 @@ use crate::{
     error::ApiError,
     focus_areas::loader::{FocusAreaById, FocusAreasByOrganization},
     mail::Mailer,
-    organizations::loader::{OrganizationById, RegistrationsByOrganization},
+    organizations::loader::{OrganizationById, PartnerFirstPages, PartnerOrganizationCounts, RegistrationsByOrganization},
     partners::loader::{CountriesByPartner, PartnerById, PartnersByCountry},
     store::KeyValueStore,
 };
@@ -35,6 +35,10 @@ pub struct Loaders {
     pub countries_by_partner: DataLoader<CountriesByPartner>,
     /// Visible organization counts by country code.
     pub organization_counts_by_country: DataLoader<OrganizationCountsByCountry>,
+    /// First pages of `partner.organizations`.
+    pub partner_first_pages: DataLoader<PartnerFirstPages>,
+    /// Totals of `partner.organizations`.
+    pub partner_organization_counts: DataLoader<PartnerOrganizationCounts>,
 }
 
 fn spawn(fut: async_graphql::futures_util::future::BoxFuture<'static, ()>) {
@@ -53,6 +57,8 @@ impl Loaders {
             partners_by_country: DataLoader::new(PartnersByCountry(db.clone()), spawn),
             countries_by_partner: DataLoader::new(CountriesByPartner(db.clone()), spawn),
             organization_counts_by_country: DataLoader::new(OrganizationCountsByCountry { db: db.clone(), scope: scope.clone() }, spawn),
+            partner_first_pages: DataLoader::new(PartnerFirstPages { db: db.clone(), scope: scope.clone() }, spawn),
+            partner_organization_counts: DataLoader::new(PartnerOrganizationCounts { db: db.clone(), scope: scope.clone() }, spawn),
         }
     }
 }
@@ -78,8 +84,8 @@ pub struct RequestContext {
     pub org_write_scope: OrgScope,
     /// Organizations they may archive.
     pub org_archive_scope: OrgScope,
-    /// DataLoaders.
-    pub loaders: Loaders,
+    /// DataLoaders (shared with lazily computed fields such as `totalCount`).
+    pub loaders: Arc<Loaders>,
 }
 
 impl RequestContext {
@@ -88,7 +94,7 @@ impl RequestContext {
         let org_scope = policy.organization_scope(&caller);
         let org_write_scope = policy.organization_write_scope(&caller);
         let org_archive_scope = policy.organization_archive_scope(&caller);
-        let loaders = Loaders::new(db, &org_scope);
+        let loaders = Arc::new(Loaders::new(db, &org_scope));
         Self { caller, client, org_scope, org_write_scope, org_archive_scope, loaders }
     }
 }
@@ -108,7 +114,7 @@ pub fn request<'a>(ctx: &Context<'a>) -> Result<&'a RequestContext, ApiError> {
 }
 
 /// The request's loaders.
-pub fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, ApiError> {
+pub fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Arc<Loaders>, ApiError> {
     Ok(&request(ctx)?.loaders)
 }
 

@@ -1,5 +1,6 @@
 //! The organization directory.
 
+pub mod by_partner;
 pub mod loader;
 pub mod mutation;
 pub mod query;

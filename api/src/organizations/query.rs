@@ -1,5 +1,7 @@
 //! Query root of organizations.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Object, Result};
 
 use super::{
@@ -12,7 +14,8 @@ use crate::{
         context::{db, loaders, request},
         relay::{NodeType, decode_uuid},
     },
-    pagination::PageRequest,
+    organizations::loader::{PartnerPageArgs, PartnerPageKey},
+    pagination::{Page, PageRequest},
 };
 
 /// Queries of organizations.
@@ -40,6 +43,37 @@ pub async fn connection(
     let total = TotalCount::lazy(move || {
         let (db, scope, filter) = (db.clone(), scope.clone(), filter.clone());
         Box::pin(async move { service::count(&db, &scope, &filter).await })
+    });
+    Ok(from_page(rows, total, Organization::from))
+}
+
+/// `partner.organizations`: a first page (no cursor) is batched across every
+/// partner of the list; other pages are read for this partner alone.
+pub async fn partner_connection(
+    ctx: &Context<'_>,
+    partner_id: uuid::Uuid,
+    filter: Option<OrganizationFilter>,
+    order_by: Option<OrganizationOrder>,
+    (first, after, last, before): PageArgs,
+) -> Result<Conn<Organization>> {
+    let page = PageRequest::from_args(first, after.as_deref(), last, before.as_deref())?;
+    let loaders = loaders(ctx)?.clone();
+    if page.cursor.is_some() || page.direction != crate::pagination::Direction::Forward {
+        let codes = loaders.countries_by_partner.load_one(partner_id).await?.unwrap_or_default();
+        return connection(ctx, filter, order_by, Some(codes), (first, after, last, before)).await;
+    }
+    let filter: service::OrganizationFilter = filter.unwrap_or_default().into();
+    let order = order_by.map(Into::into).unwrap_or_default();
+    let key = PartnerPageKey { partner_id, args: Arc::new(PartnerPageArgs::new(filter.clone(), order, page.limit)) };
+    let count_key = PartnerPageKey { partner_id, args: Arc::new(PartnerPageArgs::new(filter, order, 0)) };
+    let rows = loaders.partner_first_pages.load_one(key).await?.unwrap_or(Page {
+        items: Vec::new(),
+        has_next_page: false,
+        has_previous_page: false,
+    });
+    let total = TotalCount::lazy_graphql(move || {
+        let (loaders, key) = (loaders.clone(), count_key.clone());
+        Box::pin(async move { Ok(loaders.partner_organization_counts.load_one(key).await?.unwrap_or(0)) })
     });
     Ok(from_page(rows, total, Organization::from))
 }

@@ -116,7 +116,7 @@ pub fn scope_condition(scope: &OrgScope) -> Condition {
     any
 }
 
-async fn filtered(
+pub(super) async fn filtered(
     db: &impl ConnectionTrait,
     scope: &OrgScope,
     filter: &OrganizationFilter,

@@ -133,8 +133,7 @@ impl Partner {
         #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
         #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
     ) -> Result<crate::graphql::connection::Conn<crate::organizations::types::Organization>> {
-        let codes = loaders(ctx)?.countries_by_partner.load_one(self.0.id).await?.unwrap_or_default();
-        crate::organizations::query::connection(ctx, filter, order_by, Some(codes), (first, after, last, before)).await
+        crate::organizations::query::partner_connection(ctx, self.0.id, filter, order_by, (first, after, last, before)).await
     }
 
     /// Creation time.
