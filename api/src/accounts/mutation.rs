@@ -6,13 +6,9 @@ use super::{
     service,
     types::{AccountPayload, LogOutPayload, RequestPasswordResetPayload, SessionPayload, SignUpPayload, User},
 };
-use crate::{
-    auth::UserCaller,
-    error::ApiError,
-    graphql::{
-        context::{db, mailer, request, sessions, store},
-        user_error::outcome,
-    },
+use crate::graphql::{
+    context::{db, mailer, request, sessions, signed_in, store},
+    user_error::outcome,
 };
 
 /// Input of `signUp`.
@@ -96,10 +92,6 @@ pub struct UpdateProfileInput {
     pub time_zone: Option<String>,
     /// Whether the user volunteers skills to the network.
     pub is_volunteer: Option<bool>,
-}
-
-fn signed_in<'a>(ctx: &Context<'a>) -> Result<&'a UserCaller, ApiError> {
-    request(ctx)?.caller.user().ok_or_else(|| ApiError::Unauthenticated("sign in to do this".to_owned()))
 }
 
 /// Mutations of accounts and sessions.

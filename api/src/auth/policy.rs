@@ -122,33 +122,13 @@ impl Policy {
     /// Which organizations `caller` may change: their owners and admins, staff
     /// (admin, validator) of the partners serving their country, platform admins.
     pub fn organization_write_scope(&self, caller: &Caller) -> OrgScope {
-        match caller {
-            Caller::System => OrgScope::all(),
-            Caller::Anonymous | Caller::ApiKey(_) => OrgScope::default(),
-            Caller::User(u) if u.is_platform_admin => OrgScope::all(),
-            Caller::User(u) => OrgScope {
-                all: false,
-                visibilities: Vec::new(),
-                organization_ids: member_organizations(u, &[Role::Owner, Role::Admin]),
-                countries: partner_countries(u, &PARTNER_WRITERS),
-            },
-        }
+        managing_scope(caller, &[Role::Owner, Role::Admin], &PARTNER_WRITERS)
     }
 
     /// Which organizations `caller` may archive: their owners, partner admins of
     /// their country, platform admins.
     pub fn organization_archive_scope(&self, caller: &Caller) -> OrgScope {
-        match caller {
-            Caller::System => OrgScope::all(),
-            Caller::Anonymous | Caller::ApiKey(_) => OrgScope::default(),
-            Caller::User(u) if u.is_platform_admin => OrgScope::all(),
-            Caller::User(u) => OrgScope {
-                all: false,
-                visibilities: Vec::new(),
-                organization_ids: member_organizations(u, &[Role::Owner]),
-                countries: partner_countries(u, &[Role::Admin]),
-            },
-        }
+        managing_scope(caller, &[Role::Owner], &[Role::Admin])
     }
 
     /// Contact details (e-mail, phone, address) of an organization: its members,
@@ -214,6 +194,23 @@ impl Policy {
                 if admin { Ok(()) } else { Err(forbidden("manage this owner's API keys")) }
             }
         }
+    }
+}
+
+/// Organizations a caller may manage: those where they hold one of
+/// `organization_roles`, those in the countries of partners where they hold one
+/// of `partner_roles`, or all of them for platform admins.
+fn managing_scope(caller: &Caller, organization_roles: &[Role], partner_roles: &[Role]) -> OrgScope {
+    match caller {
+        Caller::System => OrgScope::all(),
+        Caller::Anonymous | Caller::ApiKey(_) => OrgScope::default(),
+        Caller::User(u) if u.is_platform_admin => OrgScope::all(),
+        Caller::User(u) => OrgScope {
+            all: false,
+            visibilities: Vec::new(),
+            organization_ids: member_organizations(u, organization_roles),
+            countries: partner_countries(u, partner_roles),
+        },
     }
 }
 

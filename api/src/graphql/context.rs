@@ -7,7 +7,7 @@ use async_graphql::{Context, dataloader::DataLoader};
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    auth::{Action, Caller, OrgScope, Policy, sessions::SessionManager},
+    auth::{Action, Caller, OrgScope, Policy, UserCaller, sessions::SessionManager},
     countries::loader::OrganizationCountsByCountry,
     error::ApiError,
     focus_areas::loader::{FocusAreaById, FocusAreasByOrganization},
@@ -131,6 +131,11 @@ pub fn mailer<'a>(ctx: &Context<'a>) -> Result<&'a dyn Mailer, ApiError> {
 /// The shared key-value store.
 pub fn store<'a>(ctx: &Context<'a>) -> Result<&'a dyn KeyValueStore, ApiError> {
     ctx.data::<Arc<dyn KeyValueStore>>().map(AsRef::as_ref).map_err(|_| missing("store"))
+}
+
+/// The signed-in user of the request; UNAUTHENTICATED for anyone else.
+pub fn signed_in<'a>(ctx: &Context<'a>) -> Result<&'a UserCaller, ApiError> {
+    request(ctx)?.caller.user().ok_or_else(|| ApiError::Unauthenticated("sign in to do this".to_owned()))
 }
 
 /// The policy.

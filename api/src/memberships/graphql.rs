@@ -8,7 +8,7 @@ use super::service;
 use crate::{
     error::ApiError,
     graphql::{
-        context::{db, mailer, policy, request},
+        context::{db, mailer, policy, request, signed_in},
         relay::{NodeType, decode_uuid, encode_uuid},
         user_error::{UserError, outcome},
     },
@@ -176,10 +176,6 @@ pub struct MembershipPayload {
     pub user_errors: Vec<UserError>,
 }
 
-fn signed_in(ctx: &Context<'_>) -> Result<uuid::Uuid, ApiError> {
-    request(ctx)?.caller.user().map(|u| u.user_id).ok_or_else(|| ApiError::Unauthenticated("sign in to do this".to_owned()))
-}
-
 /// Mutations of memberships.
 #[derive(Default)]
 pub struct MembershipMutation;
@@ -219,7 +215,7 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The token.")] input: AcceptInvitationInput,
     ) -> Result<MembershipPayload> {
-        let user_id = signed_in(ctx)?;
+        let user_id = signed_in(ctx)?.user_id;
         let Some(user) = crate::accounts::service::by_id(db(ctx)?, user_id).await? else {
             return Err(ApiError::Unauthenticated("the account no longer exists".to_owned()).into());
         };
@@ -233,7 +229,7 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to leave.")] input: LeaveMembershipInput,
     ) -> Result<MembershipPayload> {
-        let user_id = signed_in(ctx)?;
+        let user_id = signed_in(ctx)?.user_id;
         let scope: enums::MembershipScope = input.scope.into();
         let scope_id = decode_uuid(&input.scope_id, node_type(scope))?;
         let (membership, user_errors) = outcome(service::leave(db(ctx)?, user_id, scope, scope_id).await, Membership::from)?;
