@@ -40,6 +40,9 @@ pub enum ErrorCode {
     ServiceUnavailable,
     /// A bug or an unexpected failure; details are in the logs.
     InternalServerError,
+    /// The signed-in account has not confirmed its e-mail address yet: until it
+    /// does, it reads what anonymous callers read and changes nothing but itself.
+    EmailNotVerified,
 }
 
 impl ErrorCode {
@@ -59,6 +62,7 @@ impl ErrorCode {
             Self::RateLimited => "RATE_LIMITED",
             Self::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+            Self::EmailNotVerified => "EMAIL_NOT_VERIFIED",
         }
     }
 }
@@ -96,6 +100,9 @@ pub enum ApiError {
     /// Anything unexpected.
     #[error("internal server error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The account must confirm its e-mail address before doing this.
+    #[error("confirm your e-mail address first (verifyEmail): until then an account reads public data and changes only itself")]
+    EmailNotVerified,
 }
 
 impl ApiError {
@@ -112,6 +119,7 @@ impl ApiError {
             Self::RateLimited(_) => ErrorCode::RateLimited,
             Self::Unavailable(_) => ErrorCode::ServiceUnavailable,
             Self::Internal(_) => ErrorCode::InternalServerError,
+            Self::EmailNotVerified => ErrorCode::EmailNotVerified,
         }
     }
 

@@ -24,6 +24,9 @@ pub struct Model {
     pub used_at: Option<DateTimeUtc>,
     /// Creation time (UTC).
     pub created_at: DateTimeUtc,
+    /// For a verification token: what the sign-up that sent it asked for (JSON,
+    /// including a password hash), applied when the token is used.
+    pub pending_sign_up: Option<String>,
 }
 
 /// Relations of a token.

@@ -199,7 +199,13 @@ async fn organizations_read_sees_public_and_network_never_hidden_and_without_it_
     let public = public["organizations"]["nodes"][0]["id"].clone();
     let (reader, _) = created(&d.app, &d.amani_admin, &d.amani, json!(["organizations:read"]), None).await;
     let (blind, _) = created(&d.app, &d.amani_admin, &d.amani, json!(["partners:read", "programs:read"]), None).await;
-    let user = d.app.user_token("plain@example.org", false).await;
+    // A member of the network (NETWORK is for members): staff of a donor company.
+    let donor = d
+        .app
+        .data_as(&d.admin, r#"mutation { createDonor(input: {name: "Plain Donor Co"}) { donor { id } userErrors { code } } }"#, json!({}))
+        .await;
+    let donor = donor["createDonor"]["donor"]["id"].as_str().expect("a donor").to_owned();
+    let user = d.app.member_token("plain@example.org", MembershipScope::Donor, &donor, Role::Integrator).await;
 
     // Act
     let anonymous = d.app.data(COUNTS, json!({ "id": hidden })).await;
@@ -214,7 +220,7 @@ async fn organizations_read_sees_public_and_network_never_hidden_and_without_it_
     // Assert
     let count = |data: &Value| data["all"]["totalCount"].as_i64().expect("totalCount");
     assert!(count(&signed_in) > count(&anonymous), "the demo network has NETWORK organizations");
-    assert_eq!(count(&with_scope), count(&signed_in), "organizations:read sees PUBLIC and NETWORK, like a signed-in user");
+    assert_eq!(count(&with_scope), count(&signed_in), "organizations:read sees PUBLIC and NETWORK, like a member of the network");
     assert!(with_scope["all"]["nodes"].as_array().expect("nodes").iter().all(|o| o["visibility"] != "HIDDEN"));
     assert_eq!(with_scope["hidden"]["totalCount"], 0);
     assert_eq!((&with_scope["organization"], &with_scope["node"]), (&Value::Null, &Value::Null), "a hidden organization does not exist");

@@ -341,8 +341,20 @@ pub async fn create_partner(app: &TestApp, input: Value) -> Value {
     payload["partner"].clone()
 }
 
-/// Signs up and logs in; returns (access token, refresh token).
+/// Signs up, confirms the address with the e-mailed token and logs in, as a
+/// client would; returns (access token, refresh token).
 pub async fn sign_up_and_log_in(app: &TestApp, email: &str, password: &str) -> (String, String) {
+    sign_up_unverified(app, email, password).await;
+    let token = app.email_token("verify-email", email);
+    let verified = app
+        .data("mutation($t: String!) { verifyEmail(input: {token: $t}) { userErrors { code } } }", json!({ "t": token }))
+        .await;
+    assert_eq!(verified["verifyEmail"]["userErrors"], json!([]), "verification refused");
+    log_in(app, email, password).await
+}
+
+/// Signs up without confirming the address (the e-mail is left unread).
+pub async fn sign_up_unverified(app: &TestApp, email: &str, password: &str) {
     let data = app
         .data(
             "mutation($email: String!, $password: String!) { signUp(input: {email: $email, password: $password}) { userErrors { code message } } }",
@@ -350,7 +362,6 @@ pub async fn sign_up_and_log_in(app: &TestApp, email: &str, password: &str) -> (
         )
         .await;
     assert_eq!(data["signUp"]["userErrors"], json!([]), "sign-up refused");
-    log_in(app, email, password).await
 }
 
 /// Logs in; returns (access token, refresh token).

@@ -7,6 +7,7 @@ mod helpers;
 mod limits;
 mod memberships;
 
+mod account_abuse;
 mod accounts;
 mod api_keys;
 mod authorization;

@@ -3,4 +3,5 @@
 pub mod mutation;
 pub mod query;
 pub mod service;
+pub mod sign_up;
 pub mod types;

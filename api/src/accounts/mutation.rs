@@ -3,11 +3,11 @@
 use async_graphql::{Context, ID, InputObject, Object, Result};
 
 use super::{
-    service,
+    service, sign_up,
     types::{AccountPayload, LogOutPayload, RequestPasswordResetPayload, SessionPayload, SignUpPayload, User},
 };
 use crate::graphql::{
-    context::{db, mailer, request, sessions, signed_in, store},
+    context::{claim_password_operation, db, mailer, request, sessions, signed_in, store},
     user_error::outcome,
 };
 
@@ -100,22 +100,31 @@ pub struct AccountMutation;
 
 #[Object]
 impl AccountMutation {
-    /// Creates an account and e-mails a verification token.
+    /// Signs up: e-mails the address a verification token (or, when it already
+    /// has a verified account, a notice to log in or reset the password). The
+    /// answer is the same whether or not the address has an account. Sign-ups
+    /// are limited per client address, e-mails per recipient.
     async fn sign_up(&self, ctx: &Context<'_>, #[graphql(desc = "The new account.")] input: SignUpInput) -> Result<SignUpPayload> {
-        let new = service::SignUp {
+        claim_password_operation(ctx)?;
+        let new = sign_up::SignUp {
             email: input.email,
             password: input.password,
             name: input.name,
             locale: input.locale,
             time_zone: input.time_zone,
         };
-        let (user, user_errors) = outcome(service::sign_up(db(ctx)?, mailer(ctx)?, new).await, User)?;
-        Ok(SignUpPayload { user, user_errors })
+        let client = &request(ctx)?.client;
+        let result = sign_up::sign_up(db(ctx)?, store(ctx)?, mailer(ctx)?, new, client.ip.as_deref()).await;
+        let (email, user_errors) = outcome(result, |e| e)?;
+        Ok(SignUpPayload { email, user_errors })
     }
 
     /// Opens a session: a short-lived access token and a refresh token. Attempts are
-    /// throttled per account and per address (RATE_LIMITED).
+    /// throttled per account and address, per address, and progressively per
+    /// account from addresses that never logged in to it (RATE_LIMITED, HTTP 429
+    /// with `Retry-After`); one password check per request.
     async fn log_in(&self, ctx: &Context<'_>, #[graphql(desc = "The credentials.")] input: LogInInput) -> Result<SessionPayload> {
+        claim_password_operation(ctx)?;
         let client = &request(ctx)?.client;
         let result = service::log_in(
             db(ctx)?,
@@ -185,28 +194,39 @@ impl AccountMutation {
         Ok(LogOutPayload { revoked_sessions: i32::from(revoked) })
     }
 
-    /// Changes the password after checking the current one; the other sessions end.
+    /// Changes the password after checking the current one (throttled like
+    /// `logIn`); the other sessions end.
     async fn change_password(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The passwords.")] input: ChangePasswordInput,
     ) -> Result<AccountPayload> {
         let caller = signed_in(ctx)?;
-        let result =
-            service::change_password(db(ctx)?, sessions(ctx)?, caller.user_id, caller.session_id, &input.current_password, input.password)
-                .await;
+        claim_password_operation(ctx)?;
+        let result = service::change_password(
+            db(ctx)?,
+            store(ctx)?,
+            sessions(ctx)?,
+            (caller.user_id, caller.session_id),
+            &input.current_password,
+            input.password,
+            request(ctx)?.client.ip.as_deref(),
+        )
+        .await;
         let (user, user_errors) = outcome(result, User)?;
         Ok(AccountPayload { user, user_errors })
     }
 
     /// E-mails a one-time reset token when an account has this address. The
-    /// answer is the same either way.
+    /// answer is the same either way. Limited per client address (RATE_LIMITED);
+    /// a recipient gets a few such e-mails an hour at most.
     async fn request_password_reset(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The address.")] input: RequestPasswordResetInput,
     ) -> Result<RequestPasswordResetPayload> {
-        service::request_password_reset(db(ctx)?, mailer(ctx)?, &input.email).await?;
+        let client = &request(ctx)?.client;
+        service::request_password_reset(db(ctx)?, store(ctx)?, mailer(ctx)?, &input.email, client.ip.as_deref()).await?;
         Ok(RequestPasswordResetPayload { ok: true })
     }
 
@@ -216,13 +236,16 @@ impl AccountMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The token and new password.")] input: ResetPasswordInput,
     ) -> Result<AccountPayload> {
+        claim_password_operation(ctx)?;
         let (user, user_errors) = outcome(service::reset_password(db(ctx)?, sessions(ctx)?, &input.token, input.password).await, User)?;
         Ok(AccountPayload { user, user_errors })
     }
 
-    /// Confirms the e-mail address with the token that was sent to it.
+    /// Confirms the e-mail address with the token that was sent to it. A token
+    /// from a later sign-up than the one that opened the account applies that
+    /// sign-up's password and profile, and ends every session of the account.
     async fn verify_email(&self, ctx: &Context<'_>, #[graphql(desc = "The token.")] input: VerifyEmailInput) -> Result<AccountPayload> {
-        let (user, user_errors) = outcome(service::verify_email(db(ctx)?, &input.token).await, User)?;
+        let (user, user_errors) = outcome(sign_up::verify_email(db(ctx)?, sessions(ctx)?, &input.token).await, User)?;
         Ok(AccountPayload { user, user_errors })
     }
 

@@ -12,6 +12,7 @@ use crate::{
     auth::{
         password::{self, PasswordPolicyError},
         sessions::{SessionError, SessionManager, TokenPair},
+        throttle,
         tokens::{hash_token, random_token},
     },
     domain::text,
@@ -25,35 +26,17 @@ use crate::{
 pub const VERIFY_TTL: chrono::Duration = chrono::Duration::hours(48);
 /// How long a password-reset link works.
 pub const RESET_TTL: chrono::Duration = chrono::Duration::hours(1);
-/// Failed logins allowed per account per window.
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 10;
-/// Login attempts allowed per IP address per window.
-pub const MAX_ATTEMPTS_PER_IP: i64 = 30;
-/// The login throttling window.
-pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Password-reset requests per client address per hour.
+pub const RESETS_PER_ADDRESS_PER_HOUR: i64 = 5;
 
-/// Lower-cases an address: addresses are case-insensitive here.
+/// The key an address is looked up by (NFKC and case folding, see
+/// [`text::email_key`]): the same at sign-up, log-in, reset and invitation.
 pub fn normalize_email(email: &str) -> String {
-    email.trim().to_lowercase()
-}
-
-/// Input of a sign-up.
-#[derive(Clone, Debug)]
-pub struct SignUp {
-    /// E-mail address.
-    pub email: String,
-    /// Password.
-    pub password: String,
-    /// Display name; the part of the address before `@` when absent.
-    pub name: Option<String>,
-    /// BCP 47 locale; `en` when absent.
-    pub locale: Option<String>,
-    /// IANA time zone; `UTC` when absent.
-    pub time_zone: Option<String>,
+    text::email_key(email)
 }
 
 /// An IANA time zone name (from the `chrono-tz` database), e.g. `Africa/Nairobi`.
-fn check_time_zone(errors: &mut Errors, tz: &str) -> Option<String> {
+pub(super) fn check_time_zone(errors: &mut Errors, tz: &str) -> Option<String> {
     match tz.trim().parse::<chrono_tz::Tz>() {
         Ok(zone) => Some(zone.name().to_owned()),
         Err(_) => {
@@ -63,7 +46,7 @@ fn check_time_zone(errors: &mut Errors, tz: &str) -> Option<String> {
     }
 }
 
-fn check_password(errors: &mut Errors, path: &str, password: &str, email: &str) {
+pub(super) fn check_password(errors: &mut Errors, path: &str, password: &str, email: &str) {
     if let Err(e) = password::check_policy(password, email) {
         let code = match e {
             PasswordPolicyError::TooShort | PasswordPolicyError::TooLong => UserErrorCode::WeakPassword,
@@ -73,11 +56,12 @@ fn check_password(errors: &mut Errors, path: &str, password: &str, email: &str) 
     }
 }
 
-async fn issue_email_token(
+pub(super) async fn issue_email_token(
     db: &impl sea_orm::ConnectionTrait,
     user_id: Uuid,
     purpose: TokenPurpose,
     ttl: chrono::Duration,
+    pending_sign_up: Option<String>,
 ) -> Result<String, ApiError> {
     let token = random_token();
     let now = Utc::now();
@@ -89,76 +73,11 @@ async fn issue_email_token(
         expires_at: Set(now + ttl),
         used_at: Set(None),
         created_at: Set(now),
+        pending_sign_up: Set(pending_sign_up),
     }
     .insert(db)
     .await?;
     Ok(token)
-}
-
-/// Creates an account and sends the verification e-mail.
-#[tracing::instrument(skip_all)]
-pub async fn sign_up(db: &DatabaseConnection, mailer: &dyn Mailer, input: SignUp) -> Result<user::Model, WriteError> {
-    let mut errors = Errors::default();
-    let email = errors.check(&["email"], text::email(&input.email), text_code);
-    check_password(&mut errors, "password", &input.password, &input.email);
-    let name = match input.name.as_deref() {
-        Some(n) => errors.check(&["name"], text::required_line(n, 200), text_code),
-        None => email.as_deref().map(|e| e.split('@').next().unwrap_or(e).to_owned()),
-    };
-    let locale = match input.locale.as_deref() {
-        Some(l) => errors.check(&["locale"], text::language(l), text_code),
-        None => Some("en".to_owned()),
-    };
-    let time_zone = match input.time_zone.as_deref() {
-        Some(tz) => check_time_zone(&mut errors, tz),
-        None => Some("UTC".to_owned()),
-    };
-    if let Some(email) = &email
-        && user::Entity::find().filter(user::Column::EmailNormalized.eq(normalize_email(email))).one(db).await?.is_some()
-    {
-        errors.add(&["email"], UserErrorCode::Taken, "an account with this e-mail address exists: log in or reset the password");
-    }
-    errors.ok()?;
-    let (email, name, locale, time_zone) = (checked(email)?, checked(name)?, checked(locale)?, checked(time_zone)?);
-    let hash = password::hash(input.password).await?;
-    let now = Utc::now();
-    let txn = db.begin().await?;
-    let created = user::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        email_normalized: Set(normalize_email(&email)),
-        email: Set(email),
-        password_hash: Set(hash),
-        name: Set(name),
-        locale: Set(locale),
-        time_zone: Set(time_zone),
-        email_verified_at: Set(None),
-        is_platform_admin: Set(false),
-        is_volunteer: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await
-    .map_err(|e| match e.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
-            field_error(&["email"], UserErrorCode::Taken, "an account with this e-mail address exists")
-        }
-        _ => e.into(),
-    })?;
-    let token = issue_email_token(&txn, created.id, TokenPurpose::VerifyEmail, VERIFY_TTL).await?;
-    txn.commit().await?;
-    mailer
-        .send(Email {
-            to: created.email.clone(),
-            subject: "Confirm your e-mail address".to_owned(),
-            body:
-                "Welcome to the network. Confirm your address with the verifyEmail mutation and this token (valid 48 hours):\n\n{secret}\n"
-                    .to_owned(),
-            secret: token,
-            kind: "verify-email",
-        })
-        .await;
-    Ok(created)
 }
 
 /// Creates a verified account directly (command line, demo seed): no e-mail is sent.
@@ -176,9 +95,12 @@ pub async fn ensure_user(
     errors.ok()?;
     let email = checked(email)?;
     if let Some(existing) = user::Entity::find().filter(user::Column::EmailNormalized.eq(normalize_email(&email))).one(db).await? {
-        if platform_admin && !existing.is_platform_admin {
+        if platform_admin && (!existing.is_platform_admin || existing.email_verified_at.is_none()) {
+            // The operator vouches for the address of the admin they name.
+            let verified_at = existing.email_verified_at.unwrap_or_else(Utc::now);
             let mut model: user::ActiveModel = existing.into();
             model.is_platform_admin = Set(true);
+            model.email_verified_at = Set(Some(verified_at));
             model.updated_at = Set(Utc::now());
             return Ok((model.update(db).await?, false));
         }
@@ -208,26 +130,8 @@ pub async fn ensure_user(
     .map(|u| (u, true))?)
 }
 
-/// Counts a login attempt, atomically, before the password is checked: an
-/// account allows `MAX_FAILURES_PER_ACCOUNT` attempts per window (a success
-/// clears its count), an address `MAX_ATTEMPTS_PER_IP`. Concurrent attempts
-/// cannot slip past the count.
-async fn throttle(store: &dyn KeyValueStore, email: &str, ip: Option<&str>) -> Result<String, ApiError> {
-    if let Some(ip) = ip {
-        let attempts = store.incr(&format!("login-ip:{ip}"), 1, LOGIN_WINDOW).await?;
-        if attempts > MAX_ATTEMPTS_PER_IP {
-            return Err(ApiError::RateLimited(LOGIN_WINDOW.as_secs()));
-        }
-    }
-    let account_key = format!("login-fail:{}", hash_token(email));
-    let attempts = store.incr(&account_key, 1, LOGIN_WINDOW).await?;
-    if attempts > MAX_FAILURES_PER_ACCOUNT {
-        return Err(ApiError::RateLimited(LOGIN_WINDOW.as_secs()));
-    }
-    Ok(account_key)
-}
-
-/// Checks e-mail and password and opens a session.
+/// Checks e-mail and password and opens a session. Every attempt goes through
+/// the password throttle ([`throttle`]) before the password is checked.
 #[tracing::instrument(skip_all)]
 pub async fn log_in(
     db: &DatabaseConnection,
@@ -236,20 +140,21 @@ pub async fn log_in(
     email: &str,
     password: &str,
     user_agent: Option<String>,
-    ip: Option<&str>,
+    client_address: Option<&str>,
 ) -> Result<(user::Model, TokenPair), WriteError> {
     let email = normalize_email(email);
-    let account_key = throttle(store, &email, ip).await?;
+    let ticket = throttle::before_password_check(store, &email, client_address).await?;
     let found = user::Entity::find().filter(user::Column::EmailNormalized.eq(&email)).one(db).await?;
     let stored = match &found {
         Some(u) => u.password_hash.clone(),
         None => password::dummy_hash().await?,
     };
     let matches = password::verify(password.to_owned(), stored).await?;
-    let Some(user) = found.filter(|_| matches) else {
+    let user = found.filter(|_| matches);
+    throttle::after_password_check(store, ticket, user.is_some()).await?;
+    let Some(user) = user else {
         return Err(field_error(&[], UserErrorCode::InvalidCredentials, "the e-mail address or the password is wrong"));
     };
-    store.delete(&account_key).await.map_err(ApiError::from)?;
     let pair = sessions.create(user.id, user_agent).await?;
     Ok((user, pair))
 }
@@ -270,19 +175,25 @@ pub async fn by_id(db: &DatabaseConnection, id: Uuid) -> Result<Option<user::Mod
 }
 
 /// Changes the password after checking the current one; other sessions end.
-#[tracing::instrument(skip_all, fields(user_id = %user_id))]
+#[tracing::instrument(skip_all, fields(user_id = %caller.0))]
 pub async fn change_password(
     db: &DatabaseConnection,
+    store: &dyn KeyValueStore,
     sessions: &SessionManager,
-    user_id: Uuid,
-    current_session: Uuid,
+    caller: (Uuid, Uuid),
     current_password: &str,
     new_password: String,
+    client_address: Option<&str>,
 ) -> Result<user::Model, WriteError> {
+    let (user_id, current_session) = caller;
     let Some(user) = by_id(db, user_id).await? else {
         return Err(ApiError::Unauthenticated("the account no longer exists".to_owned()).into());
     };
-    if !password::verify(current_password.to_owned(), user.password_hash.clone()).await? {
+    // The same throttle as logging in: a stolen access token must not buy unlimited guesses.
+    let ticket = throttle::before_password_check(store, &user.email_normalized, client_address).await?;
+    let matches = password::verify(current_password.to_owned(), user.password_hash.clone()).await?;
+    throttle::after_password_check(store, ticket, matches).await?;
+    if !matches {
         return Err(field_error(&["currentPassword"], UserErrorCode::InvalidCredentials, "the current password is wrong"));
     }
     let mut errors = Errors::default();
@@ -305,13 +216,28 @@ async fn set_password(db: &impl sea_orm::ConnectionTrait, user: user::Model, new
     Ok(model.update(db).await?)
 }
 
-/// Sends a reset link if an account has this address; answers the same either way.
+/// Sends a reset link if an account has this address; answers the same either
+/// way. Limited per client address (RATE_LIMITED) and per recipient (beyond
+/// [`throttle::MAILS_PER_RECIPIENT_PER_HOUR`] nothing more is sent, silently).
 #[tracing::instrument(skip_all)]
-pub async fn request_password_reset(db: &DatabaseConnection, mailer: &dyn Mailer, email: &str) -> Result<(), ApiError> {
-    let Some(user) = user::Entity::find().filter(user::Column::EmailNormalized.eq(normalize_email(email))).one(db).await? else {
+pub async fn request_password_reset(
+    db: &DatabaseConnection,
+    store: &dyn KeyValueStore,
+    mailer: &dyn Mailer,
+    email: &str,
+    client_address: Option<&str>,
+) -> Result<(), ApiError> {
+    let address_key = format!("reset:{}", client_address.unwrap_or("unknown"));
+    throttle::fixed_window(store, &address_key, RESETS_PER_ADDRESS_PER_HOUR, Duration::from_secs(3600)).await?;
+    let key = normalize_email(email);
+    if !throttle::allow_mail(store, &key).await? {
+        tracing::warn!("reset e-mails to this recipient are over their hourly limit: not sent");
+        return Ok(());
+    }
+    let Some(user) = user::Entity::find().filter(user::Column::EmailNormalized.eq(key)).one(db).await? else {
         return Ok(());
     };
-    let token = issue_email_token(db, user.id, TokenPurpose::ResetPassword, RESET_TTL).await?;
+    let token = issue_email_token(db, user.id, TokenPurpose::ResetPassword, RESET_TTL, None).await?;
     mailer
         .send(Email {
             to: user.email,
@@ -325,7 +251,7 @@ pub async fn request_password_reset(db: &DatabaseConnection, mailer: &dyn Mailer
 }
 
 /// Consumes a one-time token of `purpose`; `None` when unknown, used or expired.
-async fn consume(db: &impl sea_orm::ConnectionTrait, token: &str, purpose: TokenPurpose) -> Result<Option<email_token::Model>, ApiError> {
+pub(super) async fn consume(db: &impl sea_orm::ConnectionTrait, token: &str, purpose: TokenPurpose) -> Result<Option<email_token::Model>, ApiError> {
     let found = email_token::Entity::find()
         .filter(email_token::Column::TokenHash.eq(hash_token(token.trim())))
         .filter(email_token::Column::Purpose.eq(purpose))
@@ -341,7 +267,7 @@ async fn consume(db: &impl sea_orm::ConnectionTrait, token: &str, purpose: Token
     Ok((result.rows_affected == 1).then_some(row))
 }
 
-fn invalid_token() -> WriteError {
+pub(super) fn invalid_token() -> WriteError {
     field_error(&["token"], UserErrorCode::InvalidToken, "the token is unknown, already used or expired")
 }
 
@@ -362,20 +288,6 @@ pub async fn reset_password(
     let updated = set_password(&txn, user, new_password).await?;
     txn.commit().await?;
     sessions.revoke_all(updated.id).await?;
-    Ok(updated)
-}
-
-/// Marks the address verified with a verification token.
-#[tracing::instrument(skip_all)]
-pub async fn verify_email(db: &DatabaseConnection, token: &str) -> Result<user::Model, WriteError> {
-    let txn = db.begin().await?;
-    let Some(row) = consume(&txn, token, TokenPurpose::VerifyEmail).await? else { return Err(invalid_token()) };
-    let Some(user) = user::Entity::find_by_id(row.user_id).one(&txn).await? else { return Err(invalid_token()) };
-    let mut model: user::ActiveModel = user.into();
-    model.email_verified_at = Set(Some(Utc::now()));
-    model.updated_at = Set(Utc::now());
-    let updated = model.update(&txn).await?;
-    txn.commit().await?;
     Ok(updated)
 }
 

@@ -127,8 +127,10 @@ pub enum ViewerKind {
 /// Result of `signUp`.
 #[derive(SimpleObject)]
 pub struct SignUpPayload {
-    /// The new account (unverified until `verifyEmail`); null when there are user errors.
-    pub user: Option<User>,
+    /// The address the next step was e-mailed to; null when there are user
+    /// errors. The answer is the same whether or not the address already has an
+    /// account (the e-mail says what to do), so it tells nobody who is registered.
+    pub email: Option<String>,
     /// What the caller must fix; empty on success.
     pub user_errors: Vec<UserError>,
 }

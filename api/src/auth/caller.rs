@@ -56,6 +56,9 @@ pub struct UserCaller {
     pub session_id: Uuid,
     /// Platform administrators see and may do everything.
     pub is_platform_admin: bool,
+    /// The account confirmed its e-mail address. Until it does, it reads what
+    /// anonymous callers read and changes nothing but itself.
+    pub email_verified: bool,
     /// Roles held.
     pub grants: Vec<Grant>,
     /// Countries served by the partners the user works for (any partner role),
@@ -64,6 +67,13 @@ pub struct UserCaller {
 }
 
 impl UserCaller {
+    /// A member of the network: a verified account holding a role in a
+    /// partner, a donor or an organization (platform admins too). Only members
+    /// read NETWORK organizations.
+    pub fn is_network_member(&self) -> bool {
+        self.email_verified && (self.is_platform_admin || !self.grants.is_empty())
+    }
+
     /// Roles in organization `id`.
     pub fn organization_role(&self, id: Uuid) -> Option<Role> {
         self.grants.iter().find(|g| g.scope == MembershipScope::Organization && g.scope_id == id).map(|g| g.role)

@@ -47,6 +47,10 @@ pub async fn identify(db: &DatabaseConnection, sessions: &SessionManager, creden
             }
         }
     };
+    // Two credentials are ambiguous: which one should decide? Neither.
+    if credentials.api_key.is_some() && bearer.is_some() {
+        return Err(refused("send one credential: either an Authorization header or an X-Api-Key header, not both"));
+    }
     let api_key = match (credentials.api_key, bearer) {
         (Some(value), _) => Some(value.map(str::trim).ok_or_else(|| refused("the X-Api-Key header is not a key of this API"))?),
         (None, Some(t)) if t.starts_with("cg_") => Some(t),
@@ -76,6 +80,7 @@ pub async fn identify(db: &DatabaseConnection, sessions: &SessionManager, creden
         user_id: user.id,
         session_id: record.id,
         is_platform_admin: user.is_platform_admin,
+        email_verified: user.email_verified_at.is_some(),
         grants,
         partner_countries,
     }))

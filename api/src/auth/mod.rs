@@ -8,6 +8,7 @@ pub mod identify;
 pub mod password;
 pub mod policy;
 pub mod sessions;
+pub mod throttle;
 pub mod tokens;
 
 pub use caller::{ApiKeyCaller, Caller, Grant, UserCaller};

@@ -5,9 +5,17 @@
 //!   `node(id:)`, relations) filters by [`Policy::organization_scope`].
 //! - Sensitive fields ask [`Policy::may_see_organization_contact`].
 //!
-//! Visibility of organizations: PUBLIC (anyone), NETWORK (signed-in users),
-//! HIDDEN (only its members, staff of the partners serving its country and
-//! platform admins). Outside a caller's scope an organization does not exist.
+//! Visibility of organizations: PUBLIC (anyone), NETWORK (members of the
+//! network: verified accounts holding a role in a partner, a donor or an
+//! organization, and API keys of partners and donors with
+//! `organizations:read`), HIDDEN (only its members, staff of the partners
+//! serving its country and platform admins). Outside a caller's scope an
+//! organization does not exist.
+//!
+//! An account that has not confirmed its e-mail address is treated as
+//! anonymous for reads and may change nothing but itself (its verification,
+//! profile, password and sessions, which do not ask the policy): anyone can
+//! open an account for any address.
 
 use entity::enums::{Role, Visibility};
 use uuid::Uuid;
@@ -86,6 +94,7 @@ impl Policy {
             Caller::Anonymous => return Err(sign_in()),
             // No scope of an API key covers the directory's writes yet.
             Caller::ApiKey(_) => return Err(forbidden("do this with an API key")),
+            Caller::User(u) if !u.email_verified => return Err(ApiError::EmailNotVerified),
             Caller::User(u) if u.is_platform_admin => return Ok(()),
             Caller::User(u) => u,
         };
@@ -101,9 +110,11 @@ impl Policy {
 
     /// Which organizations `caller` may read.
     pub fn organization_scope(&self, caller: &Caller) -> OrgScope {
+        let public = || OrgScope { visibilities: vec![Visibility::Public], ..OrgScope::default() };
         match caller {
             Caller::System => OrgScope::all(),
-            Caller::Anonymous => OrgScope { visibilities: vec![Visibility::Public], ..OrgScope::default() },
+            Caller::Anonymous => public(),
+            Caller::User(u) if !u.email_verified => public(),
             // Integrations never see hidden organizations; without the scope, none at all.
             Caller::ApiKey(k) if k.has("organizations:read") => {
                 OrgScope { visibilities: vec![Visibility::Public, Visibility::Network], ..OrgScope::default() }
@@ -112,7 +123,7 @@ impl Policy {
             Caller::User(u) if u.is_platform_admin => OrgScope::all(),
             Caller::User(u) => OrgScope {
                 all: false,
-                visibilities: vec![Visibility::Public, Visibility::Network],
+                visibilities: if u.is_network_member() { vec![Visibility::Public, Visibility::Network] } else { vec![Visibility::Public] },
                 organization_ids: member_organizations(u, &[Role::Owner, Role::Admin, Role::Member]),
                 countries: partner_countries(u, &[Role::Admin, Role::Validator, Role::ProgramManager]),
             },
@@ -137,6 +148,7 @@ impl Policy {
         match caller {
             Caller::System => true,
             Caller::Anonymous | Caller::ApiKey(_) => false,
+            Caller::User(u) if !u.email_verified => false,
             Caller::User(u) => {
                 u.is_platform_admin || u.organization_role(id).is_some() || u.partner_countries.iter().any(|(c, _, _)| c == country)
             }
@@ -147,6 +159,7 @@ impl Policy {
     pub fn authorize_audit_read(&self, caller: &Caller) -> Result<(), ApiError> {
         match caller {
             Caller::System => Ok(()),
+            Caller::User(u) if !u.email_verified => Err(ApiError::EmailNotVerified),
             Caller::User(u) if u.is_platform_admin => Ok(()),
             Caller::User(_) | Caller::ApiKey(_) => Err(forbidden("read the audit log")),
             Caller::Anonymous => Err(sign_in()),
@@ -167,6 +180,7 @@ impl Policy {
             Caller::System => Ok(()),
             Caller::Anonymous => Err(sign_in()),
             Caller::ApiKey(_) => Err(forbidden("invite with an API key")),
+            Caller::User(u) if !u.email_verified => Err(ApiError::EmailNotVerified),
             Caller::User(u) if u.is_platform_admin => Ok(()),
             Caller::User(u) => {
                 let held = u.grants.iter().find(|g| g.scope == scope && g.scope_id == scope_id).map(|g| g.role);
@@ -181,6 +195,17 @@ impl Policy {
         }
     }
 
+    /// A write that changes the caller's own standing in the network (accepting
+    /// an invitation): a signed-in user with a confirmed address.
+    pub fn verified_user<'a>(&self, caller: &'a Caller) -> Result<&'a UserCaller, ApiError> {
+        match caller {
+            Caller::User(u) if u.email_verified => Ok(u),
+            Caller::User(_) => Err(ApiError::EmailNotVerified),
+            Caller::ApiKey(_) => Err(forbidden("do this with an API key")),
+            Caller::Anonymous | Caller::System => Err(sign_in()),
+        }
+    }
+
     /// Creating, listing and revoking the API keys of a partner or donor: its
     /// admins and platform admins.
     pub fn authorize_api_key_admin(&self, caller: &Caller, scope: entity::enums::MembershipScope, owner_id: Uuid) -> Result<(), ApiError> {
@@ -188,6 +213,7 @@ impl Policy {
             Caller::System => Ok(()),
             Caller::Anonymous => Err(sign_in()),
             Caller::ApiKey(_) => Err(forbidden("manage API keys with an API key")),
+            Caller::User(u) if !u.email_verified => Err(ApiError::EmailNotVerified),
             Caller::User(u) if u.is_platform_admin => Ok(()),
             Caller::User(u) => {
                 let admin = u.grants.iter().any(|g| g.scope == scope && g.scope_id == owner_id && g.role == Role::Admin);
@@ -204,6 +230,7 @@ fn managing_scope(caller: &Caller, organization_roles: &[Role], partner_roles: &
     match caller {
         Caller::System => OrgScope::all(),
         Caller::Anonymous | Caller::ApiKey(_) => OrgScope::default(),
+        Caller::User(u) if !u.email_verified => OrgScope::default(),
         Caller::User(u) if u.is_platform_admin => OrgScope::all(),
         Caller::User(u) => OrgScope {
             all: false,
@@ -242,6 +269,7 @@ mod tests {
             user_id: Uuid::now_v7(),
             session_id: Uuid::now_v7(),
             is_platform_admin: false,
+            email_verified: true,
             grants,
             partner_countries,
         })
@@ -269,5 +297,40 @@ mod tests {
         assert!(policy.may_see_organization_contact(&partner, org, "UG"));
         assert!(!policy.may_see_organization_contact(&stranger, org, "UG"));
         assert!(!policy.organization_write_scope(&member).contains(org, "UG", Visibility::Hidden), "members do not edit");
+    }
+
+    fn unverified(caller: Caller) -> Caller {
+        match caller {
+            Caller::User(u) => Caller::User(UserCaller { email_verified: false, ..u }),
+            other => other,
+        }
+    }
+
+    #[test]
+    fn network_organizations_are_for_members_of_the_network_only() {
+        let policy = Policy;
+        let org = Uuid::now_v7();
+        let member = user(vec![Grant { scope: MembershipScope::Donor, scope_id: Uuid::now_v7(), role: Role::Integrator }], vec![]);
+        let loner = user(vec![], vec![]);
+        assert!(policy.organization_scope(&member).contains(org, "KE", Visibility::Network));
+        assert!(!policy.organization_scope(&loner).contains(org, "KE", Visibility::Network), "an account alone is not membership");
+        assert!(policy.organization_scope(&loner).contains(org, "KE", Visibility::Public));
+    }
+
+    #[test]
+    fn an_unverified_account_reads_like_anonymous_and_writes_nothing() {
+        let policy = Policy;
+        let org = Uuid::now_v7();
+        let grants = vec![Grant { scope: MembershipScope::Organization, scope_id: org, role: Role::Owner }];
+        let caller = unverified(user(grants, vec![("UG".to_owned(), Uuid::now_v7(), Role::Admin)]));
+        assert_eq!(policy.organization_scope(&caller), policy.organization_scope(&Caller::Anonymous));
+        assert!(!policy.may_see_organization_contact(&caller, org, "UG"));
+        assert!(!policy.organization_write_scope(&caller).contains(org, "UG", Visibility::Public));
+        assert!(matches!(policy.authorize(&caller, Action::CreateOrganization), Err(ApiError::EmailNotVerified)));
+        assert!(matches!(policy.verified_user(&caller), Err(ApiError::EmailNotVerified)));
+        assert!(matches!(
+            policy.authorize_invite(&caller, MembershipScope::Organization, org, Role::Member),
+            Err(ApiError::EmailNotVerified)
+        ));
     }
 }

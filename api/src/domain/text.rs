@@ -90,6 +90,16 @@ pub fn email(value: &str) -> Result<String, TextError> {
     }
 }
 
+/// The key under which an e-mail address is looked up and kept unique: Unicode
+/// NFKC_Casefold (NFKC, full case folding, NFKC again), so that `Kim@…`,
+/// `kim@…`, a Kelvin-sign `\u{212A}im@…` and full-width `ｋｉｍ@…` are one address, at
+/// sign-up, log-in, reset and invitation alike.
+pub fn email_key(value: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let nfkc: String = value.trim().nfkc().collect();
+    caseless::default_case_fold_str(&nfkc).nfkc().collect()
+}
+
 /// A phone number: digits, spaces and `+-().`, 6 to 40 chars, at least 6 digits.
 pub fn phone(value: &str) -> Result<String, TextError> {
     let value = value.trim();
@@ -135,6 +145,15 @@ pub enum TextError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn email_keys_fold_case_and_compatibility_forms() {
+        assert_eq!(email_key(" Kim@Example.ORG "), "kim@example.org");
+        assert_eq!(email_key("\u{212A}im@example.org"), "kim@example.org", "Kelvin sign");
+        assert_eq!(email_key("\u{ff4b}\u{ff49}\u{ff4d}@example.org"), "kim@example.org", "full-width letters");
+        assert_eq!(email_key("STRASSE@example.org"), email_key("straße@example.org"), "full case folding");
+        assert_ne!(email_key("kim@example.org"), email_key("kim2@example.org"));
+    }
 
     #[test]
     fn lines_are_trimmed_and_bounded() {

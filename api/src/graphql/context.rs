@@ -86,6 +86,8 @@ pub struct RequestContext {
     pub org_archive_scope: OrgScope,
     /// DataLoaders (shared with lazily computed fields such as `totalCount`).
     pub loaders: Arc<Loaders>,
+    /// Set by the request's one password operation (see [`claim_password_operation`]).
+    password_operation: std::sync::atomic::AtomicBool,
 }
 
 impl RequestContext {
@@ -95,7 +97,15 @@ impl RequestContext {
         let org_write_scope = policy.organization_write_scope(&caller);
         let org_archive_scope = policy.organization_archive_scope(&caller);
         let loaders = Arc::new(Loaders::new(db, &org_scope));
-        Self { caller, client, org_scope, org_write_scope, org_archive_scope, loaders }
+        Self {
+            caller,
+            client,
+            org_scope,
+            org_write_scope,
+            org_archive_scope,
+            loaders,
+            password_operation: std::sync::atomic::AtomicBool::new(false),
+        }
     }
 }
 
@@ -146,4 +156,15 @@ pub fn policy<'a>(ctx: &Context<'a>) -> Result<&'a Policy, ApiError> {
 /// Asks the policy whether the caller may do `action`.
 pub fn authorize(ctx: &Context<'_>, action: Action) -> Result<(), ApiError> {
     policy(ctx)?.authorize(&request(ctx)?.caller, action)
+}
+
+/// Claims the request's one password operation (checking or hashing a
+/// password: `logIn`, `changePassword`, `signUp`, `resetPassword`). A second
+/// one in the same request (aliases) is RATE_LIMITED: guesses and argon2's
+/// CPU cost are counted per request, whatever the document asks.
+pub fn claim_password_operation(ctx: &Context<'_>) -> Result<(), ApiError> {
+    if request(ctx)?.password_operation.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return Err(ApiError::RateLimited(1));
+    }
+    Ok(())
 }

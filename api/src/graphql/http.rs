@@ -23,7 +23,7 @@ use crate::{
         Caller,
         identify::{Credentials, IdentifyError},
     },
-    error::ErrorCode,
+    error::{ApiError, ErrorCode},
     ratelimit::Decision,
 };
 
@@ -334,8 +334,31 @@ async fn run(state: &AppState, parsed: Parsed, media: MediaType, caller: Caller,
     if is_request_error && let Some(obj) = body.as_object_mut() {
         obj.remove("data");
     }
-    let status = if is_request_error && media == MediaType::GraphqlResponse { StatusCode::BAD_REQUEST } else { StatusCode::OK };
-    HttpResponse::build(status).insert_header((header::CONTENT_TYPE, media.header())).body(body.to_string())
+    let retry_after = rate_limited(&response.errors);
+    let status = match retry_after {
+        // A throttled field (logIn, ...) is answered like every other rate limit.
+        Some(_) => StatusCode::TOO_MANY_REQUESTS,
+        None if is_request_error && media == MediaType::GraphqlResponse => StatusCode::BAD_REQUEST,
+        None => StatusCode::OK,
+    };
+    let mut answer = HttpResponse::build(status);
+    answer.insert_header((header::CONTENT_TYPE, media.header()));
+    if let Some(secs) = retry_after {
+        answer.insert_header((header::RETRY_AFTER, secs.max(1).to_string()));
+    }
+    answer.body(body.to_string())
+}
+
+/// The longest wait asked by a RATE_LIMITED error of the response, if any.
+fn rate_limited(errors: &[ServerError]) -> Option<u64> {
+    errors
+        .iter()
+        .filter_map(|e| e.source::<ApiError>().or_else(|| e.source::<std::sync::Arc<ApiError>>().map(AsRef::as_ref)))
+        .filter_map(|e| match e {
+            ApiError::RateLimited(secs) => Some(*secs),
+            _ => None,
+        })
+        .max()
 }
 
 /// Errors raised outside parse, validation and execution (e.g. an unknown

@@ -215,7 +215,7 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The token.")] input: AcceptInvitationInput,
     ) -> Result<MembershipPayload> {
-        let user_id = signed_in(ctx)?.user_id;
+        let user_id = policy(ctx)?.verified_user(&request(ctx)?.caller)?.user_id;
         let Some(user) = crate::accounts::service::by_id(db(ctx)?, user_id).await? else {
             return Err(ApiError::Unauthenticated("the account no longer exists".to_owned()).into());
         };
