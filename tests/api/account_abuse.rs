@@ -92,7 +92,8 @@ async fn an_unverified_account_reads_what_anonymous_callers_read_and_changes_onl
     let (owner, _) = sign_up_and_log_in(&app, "owner@example.org", TEST_PASSWORD).await;
     let mut input = organization_input("Network Only Collective");
     input["visibility"] = json!("NETWORK");
-    let create = "mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } userErrors { code } } }";
+    let create =
+        "mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } userErrors { code } } }";
     let created = app.data_as(&owner, create, json!({ "input": input })).await;
     let org = created["createOrganization"]["organization"]["id"].as_str().expect("id").to_owned();
     let invite = "mutation($input: InviteMemberInput!) { inviteMember(input: $input) { userErrors { code } } }";
@@ -131,7 +132,11 @@ async fn only_one_password_check_runs_per_request_whatever_the_aliases() {
     let app = spawn_app().await;
     sign_up_and_log_in(&app, "amina@example.org", TEST_PASSWORD).await;
     let aliases: String = (0..5)
-        .map(|i| format!("a{i}: logIn(input: {{email: \"amina@example.org\", password: \"guess number {i} here\"}}) {{ userErrors {{ code }} }} "))
+        .map(|i| {
+            format!(
+                "a{i}: logIn(input: {{email: \"amina@example.org\", password: \"guess number {i} here\"}}) {{ userErrors {{ code }} }} "
+            )
+        })
         .collect();
     let raw = app.post_json(&json!({ "query": format!("mutation {{ {aliases} }}") }).to_string(), None).await;
     assert_eq!(raw.status, 429, "{}", raw.body);
@@ -207,8 +212,12 @@ async fn a_valid_api_key_beside_another_credential_is_refused_as_ambiguous() {
         // Assert
         assert_eq!(res.status().as_u16(), 401, "two credentials are ambiguous");
     }
-    let alone =
-        app.client.post(format!("{}/graphql", app.address)).insert_header(("content-type", "application/json")).insert_header(("x-api-key", key.as_str()));
-    let body: Value = alone.send_body(json!({ "query": "{ viewer { kind } }" }).to_string()).await.expect("sent").json().await.expect("json");
+    let alone = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("x-api-key", key.as_str()));
+    let body: Value =
+        alone.send_body(json!({ "query": "{ viewer { kind } }" }).to_string()).await.expect("sent").json().await.expect("json");
     assert_eq!(body["data"]["viewer"]["kind"], "API_KEY");
 }

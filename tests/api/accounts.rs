@@ -520,7 +520,8 @@ async fn concurrent_wrong_passwords_cannot_slip_past_the_account_limit() {
         "mutation { logIn(input: {email: \"target@example.org\", password: \"wrong horse battery staple\"}) { userErrors { code } } }";
     let body = json!({ "query": query }).to_string();
     let answers = futures_util::future::join_all((0..25).map(|_| app.post_json(&body, None))).await;
-    let guesses = answers.iter().filter(|a| a.status == 200 && a.json()["data"]["logIn"]["userErrors"][0]["code"] == "INVALID_CREDENTIALS").count();
+    let guesses =
+        answers.iter().filter(|a| a.status == 200 && a.json()["data"]["logIn"]["userErrors"][0]["code"] == "INVALID_CREDENTIALS").count();
     let limited = answers.iter().filter(|a| a.status == 429 && a.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED").count();
     // The owner's own log-in above used one of the ten attempts of this address.
     assert!(guesses <= 10, "{guesses} password guesses went through");

@@ -346,9 +346,8 @@ pub async fn create_partner(app: &TestApp, input: Value) -> Value {
 pub async fn sign_up_and_log_in(app: &TestApp, email: &str, password: &str) -> (String, String) {
     sign_up_unverified(app, email, password).await;
     let token = app.email_token("verify-email", email);
-    let verified = app
-        .data("mutation($t: String!) { verifyEmail(input: {token: $t}) { userErrors { code } } }", json!({ "t": token }))
-        .await;
+    let verified =
+        app.data("mutation($t: String!) { verifyEmail(input: {token: $t}) { userErrors { code } } }", json!({ "t": token })).await;
     assert_eq!(verified["verifyEmail"]["userErrors"], json!([]), "verification refused");
     log_in(app, email, password).await
 }

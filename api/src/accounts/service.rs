@@ -251,7 +251,11 @@ pub async fn request_password_reset(
 }
 
 /// Consumes a one-time token of `purpose`; `None` when unknown, used or expired.
-pub(super) async fn consume(db: &impl sea_orm::ConnectionTrait, token: &str, purpose: TokenPurpose) -> Result<Option<email_token::Model>, ApiError> {
+pub(super) async fn consume(
+    db: &impl sea_orm::ConnectionTrait,
+    token: &str,
+    purpose: TokenPurpose,
+) -> Result<Option<email_token::Model>, ApiError> {
     let found = email_token::Entity::find()
         .filter(email_token::Column::TokenHash.eq(hash_token(token.trim())))
         .filter(email_token::Column::Purpose.eq(purpose))

@@ -98,7 +98,7 @@ pub async fn before_password_check(store: &dyn KeyValueStore, account_key: &str,
     if store.incr(&address_key, 1, ttl).await? > ADDRESS_MAX_FAILURES {
         return Err(ApiError::RateLimited(reset));
     }
-    let known = store.set_members(&format!("pw-known:{account}")).await?.iter().any(|a| *a == address);
+    let known = store.set_members(&format!("pw-known:{account}")).await?.contains(&address);
     if !known {
         let attempts_key = format!("pw-acct:{account}");
         let attempts = store.incr(&attempts_key, 1, ACCOUNT_WINDOW).await?;
