@@ -158,3 +158,37 @@ async fn a_user_past_the_daily_creation_limit_is_rate_limited_and_a_platform_adm
     let changes = json!({ "id": by_admin["organization"]["id"], "expectedVersion": 1, "displayName": "Still Editable" });
     assert_eq!(update(&app, &admin, changes).await["userErrors"], json!([]), "updates are not limited");
 }
+
+#[actix_web::test]
+async fn possible_duplicates_of_a_list_cost_the_same_statements_for_2_or_6_organizations() {
+    // Arrange: three pairs of organizations sharing a number.
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    for pair in 0..3 {
+        for copy in ["A", "B"] {
+            let input = with(
+                organization_input(&format!("Pair {pair} {copy}")),
+                json!({ "registrations": registration("TAX_ID", &format!("T-{pair}")) }),
+            );
+            created(&app, &admin, input).await;
+        }
+    }
+    let query = "query($n: Int!) { organizations(first: $n) { nodes { displayName possibleDuplicates { displayName registrations { number } } } } }";
+    let mut costs = Vec::new();
+    let mut pages = Vec::new();
+
+    // Act
+    for n in [2, 6] {
+        let before = app.statements();
+        let data = app.data_as(&admin, query, json!({ "n": n })).await;
+        costs.push(app.statements() - before);
+        pages.push(data["organizations"]["nodes"].clone());
+    }
+
+    // Assert
+    assert_eq!(costs[0], costs[1], "statements for 2 organizations vs 6");
+    let first = &pages[1][0];
+    assert_eq!(first["displayName"], "Pair 0 A");
+    assert_eq!(first["possibleDuplicates"], json!([{ "displayName": "Pair 0 B", "registrations": [{ "number": "T-0" }] }]));
+    assert_eq!(pages[1].as_array().map(Vec::len), Some(6));
+}
