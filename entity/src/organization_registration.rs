@@ -4,7 +4,8 @@ use sea_orm::entity::prelude::*;
 
 use crate::enums::RegistrationKind;
 
-/// A row of `organization_registrations`; (country_code, kind, number) is unique.
+/// A row of `organization_registrations`. (country_code, kind, number) is not
+/// unique: organizations sharing one are possible duplicates for partner staff.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "organization_registrations")]
 pub struct Model {

@@ -13,6 +13,7 @@ mod m20261122_000005_create_memberships;
 mod m20261122_000006_create_api_keys;
 mod m20261122_000007_create_invitations;
 mod m20261122_000008_add_user_volunteer;
+mod m20261201_000001_registrations_not_unique;
 mod m20261201_000002_add_pending_sign_up;
 
 /// All migrations, in order.
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_create_api_keys::Migration),
             Box::new(m20261122_000007_create_invitations::Migration),
             Box::new(m20261122_000008_add_user_volunteer::Migration),
+            Box::new(m20261201_000001_registrations_not_unique::Migration),
             Box::new(m20261201_000002_add_pending_sign_up::Migration),
         ]
     }

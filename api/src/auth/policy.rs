@@ -221,6 +221,23 @@ impl Policy {
             }
         }
     }
+
+    /// Possible duplicates of an organization in `country` (others sharing a
+    /// registration identifier): staff (admin, validator, program manager) of the
+    /// partners serving the country, who may see every organization there, and
+    /// platform admins. Anyone else would learn from them that organizations they
+    /// may not see exist.
+    pub fn may_review_duplicates(&self, caller: &Caller, country: &str) -> bool {
+        match caller {
+            Caller::System => true,
+            Caller::Anonymous | Caller::ApiKey(_) => false,
+            Caller::User(u) if !u.email_verified => false,
+            Caller::User(u) => {
+                u.is_platform_admin
+                    || partner_countries(u, &[Role::Admin, Role::Validator, Role::ProgramManager]).iter().any(|c| c == country)
+            }
+        }
+    }
 }
 
 /// Organizations a caller may manage: those where they hold one of
@@ -332,5 +349,29 @@ mod tests {
             policy.authorize_invite(&caller, MembershipScope::Organization, org, Role::Member),
             Err(ApiError::EmailNotVerified)
         ));
+    }
+
+    #[test]
+    fn possible_duplicates_are_for_partner_staff_of_the_country_and_platform_admins_only() {
+        let policy = Policy;
+        let org = Uuid::now_v7();
+        let staff = |role| user(vec![], vec![("UG".to_owned(), Uuid::now_v7(), role)]);
+        let owner = user(vec![Grant { scope: MembershipScope::Organization, scope_id: org, role: Role::Owner }], vec![]);
+        let elsewhere = user(vec![], vec![("KE".to_owned(), Uuid::now_v7(), Role::Admin)]);
+        let admin = Caller::User(UserCaller {
+            user_id: Uuid::now_v7(),
+            session_id: Uuid::now_v7(),
+            is_platform_admin: true,
+            email_verified: true,
+            grants: vec![],
+            partner_countries: vec![],
+        });
+        for role in [Role::Admin, Role::Validator, Role::ProgramManager] {
+            assert!(policy.may_review_duplicates(&staff(role), "UG"), "{role:?}");
+        }
+        assert!(policy.may_review_duplicates(&admin, "UG"));
+        assert!(!policy.may_review_duplicates(&owner, "UG"), "an organization's own people do not see other organizations");
+        assert!(!policy.may_review_duplicates(&elsewhere, "UG"));
+        assert!(!policy.may_review_duplicates(&Caller::Anonymous, "UG"));
     }
 }

@@ -12,7 +12,9 @@ use crate::{
     error::ApiError,
     focus_areas::loader::{FocusAreaById, FocusAreasByOrganization},
     mail::Mailer,
-    organizations::loader::{OrganizationById, PartnerFirstPages, PartnerOrganizationCounts, RegistrationsByOrganization},
+    organizations::loader::{
+        OrganizationById, PartnerFirstPages, PartnerOrganizationCounts, PossibleDuplicates, RegistrationsByOrganization,
+    },
     partners::loader::{CountriesByPartner, PartnerById, PartnersByCountry},
     store::KeyValueStore,
 };
@@ -39,6 +41,8 @@ pub struct Loaders {
     pub partner_first_pages: DataLoader<PartnerFirstPages>,
     /// Totals of `partner.organizations`.
     pub partner_organization_counts: DataLoader<PartnerOrganizationCounts>,
+    /// Possible duplicates by organization (scoped).
+    pub possible_duplicates: DataLoader<PossibleDuplicates>,
 }
 
 fn spawn(fut: async_graphql::futures_util::future::BoxFuture<'static, ()>) {
@@ -59,6 +63,7 @@ impl Loaders {
             organization_counts_by_country: DataLoader::new(OrganizationCountsByCountry { db: db.clone(), scope: scope.clone() }, spawn),
             partner_first_pages: DataLoader::new(PartnerFirstPages { db: db.clone(), scope: scope.clone() }, spawn),
             partner_organization_counts: DataLoader::new(PartnerOrganizationCounts { db: db.clone(), scope: scope.clone() }, spawn),
+            possible_duplicates: DataLoader::new(PossibleDuplicates { db: db.clone(), scope: scope.clone() }, spawn),
         }
     }
 }

@@ -39,6 +39,24 @@ impl Loader<Uuid> for RegistrationsByOrganization {
     }
 }
 
+/// Possible duplicates by organization id, within the caller's scope (the field
+/// asks the policy before loading).
+pub struct PossibleDuplicates {
+    /// Database.
+    pub db: DatabaseConnection,
+    /// The caller's scope.
+    pub scope: OrgScope,
+}
+
+impl Loader<Uuid> for PossibleDuplicates {
+    type Value = Vec<entity::organization::Model>;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        super::duplicates::possible_duplicates(&self.db, &self.scope, keys).await.map_err(Arc::new)
+    }
+}
+
 /// The arguments of one `partner.organizations` field (the same for every
 /// partner of a list); compared by a canonical signature.
 #[derive(Clone, Debug)]

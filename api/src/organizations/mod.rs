@@ -1,9 +1,11 @@
 //! The organization directory.
 
 pub mod by_partner;
+pub mod duplicates;
 pub mod loader;
 pub mod mutation;
 pub mod query;
+pub mod quota;
 pub mod service;
 pub mod types;
 mod validate;

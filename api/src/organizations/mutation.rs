@@ -12,7 +12,7 @@ use super::{
 use crate::{
     auth::Action,
     graphql::{
-        context::{authorize, db, request},
+        context::{authorize, db, request, store},
         relay::{NodeType, decode_uuid},
         scalars::{CountryCode, MoneyValue},
         user_error::outcome,
@@ -146,13 +146,16 @@ pub struct OrganizationMutation;
 #[Object]
 impl OrganizationMutation {
     /// Adds an organization to the directory; a signed-in creator becomes its owner.
+    /// A registration number that another organization holds is accepted (the answer
+    /// never depends on organizations the caller may not see); partner staff of the
+    /// country review such pairs through `possibleDuplicates`. A user creates at most
+    /// 20 organizations a day (UTC): past that, RATE_LIMITED says when to retry.
     async fn create_organization(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "What to do.")] input: CreateOrganizationInput,
     ) -> Result<CreateOrganizationPayload> {
         authorize(ctx, Action::CreateOrganization)?;
-        let owner = request(ctx)?.caller.user().map(|u| u.user_id);
         let new = write::NewOrganization {
             legal_name: input.legal_name,
             display_name: input.display_name,
@@ -170,9 +173,10 @@ impl OrganizationMutation {
             contact_email: input.contact_email,
             contact_phone: input.contact_phone,
             contact_address: input.contact_address,
-            owner,
+            owner: None,
         };
-        let (organization, user_errors) = outcome(write::create(db(ctx)?, new).await, Organization::from)?;
+        let caller = &request(ctx)?.caller;
+        let (organization, user_errors) = outcome(write::create_as(db(ctx)?, store(ctx)?, caller, new).await, Organization::from)?;
         Ok(CreateOrganizationPayload { organization, user_errors })
     }
 

@@ -231,6 +231,21 @@ impl Organization {
         Ok(Some(OrganizationContact { email, phone, address }))
     }
 
+    /// Other organizations of the same country that share a registration
+    /// identifier (kind and number) with this one: possible duplicates to review.
+    /// Registration numbers are not unique, so that creating an organization never
+    /// reveals that another one exists. Only staff of the partners serving its
+    /// country and platform admins see this list (null for everyone else); it
+    /// never includes archived organizations or ones the caller may not see.
+    async fn possible_duplicates(&self, ctx: &Context<'_>) -> Result<Option<Vec<Organization>>> {
+        let req = request(ctx)?;
+        if !policy(ctx)?.may_review_duplicates(&req.caller, &self.0.country_code) {
+            return Ok(None);
+        }
+        let rows = loaders(ctx)?.possible_duplicates.load_one(self.0.id).await?.unwrap_or_default();
+        Ok(Some(rows.into_iter().map(Organization::from).collect()))
+    }
+
     /// Mission statement.
     async fn mission(&self) -> Option<&str> {
         self.0.mission.as_deref()

@@ -2,8 +2,8 @@
 //! and returns the checked value. Used by `write.rs`.
 
 use chrono::{Datelike, Utc};
-use entity::{enums::RegistrationKind, organization_registration};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use entity::enums::RegistrationKind;
+use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use super::write::{MAX_BUDGET, MAX_FOCUS_AREAS, MAX_REGISTRATIONS, MoneyInput, RegistrationInput};
@@ -36,6 +36,10 @@ pub fn normalize_number(number: &str) -> String {
     number.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect()
 }
 
+/// Checks registration identifiers. The same identifier twice in one input is
+/// refused (that is the caller's own input); one that another organization holds
+/// is not: refusing it would tell the caller that an organization they may not
+/// see exists. Such organizations are flagged as possible duplicates instead.
 pub(super) fn check_registrations(errors: &mut Errors, regs: &[RegistrationInput]) -> Vec<(RegistrationKind, String)> {
     if regs.len() > MAX_REGISTRATIONS {
         errors.add(&["registrations"], UserErrorCode::TooMany, format!("at most {MAX_REGISTRATIONS} registration identifiers"));
@@ -61,42 +65,6 @@ pub(super) fn check_registrations(errors: &mut Errors, regs: &[RegistrationInput
         }
     }
     out
-}
-
-pub(super) async fn check_registrations_free(
-    db: &impl ConnectionTrait,
-    errors: &mut Errors,
-    country: &CountryCode,
-    regs: &[(RegistrationKind, String)],
-    except: Option<Uuid>,
-) -> Result<(), WriteError> {
-    if regs.is_empty() {
-        return Ok(());
-    }
-    let mut any = Condition::any();
-    for (kind, number) in regs {
-        any = any.add(
-            Condition::all()
-                .add(organization_registration::Column::Kind.eq(*kind))
-                .add(organization_registration::Column::Number.eq(number.clone())),
-        );
-    }
-    let mut query =
-        organization_registration::Entity::find().filter(organization_registration::Column::CountryCode.eq(country.as_str())).filter(any);
-    if let Some(id) = except {
-        query = query.filter(organization_registration::Column::OrganizationId.ne(id));
-    }
-    for taken in query.all(db).await? {
-        if let Some(i) = regs.iter().position(|(k, n)| *k == taken.kind && *n == taken.number) {
-            // Say it is taken, never by whom: the other organization may be hidden.
-            errors.add(
-                &["registrations", &i.to_string(), "number"],
-                UserErrorCode::Taken,
-                format!("another organization in {country} is registered under this number"),
-            );
-        }
-    }
-    Ok(())
 }
 
 pub(super) async fn check_focus_areas(db: &impl ConnectionTrait, errors: &mut Errors, slugs: &[String]) -> Result<Vec<Uuid>, WriteError> {

@@ -14,13 +14,13 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::validate::{
-    check_budget, check_contact, check_country, check_focus_areas, check_founded, check_registrations, check_registrations_free, line,
-    search_text,
+    check_budget, check_contact, check_country, check_focus_areas, check_founded, check_registrations, line, search_text,
 };
 use crate::{
-    auth::OrgScope,
+    auth::{Caller, OrgScope},
     domain::{CountryCode, text},
     partners::write::check_languages,
+    store::KeyValueStore,
     validation::{Errors, UserErrorCode, WriteError, checked, field_error, text_code},
 };
 
@@ -85,7 +85,7 @@ pub struct NewOrganization {
     pub contact_phone: Option<String>,
     /// Postal address (sensitive).
     pub contact_address: Option<String>,
-    /// The user who becomes its first owner, if a user creates it.
+    /// The user who becomes its first owner, if a user creates it ([`create_as`] sets it from the caller).
     pub owner: Option<Uuid>,
 }
 
@@ -130,7 +130,26 @@ pub struct OrganizationChanges {
     pub contact_address: Option<Option<String>>,
 }
 
-/// Creates an organization with its registrations and focus areas.
+/// Creates an organization for `caller`, who becomes its owner when a user,
+/// within the per-user daily limit (RATE_LIMITED past it; see [`super::quota`]).
+#[tracing::instrument(skip_all)]
+pub async fn create_as(
+    db: &DatabaseConnection,
+    store: &dyn KeyValueStore,
+    caller: &Caller,
+    mut input: NewOrganization,
+) -> Result<organization::Model, WriteError> {
+    let reservation = super::quota::reserve(store, caller).await?;
+    input.owner = caller.user().map(|u| u.user_id);
+    let result = create(db, input).await;
+    if let (Err(_), Some(reservation)) = (&result, reservation) {
+        reservation.release(store).await;
+    }
+    result
+}
+
+/// Creates an organization with its registrations and focus areas, without
+/// counting it against anyone's limit (the seed and [`create_as`] call it).
 #[tracing::instrument(skip_all)]
 pub async fn create(db: &DatabaseConnection, input: NewOrganization) -> Result<organization::Model, WriteError> {
     let mut errors = Errors::default();
@@ -157,9 +176,6 @@ pub async fn create(db: &DatabaseConnection, input: NewOrganization) -> Result<o
         check_contact(&mut errors, input.contact_email.as_deref(), input.contact_phone.as_deref(), input.contact_address.as_deref());
     let txn = db.begin().await?;
     let focus_ids = check_focus_areas(&txn, &mut errors, &input.focus_areas).await?;
-    if let Some(country) = &country {
-        check_registrations_free(&txn, &mut errors, country, &registrations, None).await?;
-    }
     errors.ok()?;
     let (legal_name, display_name, country) = (checked(legal_name)?, checked(display_name)?, checked(country)?);
     let now = Utc::now();
@@ -196,15 +212,6 @@ pub async fn create(db: &DatabaseConnection, input: NewOrganization) -> Result<o
     Ok(created)
 }
 
-fn registration_taken(err: WriteError) -> WriteError {
-    match &err {
-        WriteError::Api(crate::error::ApiError::Conflict(_)) => {
-            field_error(&["registrations"], UserErrorCode::Taken, "another organization was just registered under one of these numbers")
-        }
-        _ => err,
-    }
-}
-
 async fn replace_registrations(
     db: &impl ConnectionTrait,
     org_id: Uuid,
@@ -223,7 +230,7 @@ async fn replace_registrations(
         number: Set(number.clone()),
         position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
     });
-    organization_registration::Entity::insert_many(rows).exec(db).await.map_err(|e| registration_taken(e.into()))?;
+    organization_registration::Entity::insert_many(rows).exec(db).await?;
     Ok(())
 }
 
@@ -329,7 +336,7 @@ pub async fn update(
         Some(slugs) => Some(check_focus_areas(&txn, &mut errors, slugs).await?),
         None => None,
     };
-    // A new country or new registrations: the identifiers must be free in the (new) country.
+    // A new country moves the registrations with it (they are stored with their country).
     let effective_country = match &country {
         Some(c) => Some(*c),
         None => CountryCode::parse(&current.country_code).ok(),
@@ -347,9 +354,6 @@ pub async fn update(
         ),
         None => None,
     };
-    if let (Some(c), Some(regs)) = (&effective_country, &effective_registrations) {
-        check_registrations_free(&txn, &mut errors, c, regs, Some(current.id)).await?;
-    }
     errors.ok()?;
     bump_version(&txn, current.id, current.version).await?;
 
