@@ -18,5 +18,6 @@ mod nodes;
 mod organizations;
 mod pagination;
 mod partners;
+mod production;
 mod schema;
 mod statements;

@@ -352,12 +352,6 @@ fn finish_error(error: &mut ServerError) {
     }
 }
 
-/// `GET /`: GraphiQL.
-pub async fn graphiql() -> HttpResponse {
-    let html = async_graphql::http::GraphiQLSource::build().endpoint("/graphql").title("civic-graph").finish();
-    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html)
-}
-
 #[cfg(test)]
 mod tests {
     use actix_web::test::TestRequest;
