@@ -19,11 +19,9 @@ fn env_help() -> String {
     text
 }
 
-/// civic-graph: the GraphQL API connecting civil-society organizations with
-/// donations, vetting, training and volunteers.
-///
-/// `about` (the header of `--help`) is the binary's package description, given
-/// by `main`: here `env!` would read this library crate's.
+// No doc comment and no `about` here: the header of `--help` is the binary's
+// package description, given by `main` to `run` (`env!` here would read this
+// library crate's, and a doc comment would replace it in `--help`).
 #[derive(Parser, Debug)]
 #[command(name = "civic-graph", version, after_help = env_help())]
 struct Cli {

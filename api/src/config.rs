@@ -347,7 +347,8 @@ fn parse_trusted_proxies(value: Option<&str>) -> Result<Vec<IpNet>, ConfigError>
 /// its trailing slash so asset paths can be appended.
 fn parse_assets_url(value: Option<String>) -> Result<String, ConfigError> {
     let Some(value) = value else { return Ok(DEFAULT_GRAPHIQL_ASSETS_URL.to_owned()) };
-    let invalid = || ConfigError::new("GRAPHIQL_ASSETS_URL", "expected an http:// or https:// base URL, e.g. https://assets.example.org/npm");
+    let invalid =
+        || ConfigError::new("GRAPHIQL_ASSETS_URL", "expected an http:// or https:// base URL, e.g. https://assets.example.org/npm");
     let url = url::Url::parse(&value).map_err(|_| invalid())?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || url.query().is_some() || url.fragment().is_some() {
         return Err(invalid());
@@ -455,8 +456,12 @@ mod tests {
         let dev = settings(&[]).expect("valid");
         assert!(dev.introspection_enabled() && dev.graphiql_enabled() && dev.suggestions_enabled());
         let secret = "s".repeat(32);
-        let prod_vars =
-            [("APP_ENV", "production"), ("DATABASE_URL", "postgres://u:p@h/db"), ("REDIS_URL", "redis://r/"), ("JWT_SECRET", secret.as_str())];
+        let prod_vars = [
+            ("APP_ENV", "production"),
+            ("DATABASE_URL", "postgres://u:p@h/db"),
+            ("REDIS_URL", "redis://r/"),
+            ("JWT_SECRET", secret.as_str()),
+        ];
         let prod = settings(&prod_vars).expect("valid");
         assert!(!prod.introspection_enabled() && !prod.graphiql_enabled() && !prod.suggestions_enabled());
         let mut switched = dev.clone();

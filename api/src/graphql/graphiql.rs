@@ -51,10 +51,8 @@ pub const REACT_DOM: Asset = Asset {
     integrity: "sha384-gTGxhz21lVGYNMcdJOyq01Edg0jhn/c22nsx0kyqP0TxaV5WVdsSH1fSDUf5YJj1",
 };
 /// GraphiQL's UMD bundle (graphql-js included).
-pub const GRAPHIQL_JS: Asset = Asset {
-    path: "/graphiql@3.8.3/graphiql.min.js",
-    integrity: "sha384-HbRVEFG0JGJZeAHCJ9Xm2+tpknBQ7QZmNlO/DgZtkZ0aJSypT96YYGRNod99l9Ie",
-};
+pub const GRAPHIQL_JS: Asset =
+    Asset { path: "/graphiql@3.8.3/graphiql.min.js", integrity: "sha384-HbRVEFG0JGJZeAHCJ9Xm2+tpknBQ7QZmNlO/DgZtkZ0aJSypT96YYGRNod99l9Ie" };
 /// GraphiQL's styles.
 pub const GRAPHIQL_CSS: Asset = Asset {
     path: "/graphiql@3.8.3/graphiql.min.css",

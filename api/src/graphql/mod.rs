@@ -95,8 +95,7 @@ pub struct SchemaOptions {
 /// The schema with its shared data. The options change what callers may ask, not
 /// the types: [`sdl`] is the same whatever they are.
 pub fn build_schema(shared: SharedData, options: SchemaOptions) -> AppSchema {
-    let mut builder =
-        builder().data(shared.db).data(shared.policy).data(shared.sessions).data(shared.mailer).data(shared.store);
+    let mut builder = builder().data(shared.db).data(shared.policy).data(shared.sessions).data(shared.mailer).data(shared.store);
     if !options.introspection {
         builder = builder.disable_introspection().extension(introspection::RefuseIntrospection);
     }
