@@ -1,5 +1,5 @@
 //! The `civic-graph` binary: everything lives in the `api` crate.
 
 fn main() -> std::process::ExitCode {
-    api::cli::run()
+    api::cli::run(env!("CARGO_PKG_DESCRIPTION"))
 }

@@ -5,9 +5,10 @@ use std::{net::TcpListener, sync::Arc, time::Duration};
 use actix_web::{
     App, HttpMessage, HttpResponse, HttpServer,
     dev::{Server, ServerHandle, Service},
-    http::header::{HeaderName, HeaderValue},
+    http::header::{self, HeaderName, HeaderValue},
     web,
 };
+use ipnet::IpNet;
 use sea_orm::DatabaseConnection;
 use secrecy::ExposeSecret;
 use tracing_actix_web::{RequestId, TracingLogger};
@@ -17,7 +18,7 @@ use crate::{
     config::Settings,
     db::{self, DbStats},
     events::{EventBus, InProcessBus, RedisBus},
-    graphql::{self, AppSchema, http},
+    graphql::{self, AppSchema, graphiql, http},
     health,
     mail::{LogMailer, Mailer},
     ratelimit::RateLimiter,
@@ -52,6 +53,10 @@ pub struct AppState {
     pub mailer: Arc<dyn Mailer>,
     /// Request rate limits.
     pub rate_limiter: RateLimiter,
+    /// Proxies whose forwarding headers are believed (see [`crate::client_ip`]).
+    pub trusted_proxies: Vec<IpNet>,
+    /// The GraphiQL page, when `GRAPHIQL` is on.
+    pub graphiql: Option<Arc<graphiql::Page>>,
 }
 
 /// Why the service could not start.
@@ -100,13 +105,10 @@ impl AppState {
         let keys = JwtKeys::new(&settings.jwt_secret, settings.jwt_previous_secret.as_ref(), JWT_ISSUER, JWT_AUDIENCE);
         let sessions = SessionManager::new(store.clone(), keys, settings.access_token_ttl, settings.refresh_token_ttl);
         let mailer: Arc<dyn Mailer> = Arc::new(LogMailer::new(settings.mail_outbox_dir.clone()));
-        let schema = graphql::build_schema(graphql::SharedData {
-            db: db.clone(),
-            policy,
-            sessions: sessions.clone(),
-            mailer: mailer.clone(),
-            store: store.clone(),
-        });
+        let schema = graphql::build_schema(
+            graphql::SharedData { db: db.clone(), policy, sessions: sessions.clone(), mailer: mailer.clone(), store: store.clone() },
+            graphql::SchemaOptions { introspection: settings.introspection_enabled(), suggestions: settings.suggestions_enabled() },
+        );
         let rate_limiter = RateLimiter::new(store.clone(), settings.rate_limits);
         Ok(Self {
             db,
@@ -119,23 +121,57 @@ impl AppState {
             sessions,
             mailer,
             rate_limiter,
+            trusted_proxies: settings.trusted_proxies.clone(),
+            graphiql: settings.graphiql_enabled().then(|| Arc::new(graphiql::Page::new(&settings.graphiql_assets_url))),
         })
     }
 }
 
 /// Registers the routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(http::graphiql))
+    cfg.route("/", web::get().to(graphiql::graphiql))
         .route("/graphql", web::post().to(http::post))
         .route("/graphql", web::get().to(http::get))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz));
 }
 
-async fn not_found() -> HttpResponse {
+/// The answer to an unknown route (and to `GET /` with GraphiQL off).
+pub(crate) async fn not_found() -> HttpResponse {
     HttpResponse::NotFound().json(
         serde_json::json!({ "errors": [{ "message": "no such route; the API is at /graphql", "extensions": { "code": "NOT_FOUND" } }] }),
     )
+}
+
+/// The policy for every page but GraphiQL's (which sets its own): nothing may be
+/// loaded, and no page may frame the answer.
+const STRICT_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// Security headers for one answer, decided from its request.
+struct SecurityHeaders {
+    /// The request carried credentials: its answer is the caller's alone.
+    credentials: bool,
+}
+
+fn security_headers(req: &actix_web::dev::ServiceRequest) -> SecurityHeaders {
+    let headers = req.headers();
+    SecurityHeaders { credentials: headers.contains_key(header::AUTHORIZATION) || headers.contains_key("x-api-key") }
+}
+
+impl SecurityHeaders {
+    fn apply(&self, headers: &mut header::HeaderMap) {
+        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(STRICT_CSP));
+        }
+        // No cache (a browser's or a proxy's) may keep an answer meant for one
+        // caller; anonymous answers stay cacheable as before.
+        if self.credentials {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+    }
 }
 
 /// A bound, ready-to-run server.
@@ -171,6 +207,15 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
+                .wrap_fn(|req, srv| {
+                    let headers = security_headers(&req);
+                    let fut = srv.call(req);
+                    async move {
+                        let mut res = fut.await?;
+                        headers.apply(res.headers_mut());
+                        Ok(res)
+                    }
+                })
                 .wrap_fn(|req, srv| {
                     let id = req.extensions().get::<RequestId>().map(|id| id.to_string());
                     let fut = srv.call(req);

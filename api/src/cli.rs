@@ -2,12 +2,12 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use migration::{Migrator, MigratorTrait};
 
 use crate::{
     app::{AppState, Application},
-    config::{ENV_VARS, Settings},
+    config::{AppEnv, ENV_VARS, LogFormat, Settings},
     db, graphql, seed, telemetry,
 };
 
@@ -19,10 +19,11 @@ fn env_help() -> String {
     text
 }
 
-/// civic-graph: the GraphQL API connecting civil-society organizations with
-/// donations, vetting, training and volunteers.
+// No doc comment and no `about` here: the header of `--help` is the binary's
+// package description, given by `main` to `run` (`env!` here would read this
+// library crate's, and a doc comment would replace it in `--help`).
 #[derive(Parser, Debug)]
-#[command(name = "civic-graph", version, about, after_help = env_help())]
+#[command(name = "civic-graph", version, after_help = env_help())]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -91,9 +92,13 @@ enum MigrateAction {
 }
 
 /// Runs the command line; returns the process exit code
-/// (0 success, 1 runtime failure, 2 bad usage or configuration).
-pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+/// (0 success, 1 runtime failure, 2 bad usage or configuration). `about` is the
+/// one-line description `--help` shows (the binary's package description).
+pub fn run(about: &'static str) -> ExitCode {
+    let cli = match Cli::from_arg_matches(&Cli::command().about(about).get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let command = cli.command.unwrap_or(Command::Serve { demo: false });
     if let Command::Schema = command {
         print_line(&graphql::sdl());
@@ -106,16 +111,25 @@ pub fn run() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if settings.env == AppEnv::Production && matches!(command, Command::Seed { demo: true } | Command::Serve { demo: true }) {
+        eprintln!("civic-graph: --demo writes fictional data and is refused when APP_ENV=production");
+        return ExitCode::from(2);
+    }
     telemetry::init(&settings);
     if !matches!(command, Command::Serve { .. }) {
         // Commands other than serve manage migrations themselves.
         settings.migrate_on_start = matches!(command, Command::Seed { .. } | Command::Admin { .. });
     }
+    let settings_log_format = settings.log_format;
     let result = actix_web::rt::System::new().block_on(execute(command, settings));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            tracing::error!("{message}");
+            // Pretty logs already go to stderr: print the failure there once.
+            // JSON logs go to stdout for a shipper, which gets it as an event too.
+            if settings_log_format == LogFormat::Json {
+                tracing::error!("{message}");
+            }
             eprintln!("civic-graph: {message}");
             ExitCode::from(1)
         }

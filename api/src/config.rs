@@ -4,8 +4,13 @@
 //! README print that table. A wrong value is a [`ConfigError`] naming the variable
 //! (never its value: it may hold a password).
 
-use std::{net::SocketAddr, str::FromStr, time::Duration};
+use std::{
+    net::{IpAddr, SocketAddr},
+    str::FromStr,
+    time::Duration,
+};
 
+use ipnet::IpNet;
 use secrecy::{ExposeSecret, SecretString};
 
 /// One documented environment variable: (name, default, meaning).
@@ -16,7 +21,7 @@ pub const ENV_VARS: &[EnvVarDoc] = &[
     (
         "APP_ENV",
         "development",
-        "development | production. Production refuses unsafe defaults: DATABASE_URL and REDIS_URL must be set explicitly.",
+        "development | production. Production refuses unsafe defaults: DATABASE_URL, REDIS_URL and JWT_SECRET must be set explicitly; introspection, field suggestions and GraphiQL are off unless enabled.",
     ),
     ("BIND", "127.0.0.1:8080", "Address and port to listen on (port 0 picks a free port)."),
     (
@@ -52,7 +57,27 @@ pub const ENV_VARS: &[EnvVarDoc] = &[
     ("LOG_FORMAT", "pretty", "pretty (human) or json (one object a line, for log shippers)."),
     ("SHUTDOWN_TIMEOUT_SECS", "30", "On SIGTERM/SIGINT, seconds to let requests in flight finish."),
     ("WORKERS", "(number of cores)", "HTTP worker threads."),
+    (
+        "TRUSTED_PROXIES",
+        "(empty)",
+        "Comma-separated CIDR blocks (or addresses) of the load balancers and proxies in front of the service, e.g. 10.0.0.0/8,fd00::/8. Only a peer in this list is believed when it sends Forwarded or X-Forwarded-For; empty: the TCP peer is the client.",
+    ),
+    (
+        "INTROSPECTION",
+        "true in development, false in production",
+        "Answer GraphQL introspection (__schema, __type). Field suggestions (\"Did you mean ...?\") follow APP_ENV: off in production.",
+    ),
+    ("GRAPHIQL", "true in development, false in production", "Serve the GraphiQL page at GET / (else 404)."),
+    (
+        "GRAPHIQL_ASSETS_URL",
+        DEFAULT_GRAPHIQL_ASSETS_URL,
+        "Base URL GraphiQL's pinned scripts and styles are loaded from, with npm package paths (e.g. /graphiql@3.8.3/graphiql.min.js); point it at your own copy on an air-gapped network.",
+    ),
 ];
+
+/// Where the GraphiQL page loads its assets from by default: a public CDN serving
+/// npm packages by exact version.
+pub const DEFAULT_GRAPHIQL_ASSETS_URL: &str = "https://unpkg.com";
 
 /// Where the service runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,6 +152,14 @@ pub struct Settings {
     pub mail_outbox_dir: Option<std::path::PathBuf>,
     /// Requests per minute.
     pub rate_limits: crate::ratelimit::Limits,
+    /// Proxies whose `Forwarded`/`X-Forwarded-For` headers are believed.
+    pub trusted_proxies: Vec<IpNet>,
+    /// `INTROSPECTION` when set; `None` follows `env` (see [`Settings::introspection_enabled`]).
+    pub introspection: Option<bool>,
+    /// `GRAPHIQL` when set; `None` follows `env` (see [`Settings::graphiql_enabled`]).
+    pub graphiql: Option<bool>,
+    /// Base URL of GraphiQL's assets, without a trailing slash.
+    pub graphiql_assets_url: String,
 }
 
 impl Settings {
@@ -233,7 +266,15 @@ impl Settings {
             user: per_minute("RATE_LIMIT_USER_PER_MINUTE", 600)?,
             api_key: per_minute("RATE_LIMIT_API_KEY_PER_MINUTE", 1200)?,
         };
+        let trusted_proxies = parse_trusted_proxies(get("TRUSTED_PROXIES").as_deref())?;
+        let introspection = get("INTROSPECTION").map(|v| parse_bool("INTROSPECTION", Some(v), true)).transpose()?;
+        let graphiql = get("GRAPHIQL").map(|v| parse_bool("GRAPHIQL", Some(v), true)).transpose()?;
+        let graphiql_assets_url = parse_assets_url(get("GRAPHIQL_ASSETS_URL"))?;
         Ok(Self {
+            trusted_proxies,
+            introspection,
+            graphiql,
+            graphiql_assets_url,
             rate_limits,
             jwt_secret,
             jwt_secret_generated,
@@ -255,6 +296,24 @@ impl Settings {
         })
     }
 
+    /// Whether introspection is answered: `INTROSPECTION`, else on in development only.
+    /// Resolved on use, not at parse time, so a caller changing `env` afterwards
+    /// (the test harness does) gets that environment's defaults.
+    pub fn introspection_enabled(&self) -> bool {
+        self.introspection.unwrap_or(self.env == AppEnv::Development)
+    }
+
+    /// Whether validation errors suggest similar names ("Did you mean ...?"): in
+    /// development only, since they map the schema for a caller without introspection.
+    pub fn suggestions_enabled(&self) -> bool {
+        self.env == AppEnv::Development
+    }
+
+    /// Whether `GET /` serves GraphiQL: `GRAPHIQL`, else on in development only.
+    pub fn graphiql_enabled(&self) -> bool {
+        self.graphiql.unwrap_or(self.env == AppEnv::Development)
+    }
+
     /// True when the database is SQLite.
     pub fn is_sqlite(&self) -> bool {
         self.database_url.expose_secret().starts_with("sqlite:")
@@ -266,6 +325,35 @@ fn parse_or<T: FromStr>(var: &'static str, value: Option<String>, default: T, ex
         None => Ok(default),
         Some(v) => v.parse().map_err(|_| ConfigError::new(var, expected)),
     }
+}
+
+/// `TRUSTED_PROXIES`: CIDR blocks, or single addresses (a /32 or /128), comma-separated.
+fn parse_trusted_proxies(value: Option<&str>) -> Result<Vec<IpNet>, ConfigError> {
+    let Some(value) = value else { return Ok(Vec::new()) };
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            part.parse::<IpNet>()
+                .or_else(|_| part.parse::<IpAddr>().map(IpNet::from))
+                .map(|net| net.trunc())
+                .map_err(|_| ConfigError::new("TRUSTED_PROXIES", "expected comma-separated CIDR blocks, e.g. 10.0.0.0/8,fd00::/8"))
+        })
+        .collect()
+}
+
+/// `GRAPHIQL_ASSETS_URL`: an http(s) URL without query or fragment; kept without
+/// its trailing slash so asset paths can be appended.
+fn parse_assets_url(value: Option<String>) -> Result<String, ConfigError> {
+    let Some(value) = value else { return Ok(DEFAULT_GRAPHIQL_ASSETS_URL.to_owned()) };
+    let invalid =
+        || ConfigError::new("GRAPHIQL_ASSETS_URL", "expected an http:// or https:// base URL, e.g. https://assets.example.org/npm");
+    let url = url::Url::parse(&value).map_err(|_| invalid())?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid());
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 fn parse_bool(var: &'static str, value: Option<String>, default: bool) -> Result<bool, ConfigError> {
@@ -333,9 +421,64 @@ mod tests {
             ("RUST_LOG", "info,["),
             ("JWT_SECRET", "short"),
             ("ACCESS_TOKEN_TTL_SECS", "0"),
+            ("TRUSTED_PROXIES", "10.0.0.0/33"),
+            ("TRUSTED_PROXIES", "10.0.0.0/8,load-balancer"),
+            ("INTROSPECTION", "sometimes"),
+            ("GRAPHIQL", "2"),
+            ("GRAPHIQL_ASSETS_URL", "ftp://assets.example.org"),
+            ("GRAPHIQL_ASSETS_URL", "https://assets.example.org/npm?v=1"),
+            ("GRAPHIQL_ASSETS_URL", "/npm"),
         ] {
             let err = settings(&[(var, value)]).expect_err(var);
             assert_eq!(err.var, var);
         }
+    }
+
+    #[test]
+    fn trusted_proxies_accept_cidr_blocks_and_single_addresses() {
+        let s = settings(&[("TRUSTED_PROXIES", " 10.0.0.0/8, 192.168.1.7 ,fd00::/8,::1,")]).expect("valid");
+        let nets: Vec<String> = s.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(nets, ["10.0.0.0/8", "192.168.1.7/32", "fd00::/8", "::1/128"]);
+        assert!(settings(&[]).expect("valid").trusted_proxies.is_empty(), "nobody is trusted by default");
+        let host_bits = settings(&[("TRUSTED_PROXIES", "10.1.2.3/8")]).expect("valid");
+        assert_eq!(host_bits.trusted_proxies[0].to_string(), "10.0.0.0/8", "host bits are dropped");
+    }
+
+    #[test]
+    fn a_malformed_trusted_proxy_list_names_the_variable() {
+        let err = settings(&[("TRUSTED_PROXIES", "10.0.0.0/8,not-an-address")]).expect_err("must refuse");
+        assert_eq!(err.var, "TRUSTED_PROXIES");
+        assert!(err.to_string().contains("TRUSTED_PROXIES") && !err.to_string().contains("not-an-address"), "{err}");
+    }
+
+    #[test]
+    fn introspection_graphiql_and_suggestions_default_on_in_development_and_off_in_production() {
+        let dev = settings(&[]).expect("valid");
+        assert!(dev.introspection_enabled() && dev.graphiql_enabled() && dev.suggestions_enabled());
+        let secret = "s".repeat(32);
+        let prod_vars = [
+            ("APP_ENV", "production"),
+            ("DATABASE_URL", "postgres://u:p@h/db"),
+            ("REDIS_URL", "redis://r/"),
+            ("JWT_SECRET", secret.as_str()),
+        ];
+        let prod = settings(&prod_vars).expect("valid");
+        assert!(!prod.introspection_enabled() && !prod.graphiql_enabled() && !prod.suggestions_enabled());
+        let mut switched = dev.clone();
+        switched.env = AppEnv::Production;
+        assert!(!switched.introspection_enabled() && !switched.graphiql_enabled(), "defaults follow env when it is set later");
+        let mut enabled = prod_vars.to_vec();
+        enabled.extend([("INTROSPECTION", "true"), ("GRAPHIQL", "on")]);
+        let enabled = settings(&enabled).expect("valid");
+        assert!(enabled.introspection_enabled() && enabled.graphiql_enabled() && !enabled.suggestions_enabled());
+        let off = settings(&[("INTROSPECTION", "false"), ("GRAPHIQL", "0")]).expect("valid");
+        assert!(!off.introspection_enabled() && !off.graphiql_enabled());
+    }
+
+    #[test]
+    fn graphiql_assets_default_to_a_cdn_and_accept_a_base_url_without_its_trailing_slash() {
+        assert_eq!(settings(&[]).expect("valid").graphiql_assets_url, DEFAULT_GRAPHIQL_ASSETS_URL);
+        let own = settings(&[("GRAPHIQL_ASSETS_URL", "http://10.1.2.3:8081/npm/")]).expect("valid");
+        assert_eq!(own.graphiql_assets_url, "http://10.1.2.3:8081/npm");
     }
 }

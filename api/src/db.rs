@@ -9,7 +9,7 @@ use std::{
 };
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, RuntimeErr};
 use secrecy::ExposeSecret;
 
 use crate::config::Settings;
@@ -27,10 +27,20 @@ impl DbStats {
     }
 }
 
+/// How long a new database connection may take to open.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Connects to the configured database and installs the statement counter.
+///
+/// PostgreSQL is first tried with one direct connection, whose error names the
+/// cause (refused, unknown host, wrong password, no such database): the pool
+/// would retry until its timeout and report only "pool timed out".
 #[tracing::instrument(skip_all, fields(backend = if settings.is_sqlite() { "sqlite" } else { "postgres" }))]
 pub async fn connect(settings: &Settings) -> Result<(DatabaseConnection, DbStats), DbErr> {
     let url = settings.database_url.expose_secret();
+    if !settings.is_sqlite() {
+        probe_postgres(url).await?;
+    }
     let mut options = ConnectOptions::new(url.to_owned());
     let in_memory = url.contains(":memory:") || url.contains("mode=memory");
     if in_memory {
@@ -39,7 +49,8 @@ pub async fn connect(settings: &Settings) -> Result<(DatabaseConnection, DbStats
     } else {
         options.max_connections(settings.database_max_connections).min_connections(1);
     }
-    options.connect_timeout(Duration::from_secs(5)).acquire_timeout(Duration::from_secs(10)).sqlx_logging(false);
+    // SeaORM maps both timeouts to sqlx's acquire timeout, the later one winning.
+    options.connect_timeout(CONNECT_TIMEOUT).acquire_timeout(Duration::from_secs(10)).sqlx_logging(false);
     let mut db = Database::connect(options).await?;
     if settings.is_sqlite() && !in_memory {
         // Readers don't block the writer; wait for a busy writer instead of failing.
@@ -55,6 +66,20 @@ pub async fn connect(settings: &Settings) -> Result<(DatabaseConnection, DbStats
         }
     });
     Ok((db, stats))
+}
+
+/// Opens and closes one PostgreSQL connection, within [`CONNECT_TIMEOUT`].
+async fn probe_postgres(url: &str) -> Result<(), DbErr> {
+    use sea_orm::sqlx::{Connection, postgres::PgConnection};
+    match tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect(url)).await {
+        Ok(Ok(conn)) => {
+            // A failed goodbye does not make the server unreachable.
+            drop(conn.close().await);
+            Ok(())
+        }
+        Ok(Err(e)) => Err(DbErr::Conn(RuntimeErr::SqlxError(Arc::new(e)))),
+        Err(_) => Err(DbErr::Conn(RuntimeErr::Internal(format!("no answer within {} seconds", CONNECT_TIMEOUT.as_secs())))),
+    }
 }
 
 /// Applies pending migrations.

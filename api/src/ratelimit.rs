@@ -1,13 +1,25 @@
 //! Rate limits: fixed one-minute windows counted in the shared store (Redis when
 //! configured), so a limit holds across every instance. Keys: the user, or the
 //! client address for anonymous callers.
+//!
+//! While the store fails, requests are counted in a per-instance map with the same
+//! limits instead of being let through: an outage of Redis must neither take the
+//! API down nor lift its limits (each instance then holds the limit on its own, so
+//! a caller spread over N instances gets up to N times the limit). The outage is
+//! logged as a warning at most once a minute, not once per request.
 
 use std::{
-    sync::Arc,
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    sync::{Arc, Mutex},
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
-use crate::{error::ApiError, store::KeyValueStore};
+use crate::{
+    error::ApiError,
+    store::{KeyValueStore, MemoryStore},
+};
+
+/// Least time between two warnings that the store is failing.
+const WARN_EVERY: Duration = Duration::from_secs(60);
 
 /// Length of a window.
 pub const WINDOW_SECS: u64 = 60;
@@ -40,6 +52,9 @@ pub struct Decision {
 #[derive(Clone)]
 pub struct RateLimiter {
     store: Arc<dyn KeyValueStore>,
+    /// Counts while `store` fails (this instance only).
+    fallback: MemoryStore,
+    warnings: Arc<Mutex<WarnThrottle>>,
     /// The limits.
     pub limits: Limits,
 }
@@ -47,24 +62,118 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// A limiter over a store.
     pub fn new(store: Arc<dyn KeyValueStore>, limits: Limits) -> Self {
-        Self { store, limits }
+        Self { store, fallback: MemoryStore::default(), warnings: Arc::default(), limits }
     }
 
-    /// Counts a request of `key` against `limit`.
+    /// Counts a request of `key` against `limit`, in this instance's memory while
+    /// the shared store fails (so the `Err` case no longer happens; the signature
+    /// stays for callers that handle it).
     pub async fn check(&self, key: &str, limit: u64) -> Result<Decision, ApiError> {
         let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
         let window = now / WINDOW_SECS * WINDOW_SECS;
         let reset_secs = window + WINDOW_SECS - now;
-        let count = self.store.incr(&format!("ratelimit:{key}:{window}"), 1, Duration::from_secs(WINDOW_SECS + 5)).await?;
+        let counter = format!("ratelimit:{key}:{window}");
+        let ttl = Duration::from_secs(WINDOW_SECS + 5);
+        let count = match self.store.incr(&counter, 1, ttl).await {
+            Ok(count) => count,
+            Err(e) => {
+                let first_in_a_while = self.warnings.lock().unwrap_or_else(std::sync::PoisonError::into_inner).ready(Instant::now());
+                if first_in_a_while {
+                    tracing::warn!(
+                        error = %crate::error::cause_chain(&e),
+                        "rate-limit store unavailable: counting in this instance's memory until it answers"
+                    );
+                }
+                self.fallback.incr(&counter, 1, ttl).await?
+            }
+        };
         let count = u64::try_from(count).unwrap_or(u64::MAX);
         Ok(Decision { limit, remaining: limit.saturating_sub(count), reset_secs, allowed: count <= limit })
+    }
+}
+
+/// Lets one warning through per [`WARN_EVERY`].
+#[derive(Debug, Default)]
+struct WarnThrottle {
+    last: Option<Instant>,
+}
+
+impl WarnThrottle {
+    /// True (and remembered) when no warning was let through in the last period.
+    fn ready(&mut self, now: Instant) -> bool {
+        let ready = self.last.is_none_or(|last| now.saturating_duration_since(last) >= WARN_EVERY);
+        if ready {
+            self.last = Some(now);
+        }
+        ready
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::MemoryStore;
+    use crate::store::StoreError;
+
+    /// A store whose every operation fails, like Redis while it is down.
+    struct FailingStore;
+
+    fn down() -> StoreError {
+        StoreError(Box::new(std::io::Error::from(std::io::ErrorKind::ConnectionRefused)))
+    }
+
+    #[async_trait::async_trait]
+    impl KeyValueStore for FailingStore {
+        async fn get(&self, _: &str) -> Result<Option<String>, StoreError> {
+            Err(down())
+        }
+        async fn set(&self, _: &str, _: &str, _: Option<Duration>) -> Result<(), StoreError> {
+            Err(down())
+        }
+        async fn delete(&self, _: &str) -> Result<bool, StoreError> {
+            Err(down())
+        }
+        async fn incr(&self, _: &str, _: i64, _: Duration) -> Result<i64, StoreError> {
+            Err(down())
+        }
+        async fn compare_and_set(&self, _: &str, _: &str, _: &str, _: Duration) -> Result<bool, StoreError> {
+            Err(down())
+        }
+        async fn set_add(&self, _: &str, _: &str, _: Duration) -> Result<(), StoreError> {
+            Err(down())
+        }
+        async fn set_remove(&self, _: &str, _: &str) -> Result<(), StoreError> {
+            Err(down())
+        }
+        async fn set_members(&self, _: &str) -> Result<Vec<String>, StoreError> {
+            Err(down())
+        }
+        async fn ping(&self) -> Result<(), StoreError> {
+            Err(down())
+        }
+    }
+
+    #[tokio::test]
+    async fn limits_still_hold_in_memory_while_the_store_fails() {
+        let limiter = RateLimiter::new(Arc::new(FailingStore), Limits { anonymous: 2, user: 5, api_key: 10 });
+        let first = limiter.check("ip:1", 2).await.expect("the fallback answers");
+        assert_eq!((first.allowed, first.remaining, first.limit), (true, 1, 2));
+        assert!(limiter.check("ip:1", 2).await.expect("fallback").allowed);
+        assert!(!limiter.check("ip:1", 2).await.expect("fallback").allowed, "the third request of the window is refused");
+        assert!(limiter.check("ip:2", 2).await.expect("fallback").allowed, "keys stay independent");
+        let clone = limiter.clone();
+        assert!(!clone.check("ip:1", 2).await.expect("fallback").allowed, "clones (one per worker) share the fallback counts");
+    }
+
+    #[test]
+    fn the_outage_warning_is_let_through_once_a_minute() {
+        let mut throttle = WarnThrottle::default();
+        let start = Instant::now();
+        assert!(throttle.ready(start));
+        assert!(!throttle.ready(start + Duration::from_secs(1)));
+        assert!(!throttle.ready(start + Duration::from_secs(59)));
+        assert!(throttle.ready(start + Duration::from_secs(60)));
+        assert!(!throttle.ready(start + Duration::from_secs(61)));
+    }
 
     #[tokio::test]
     async fn a_key_is_refused_past_its_limit_and_others_are_not() {

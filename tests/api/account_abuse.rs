@@ -221,3 +221,66 @@ async fn a_valid_api_key_beside_another_credential_is_refused_as_ambiguous() {
         alone.send_body(json!({ "query": "{ viewer { kind } }" }).to_string()).await.expect("sent").json().await.expect("json");
     assert_eq!(body["data"]["viewer"]["kind"], "API_KEY");
 }
+
+/// Attempts a log-in as if from `client` behind the (trusted) local proxy: (status, answer).
+async fn log_in_from(app: &TestApp, client: &str, email: &str, password: &str) -> (u16, Value) {
+    let mut res = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("x-forwarded-for", client))
+        .send_body(json!({ "query": LOG_IN, "variables": { "e": email, "p": password } }).to_string())
+        .await
+        .expect("request sent");
+    let body: Value = res.json().await.expect("JSON answer");
+    (res.status().as_u16(), body)
+}
+
+#[actix_web::test]
+async fn an_attack_from_elsewhere_cannot_lock_the_owner_out_of_their_own_address() {
+    // Arrange: behind a load balancer (the test's loopback peer); Kim logged in from home once.
+    let app = crate::helpers::spawn_app_with(api::config::AppEnv::Development, &[("TRUSTED_PROXIES", "127.0.0.1/32, ::1/128")]).await;
+    sign_up_unverified(&app, "kim@example.org", TEST_PASSWORD).await;
+    let (status, answer) = log_in_from(&app, "192.0.2.10", "kim@example.org", TEST_PASSWORD).await;
+    assert_eq!((status, answer["data"]["logIn"]["accessToken"].is_string()), (200, true), "{answer}");
+
+    // Act: an attacker guesses from forty addresses, and hammers from one more.
+    let mut guesses_checked = 0;
+    for i in 0..40 {
+        let (status, answer) = log_in_from(&app, &format!("198.51.100.{i}"), "kim@example.org", "a guess of the attacker").await;
+        match status {
+            200 => {
+                assert_eq!(answer["data"]["logIn"]["userErrors"][0]["code"], "INVALID_CREDENTIALS", "{answer}");
+                guesses_checked += 1;
+            }
+            429 => assert_eq!(first_error_code(&answer), "RATE_LIMITED"),
+            other => panic!("unexpected {other}: {answer}"),
+        }
+    }
+    for _ in 0..12 {
+        log_in_from(&app, "203.0.113.7", "kim@example.org", "another guess of theirs").await;
+    }
+    let (hammered, _) = log_in_from(&app, "203.0.113.7", "kim@example.org", TEST_PASSWORD).await;
+
+    // Assert: few guesses were checked, the hammering address is shut, and Kim still gets in from home.
+    assert!(guesses_checked <= 8, "{guesses_checked} guesses from unknown addresses were checked");
+    assert_eq!(hammered, 429, "ten attempts per account and address, even with the right password");
+    let (status, answer) = log_in_from(&app, "192.0.2.10", "kim@example.org", TEST_PASSWORD).await;
+    assert_eq!((status, answer["data"]["logIn"]["accessToken"].is_string()), (200, true), "{answer}");
+}
+
+#[actix_web::test]
+async fn forwarded_addresses_are_ignored_unless_the_peer_is_a_trusted_proxy() {
+    // Arrange: no TRUSTED_PROXIES, so every request is from the loopback peer, whatever it claims.
+    let app = spawn_app().await;
+    sign_up_and_log_in(&app, "kim@example.org", TEST_PASSWORD).await;
+    for i in 0..10 {
+        log_in_from(&app, &format!("198.51.100.{i}"), "kim@example.org", "a guess of the attacker").await;
+    }
+
+    // Act: a "new" address, by header only.
+    let (status, answer) = log_in_from(&app, "192.0.2.99", "kim@example.org", TEST_PASSWORD).await;
+
+    // Assert
+    assert_eq!(status, 429, "{answer}");
+}

@@ -268,3 +268,66 @@ fn passwords_and_tokens_never_reach_the_logs_even_at_debug_level() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn help_shows_the_binarys_description_and_that_production_requires_jwt_secret() {
+    let dir = temp_dir();
+    let out = run(&["--help"], &[], &dir);
+    assert!(out.status.success());
+    let help = text(&out.stdout);
+    let header = help.lines().next().unwrap_or_default();
+    assert_eq!(header, env!("CARGO_PKG_DESCRIPTION"), "the binary's description");
+    assert!(!help.contains("settings, HTTP, GraphQL schema"), "the library crate's description: {header}");
+    let app_env = help.split("APP_ENV").nth(1).and_then(|rest| rest.split("default:").next()).unwrap_or_default();
+    assert!(app_env.contains("JWT_SECRET") && app_env.contains("production"), "APP_ENV's help: {app_env}");
+    for name in ["TRUSTED_PROXIES", "INTROSPECTION", "GRAPHIQL", "GRAPHIQL_ASSETS_URL"] {
+        assert!(help.contains(name), "{name} missing from --help");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn demo_data_is_refused_in_production_with_exit_2_and_one_line() {
+    let dir = temp_dir();
+    // Complete production settings; the Redis port is closed, so getting past the
+    // refusal to connect anywhere would fail differently (exit 1).
+    let secret = "p".repeat(40);
+    let env = [
+        ("APP_ENV", "production"),
+        ("DATABASE_URL", "sqlite://prod.db?mode=rwc"),
+        ("REDIS_URL", "redis://127.0.0.1:1/"),
+        ("JWT_SECRET", secret.as_str()),
+    ];
+    for args in [&["seed", "--demo"][..], &["serve", "--demo"][..]] {
+        let out = run(args, &env, &dir);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stderr));
+        let err = text(&out.stderr);
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains("--demo") && err.contains("production"), "{err}");
+    }
+    assert!(!dir.join("prod.db").exists(), "the database was never opened");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn an_unreachable_postgres_fails_within_seconds_naming_the_cause_once() {
+    let dir = temp_dir();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
+    // Nothing listens there once the listener above is dropped.
+    let url = format!("postgres://civic:hunter2@127.0.0.1:{port}/civic");
+    let started = std::time::Instant::now();
+    let out = run(&["migrate", "status"], &[("DATABASE_URL", &url)], &dir);
+    let elapsed = started.elapsed();
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(elapsed < std::time::Duration::from_secs(4), "took {elapsed:?}: {err}");
+    assert!(err.to_lowercase().contains("connection refused"), "{err}");
+    assert!(!err.contains("pool timed out") && !err.contains("hunter2"), "{err}");
+    assert_eq!(err.matches("connection refused").count() + err.matches("Connection refused").count(), 1, "printed once: {err}");
+    let serve = run(&["serve"], &[("DATABASE_URL", &url)], &dir);
+    assert_eq!(serve.status.code(), Some(1));
+    let err = text(&serve.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(err.contains("DATABASE_URL") && err.to_lowercase().contains("connection refused"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -19,5 +19,6 @@ mod nodes;
 mod organizations;
 mod pagination;
 mod partners;
+mod production;
 mod schema;
 mod statements;

@@ -250,9 +250,11 @@ async fn identify(req: &HttpRequest, state: &AppState, media: MediaType) -> Resu
     }
 }
 
-fn client_info(req: &HttpRequest) -> ClientInfo {
+/// Where the request comes from: the TCP peer, or what the trusted proxies in
+/// front of it say (`TRUSTED_PROXIES`; see [`crate::client_ip`]).
+fn client_info(req: &HttpRequest, state: &AppState) -> ClientInfo {
     ClientInfo {
-        ip: req.peer_addr().map(|a| a.ip().to_string()),
+        ip: req.peer_addr().map(|a| crate::client_ip::client_ip(a.ip(), req.headers(), &state.trusted_proxies).to_string()),
         user_agent: req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned),
     }
 }
@@ -301,7 +303,7 @@ async fn execute(req: &HttpRequest, state: &AppState, parsed: Parsed, media: Med
         Ok(caller) => caller,
         Err(response) => return response,
     };
-    let client = client_info(req);
+    let client = client_info(req, state);
     let decision = match rate_limit(state, &caller, &client, media).await {
         Ok(d) => d,
         Err(response) => return response,
@@ -373,12 +375,6 @@ fn finish_error(error: &mut ServerError) {
     } else {
         map_execution_error(error);
     }
-}
-
-/// `GET /`: GraphiQL.
-pub async fn graphiql() -> HttpResponse {
-    let html = async_graphql::http::GraphiQLSource::build().endpoint("/graphql").title("civic-graph").finish();
-    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html)
 }
 
 #[cfg(test)]

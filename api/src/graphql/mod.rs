@@ -3,7 +3,9 @@
 pub mod connection;
 pub mod context;
 pub mod errors;
+pub mod graphiql;
 pub mod http;
+pub mod introspection;
 pub mod node;
 pub mod relay;
 pub mod scalars;
@@ -81,9 +83,26 @@ pub struct SharedData {
     pub store: Arc<dyn KeyValueStore>,
 }
 
-/// The schema with its shared data.
-pub fn build_schema(shared: SharedData) -> AppSchema {
-    builder().data(shared.db).data(shared.policy).data(shared.sessions).data(shared.mailer).data(shared.store).finish()
+/// What a deployment switches on or off in the schema (see `Settings`).
+#[derive(Clone, Copy, Debug)]
+pub struct SchemaOptions {
+    /// Answer `__schema` and `__type`.
+    pub introspection: bool,
+    /// "Did you mean ...?" in validation errors (they reveal names without introspection).
+    pub suggestions: bool,
+}
+
+/// The schema with its shared data. The options change what callers may ask, not
+/// the types: [`sdl`] is the same whatever they are.
+pub fn build_schema(shared: SharedData, options: SchemaOptions) -> AppSchema {
+    let mut builder = builder().data(shared.db).data(shared.policy).data(shared.sessions).data(shared.mailer).data(shared.store);
+    if !options.introspection {
+        builder = builder.disable_introspection().extension(introspection::RefuseIntrospection);
+    }
+    if !options.suggestions {
+        builder = builder.disable_suggestions();
+    }
+    builder.finish()
 }
 
 /// The SDL, sorted so `schema.graphql` diffs stay readable.

@@ -1,0 +1,90 @@
+//! Refuses introspection with a clear error when it is disabled. async-graphql's
+//! `disable_introspection` alone answers `{"__schema": null}` without an error,
+//! which tools (and people) read as a broken server rather than a policy.
+
+use std::sync::Arc;
+
+use async_graphql::{
+    ErrorExtensionValues, ServerError, ServerResult, Variables,
+    extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery},
+    parser::types::{ExecutableDocument, Selection},
+};
+
+use crate::error::ErrorCode;
+
+/// Registered on the schema when `INTROSPECTION` is off.
+pub struct RefuseIntrospection;
+
+impl ExtensionFactory for RefuseIntrospection {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(RefuseIntrospection)
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for RefuseIntrospection {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        match first_introspection_field(&document) {
+            None => Ok(document),
+            Some(pos) => {
+                let mut error = ServerError::new("introspection (__schema, __type) is disabled on this server", Some(pos));
+                let mut extensions = ErrorExtensionValues::default();
+                extensions.set("code", ErrorCode::GraphqlValidationFailed.as_str());
+                error.extensions = Some(extensions);
+                Err(error)
+            }
+        }
+    }
+}
+
+/// Where the document selects `__schema` or `__type`, if it does. Each selection
+/// set is visited once (fragment spreads are not followed: their definitions are
+/// visited themselves), so the walk is linear in the document's size.
+fn first_introspection_field(document: &ExecutableDocument) -> Option<async_graphql::Pos> {
+    let mut stack: Vec<_> = document
+        .operations
+        .iter()
+        .map(|(_, op)| &op.node.selection_set)
+        .chain(document.fragments.values().map(|f| &f.node.selection_set))
+        .collect();
+    while let Some(set) = stack.pop() {
+        for selection in &set.node.items {
+            match &selection.node {
+                Selection::Field(field) => {
+                    if matches!(field.node.name.node.as_str(), "__schema" | "__type") {
+                        return Some(field.pos);
+                    }
+                    stack.push(&field.node.selection_set);
+                }
+                Selection::InlineFragment(inline) => stack.push(&inline.node.selection_set),
+                Selection::FragmentSpread(_) => {}
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finds(query: &str) -> bool {
+        first_introspection_field(&async_graphql::parser::parse_query(query).expect("parses")).is_some()
+    }
+
+    #[test]
+    fn introspection_is_found_anywhere_in_a_document() {
+        assert!(finds("{ __schema { types { name } } }"));
+        assert!(finds(r#"{ __type(name: "Organization") { name } }"#));
+        assert!(finds("query { ...F } fragment F on QueryRoot { ... on QueryRoot { s: __schema { queryType { name } } } }"));
+        assert!(finds("query A { __typename } query B { __schema { description } }"));
+        assert!(!finds("{ __typename countries { code __typename } }"));
+    }
+}
