@@ -40,6 +40,11 @@ pub enum ErrorCode {
     ServiceUnavailable,
     /// A bug or an unexpected failure; details are in the logs.
     InternalServerError,
+    /// The document expands to too many fields, aliases or root fields, or
+    /// nests fragments too deep (checked before validation).
+    DocumentTooLarge,
+    /// The answer is larger than the server sends in one response.
+    ResponseTooLarge,
 }
 
 impl ErrorCode {
@@ -59,6 +64,8 @@ impl ErrorCode {
             Self::RateLimited => "RATE_LIMITED",
             Self::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+            Self::DocumentTooLarge => "DOCUMENT_TOO_LARGE",
+            Self::ResponseTooLarge => "RESPONSE_TOO_LARGE",
         }
     }
 }
