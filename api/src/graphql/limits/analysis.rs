@@ -176,7 +176,10 @@ mod tests {
     #[test]
     fn fragment_cycles_are_refused_not_recursed() {
         assert_eq!(checked("{ ...A } fragment A on Q { ...A }"), Err(Refusal::FragmentCycle("A".to_owned())));
-        assert!(matches!(checked("{ ...A } fragment A on Q { x { ...B } } fragment B on X { y { ...A } }"), Err(Refusal::FragmentCycle(_))));
+        assert!(matches!(
+            checked("{ ...A } fragment A on Q { x { ...B } } fragment B on X { y { ...A } }"),
+            Err(Refusal::FragmentCycle(_))
+        ));
     }
 
     #[test]

@@ -302,3 +302,20 @@ mod tests {
         assert!(cost_of("{ __schema { directives { args { type { name ofType { name } } } } } }").is_ok());
     }
 }
+
+#[cfg(test)]
+mod schema_tests {
+    use async_graphql::parser::parse_query;
+
+    use super::*;
+
+    #[test]
+    fn graphql_js_standard_introspection_costs_well_under_the_complexity_limit() {
+        let totals = SchemaTotals::from_sdl(&crate::graphql::sdl());
+        assert!(totals.types > 50 && totals.fields > 100, "the real schema is counted: {totals:?}");
+        let query = include_str!("../../../../tests/fixtures/graphql-js-16-introspection-query.graphql");
+        let cost = cost(&parse_query(query).expect("parses"), &totals).expect("the standard shape");
+        // When the schema outgrows this, raise MAX_COMPLEXITY or price introspection apart.
+        assert!(cost < (crate::graphql::MAX_COMPLEXITY / 2) as u64, "{cost} for {totals:?}");
+    }
+}

@@ -1,9 +1,9 @@
-//! Limits on what one document may ask, checked before validation walks it.
+//! Limits on what one document may ask, checked before async-graphql walks it.
 //!
 //! async-graphql's own checks (depth, complexity) run inside validation, which
 //! expands every fragment at every spread (exponential in crafted documents) and
 //! counts introspection as a few fields whatever it returns. This extension
-//! measures the parsed document once ([`analysis`], memoized per fragment),
+//! measures the parsed document once (in the `prepare_request` hook) ([`analysis`], memoized per fragment),
 //! refuses it past the limits below, and adds what introspection really returns
 //! ([`introspection`]) to the complexity validation computes.
 
@@ -17,9 +17,8 @@ use std::sync::{
 };
 
 use async_graphql::{
-    ServerError, ServerResult, ValidationResult, Value, Variables,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation},
-    parser::types::ExecutableDocument,
+    Request, ServerError, ServerResult, ValidationResult, Value,
+    extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextValidation},
 };
 
 pub use introspection::SchemaTotals;
@@ -119,18 +118,17 @@ struct DocumentLimitsExtension {
 
 #[async_graphql::async_trait::async_trait]
 impl Extension for DocumentLimitsExtension {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        analysis::check(&doc).map_err(Refusal::into_server_error)?;
-        let cost = introspection::cost(&doc, &self.totals).map_err(Refusal::into_server_error)?;
-        self.introspection_cost.store(cost, Ordering::Relaxed);
-        Ok(doc)
+    async fn prepare_request(&self, ctx: &ExtensionContext<'_>, request: Request, next: NextPrepareRequest<'_>) -> ServerResult<Request> {
+        let mut request = next.run(ctx, request).await?;
+        // Measured here, before async-graphql's own recursion check, which
+        // (like validation) walks every spread without memoizing. A document
+        // that does not parse is left to async-graphql to report.
+        if let Ok(doc) = request.parsed_query() {
+            analysis::check(doc).map_err(Refusal::into_server_error)?;
+            let cost = introspection::cost(doc, &self.totals).map_err(Refusal::into_server_error)?;
+            self.introspection_cost.store(cost, Ordering::Relaxed);
+        }
+        Ok(request)
     }
 
     async fn validation(&self, ctx: &ExtensionContext<'_>, next: NextValidation<'_>) -> Result<ValidationResult, Vec<ServerError>> {

@@ -53,11 +53,8 @@ pub enum TooLarge {
 
 /// Serializes `response` (without `data` when `without_data`), at most `cap` bytes.
 pub fn serialize(response: &Response, without_data: bool, cap: usize) -> Result<Vec<u8>, TooLarge> {
-    let body = Body {
-        data: if without_data { None } else { Some(&response.data) },
-        extensions: &response.extensions,
-        errors: &response.errors,
-    };
+    let body =
+        Body { data: if without_data { None } else { Some(&response.data) }, extensions: &response.extensions, errors: &response.errors };
     let mut out = Capped { buffer: Vec::new(), cap };
     match serde_json::to_writer(&mut out, &body) {
         Ok(()) => Ok(out.buffer),
