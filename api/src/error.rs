@@ -43,6 +43,11 @@ pub enum ErrorCode {
     /// The signed-in account has not confirmed its e-mail address yet: until it
     /// does, it reads what anonymous callers read and changes nothing but itself.
     EmailNotVerified,
+    /// The document expands to too many fields, aliases or root fields, or
+    /// nests fragments too deep (checked before validation).
+    DocumentTooLarge,
+    /// The answer is larger than the server sends in one response.
+    ResponseTooLarge,
 }
 
 impl ErrorCode {
@@ -63,6 +68,8 @@ impl ErrorCode {
             Self::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             Self::InternalServerError => "INTERNAL_SERVER_ERROR",
             Self::EmailNotVerified => "EMAIL_NOT_VERIFIED",
+            Self::DocumentTooLarge => "DOCUMENT_TOO_LARGE",
+            Self::ResponseTooLarge => "RESPONSE_TOO_LARGE",
         }
     }
 }

@@ -13,6 +13,7 @@ mod api_keys;
 mod authorization;
 mod cli;
 mod countries;
+mod document_limits;
 mod graphql_http;
 mod health;
 mod nodes;

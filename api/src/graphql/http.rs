@@ -329,13 +329,19 @@ async fn run(state: &AppState, parsed: Parsed, media: MediaType, caller: Caller,
     }
     let is_request_error =
         response.data == async_graphql::Value::Null && !response.errors.is_empty() && response.errors.iter().all(|e| e.path.is_empty());
-    let mut body = match serde_json::to_value(&response) {
-        Ok(v) => v,
-        Err(_) => return request_error(StatusCode::INTERNAL_SERVER_ERROR, media, ErrorCode::InternalServerError, "internal server error"),
+    // Written straight to text, never past the cap: a large answer neither
+    // exists twice in memory nor leaves as an unbounded body.
+    let body = match super::limits::response::serialize(&response, is_request_error, super::limits::response::MAX_RESPONSE_BYTES) {
+        Ok(body) => body,
+        Err(super::limits::response::TooLarge::OverCap) => {
+            tracing::warn!(cap = super::limits::response::MAX_RESPONSE_BYTES, "answer over the size cap refused");
+            let body = super::limits::response::over_cap_body();
+            return HttpResponse::Ok().insert_header((header::CONTENT_TYPE, media.header())).body(body);
+        }
+        Err(super::limits::response::TooLarge::Unserializable) => {
+            return request_error(StatusCode::INTERNAL_SERVER_ERROR, media, ErrorCode::InternalServerError, "internal server error");
+        }
     };
-    if is_request_error && let Some(obj) = body.as_object_mut() {
-        obj.remove("data");
-    }
     let retry_after = rate_limited(&response.errors);
     let status = match retry_after {
         // A throttled field (logIn, ...) is answered like every other rate limit.
@@ -348,7 +354,7 @@ async fn run(state: &AppState, parsed: Parsed, media: MediaType, caller: Caller,
     if let Some(secs) = retry_after {
         answer.insert_header((header::RETRY_AFTER, secs.max(1).to_string()));
     }
-    answer.body(body.to_string())
+    answer.body(body)
 }
 
 /// The longest wait asked by a RATE_LIMITED error of the response, if any.

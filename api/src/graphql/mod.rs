@@ -6,6 +6,7 @@ pub mod errors;
 pub mod graphiql;
 pub mod http;
 pub mod introspection;
+pub mod limits;
 pub mod node;
 pub mod relay;
 pub mod scalars;
@@ -62,11 +63,19 @@ pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
     Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
-        .limit_depth(MAX_DEPTH)
+        // `limits` enforces depth 12 (16 inside introspection) before validation;
+        // async-graphql's own count stays as a backstop at the larger value.
+        .limit_depth(limits::MAX_INTROSPECTION_DEPTH as usize)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(32)
         .limit_directives(20)
         .extension(errors::ErrorCodes)
+        .extension(limits::DocumentLimits::new(&unlimited_sdl()))
+}
+
+/// The SDL of the bare schema: what introspection can return, for `limits`.
+fn unlimited_sdl() -> String {
+    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription).finish().sdl()
 }
 
 /// What every resolver may use, whoever calls.

@@ -54,6 +54,9 @@ impl NodeQuery {
     }
 
     /// Fetches up to 100 objects by global ID, in order; null for each the caller may not see.
+    // Each ID answers a whole object: the selection costs once per ID (from a
+    // literal list or a variable alike).
+    #[graphql(complexity = "ids.len().saturating_mul(child_complexity).saturating_add(1)")]
     async fn nodes(
         &self,
         ctx: &Context<'_>,

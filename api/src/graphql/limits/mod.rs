@@ -1,0 +1,147 @@
+//! Limits on what one document may ask, checked before async-graphql walks it.
+//!
+//! async-graphql's own checks (depth, complexity) run inside validation, which
+//! expands every fragment at every spread (exponential in crafted documents) and
+//! counts introspection as a few fields whatever it returns. This extension
+//! measures the parsed document once (in the `prepare_request` hook) ([`analysis`], memoized per fragment),
+//! refuses it past the limits below, and adds what introspection really returns
+//! ([`introspection`]) to the complexity validation computes.
+
+mod analysis;
+mod introspection;
+pub mod response;
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicU64, Ordering},
+};
+
+use async_graphql::{
+    Request, ServerError, ServerResult, ValidationResult, Value,
+    extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextValidation},
+};
+
+pub use introspection::SchemaTotals;
+
+use super::MAX_COMPLEXITY;
+use crate::error::ErrorCode;
+
+/// Deepest nesting of data fields (the schema's `MAX_DEPTH`).
+pub const MAX_DEPTH: u64 = super::MAX_DEPTH as u64;
+/// Deepest nesting inside `__schema`/`__type`: graphql-js's standard
+/// introspection query needs 15 (nine `ofType` levels), one more is spare.
+pub const MAX_INTROSPECTION_DEPTH: u64 = 16;
+/// Most fields a document may expand to, counting every fragment at every
+/// spread and once on its own (as validation visits them). graphql-js's
+/// standard introspection query expands to about 470.
+pub const MAX_FIELDS: u64 = 5_000;
+/// Most aliased fields in a document, fragments expanded.
+pub const MAX_ALIASES: u64 = 100;
+/// Most fields at the root of an operation, fragments expanded.
+pub const MAX_ROOT_FIELDS: u64 = 50;
+/// Longest chain of fragments spreading fragments.
+pub const MAX_FRAGMENT_NESTING: u64 = 32;
+
+/// True for the fields whose subtrees are introspection.
+fn is_introspection_root(name: &str) -> bool {
+    matches!(name, "__schema" | "__type")
+}
+
+/// Why a document is refused before validation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    TooManyFields(u64),
+    TooManyAliases(u64),
+    TooManyRootFields(u64),
+    FragmentsTooNested,
+    FragmentCycle(String),
+    TooDeep { depth: u64, limit: u64 },
+    CircularIntrospection(String),
+}
+
+impl Refusal {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::TooManyFields(_) | Self::TooManyAliases(_) | Self::TooManyRootFields(_) | Self::FragmentsTooNested => {
+                ErrorCode::DocumentTooLarge
+            }
+            Self::FragmentCycle(_) | Self::TooDeep { .. } | Self::CircularIntrospection(_) => ErrorCode::GraphqlValidationFailed,
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            Self::TooManyFields(n) => {
+                format!("the document expands to {n} fields (fragments counted at every spread); at most {MAX_FIELDS} are allowed")
+            }
+            Self::TooManyAliases(n) => format!("the document has {n} aliased fields; at most {MAX_ALIASES} are allowed"),
+            Self::TooManyRootFields(n) => format!("an operation selects {n} root fields; at most {MAX_ROOT_FIELDS} are allowed"),
+            Self::FragmentsTooNested => format!("fragments spread fragments more than {MAX_FRAGMENT_NESTING} levels deep"),
+            Self::FragmentCycle(name) => format!("fragment \"{name}\" spreads itself, directly or through other fragments"),
+            Self::TooDeep { depth, limit } => format!("Query is nested too deep: {depth} levels, at most {limit} are allowed"),
+            Self::CircularIntrospection(field) => {
+                format!("introspection goes round through `{field}`: ask for the schema's types once, as introspection tools do")
+            }
+        }
+    }
+
+    fn into_server_error(self) -> ServerError {
+        let mut error = ServerError::new(self.message(), None);
+        error.extensions.get_or_insert_with(Default::default).set("code", Value::from(self.code().as_str()));
+        error
+    }
+}
+
+/// The extension factory to register on the schema (after `ErrorCodes`).
+pub struct DocumentLimits {
+    totals: Arc<SchemaTotals>,
+}
+
+impl DocumentLimits {
+    /// Limits for a schema whose SDL is `sdl` (introspection costs its size).
+    pub fn new(sdl: &str) -> Self {
+        Self { totals: Arc::new(SchemaTotals::from_sdl(sdl)) }
+    }
+}
+
+impl ExtensionFactory for DocumentLimits {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(DocumentLimitsExtension { totals: Arc::clone(&self.totals), introspection_cost: AtomicU64::new(0) })
+    }
+}
+
+/// One per request: keeps the introspection cost for the validation hook.
+struct DocumentLimitsExtension {
+    totals: Arc<SchemaTotals>,
+    introspection_cost: AtomicU64,
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for DocumentLimitsExtension {
+    async fn prepare_request(&self, ctx: &ExtensionContext<'_>, request: Request, next: NextPrepareRequest<'_>) -> ServerResult<Request> {
+        let mut request = next.run(ctx, request).await?;
+        // Measured here, before async-graphql's own recursion check, which
+        // (like validation) walks every spread without memoizing. A document
+        // that does not parse is left to async-graphql to report.
+        if let Ok(doc) = request.parsed_query() {
+            analysis::check(doc).map_err(Refusal::into_server_error)?;
+            let cost = introspection::cost(doc, &self.totals).map_err(Refusal::into_server_error)?;
+            self.introspection_cost.store(cost, Ordering::Relaxed);
+        }
+        Ok(request)
+    }
+
+    async fn validation(&self, ctx: &ExtensionContext<'_>, next: NextValidation<'_>) -> Result<ValidationResult, Vec<ServerError>> {
+        let mut result = next.run(ctx).await?;
+        let extra = usize::try_from(self.introspection_cost.load(Ordering::Relaxed)).unwrap_or(usize::MAX);
+        result.complexity = result.complexity.saturating_add(extra);
+        if result.complexity > MAX_COMPLEXITY {
+            let message = format!(
+                "Query is too complex: {} (page sizes, `nodes(ids:)` and introspection count), at most {MAX_COMPLEXITY} is allowed",
+                result.complexity
+            );
+            return Err(vec![ServerError::new(message, None)]);
+        }
+        Ok(result)
+    }
+}
