@@ -18,12 +18,21 @@ const LIST: &str = "query($n: Int!) { organizations(first: $n) {
     }
 } }";
 
+/// Statements of one list query of `n` rows: the fewest of three runs. A
+/// DataLoader batches the keys queued within its delay (1 ms); on a loaded
+/// machine a list of more than 32 rows (whose futures yield every 32 polls) can
+/// miss it once and split a batch in two. An N+1 costs a statement per row in
+/// every run, so the fewest still catches it.
 async fn statements_for(app: &TestApp, n: usize) -> u64 {
-    let before = app.statements();
-    let data = app.data(LIST, json!({ "n": n })).await;
-    let after = app.statements();
-    assert_eq!(data["organizations"]["nodes"].as_array().map(Vec::len), Some(n), "page size");
-    after - before
+    let mut fewest = u64::MAX;
+    for _ in 0..3 {
+        let before = app.statements();
+        let data = app.data(LIST, json!({ "n": n })).await;
+        let after = app.statements();
+        assert_eq!(data["organizations"]["nodes"].as_array().map(Vec::len), Some(n), "page size");
+        fewest = fewest.min(after - before);
+    }
+    fewest
 }
 
 async fn add_public_organizations(app: &TestApp, count: usize) {
