@@ -15,6 +15,7 @@ use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::{
     auth::{Policy, sessions::SessionManager, tokens::JwtKeys},
+    clock::Clock,
     config::Settings,
     db::{self, DbStats},
     events::{EventBus, InProcessBus, RedisBus},
@@ -53,6 +54,8 @@ pub struct AppState {
     pub mailer: Arc<dyn Mailer>,
     /// Request rate limits.
     pub rate_limiter: RateLimiter,
+    /// The one source of "now".
+    pub clock: Clock,
     /// Proxies whose forwarding headers are believed (see [`crate::client_ip`]).
     pub trusted_proxies: Vec<IpNet>,
     /// The GraphiQL page, when `GRAPHIQL` is on.
@@ -85,6 +88,11 @@ pub enum StartupError {
 impl AppState {
     /// Connects to the backends named by `settings` (migrating when configured).
     pub async fn connect(settings: &Settings) -> Result<Self, StartupError> {
+        Self::connect_with_clock(settings, Clock::system()).await
+    }
+
+    /// [`AppState::connect`] with a given clock (tests pass a manual one).
+    pub async fn connect_with_clock(settings: &Settings, clock: Clock) -> Result<Self, StartupError> {
         let (db, db_stats) = db::connect(settings).await.map_err(StartupError::Database)?;
         if settings.migrate_on_start {
             db::migrate(&db).await.map_err(StartupError::Migration)?;
@@ -106,7 +114,15 @@ impl AppState {
         let sessions = SessionManager::new(store.clone(), keys, settings.access_token_ttl, settings.refresh_token_ttl);
         let mailer: Arc<dyn Mailer> = Arc::new(LogMailer::new(settings.mail_outbox_dir.clone()));
         let schema = graphql::build_schema(
-            graphql::SharedData { db: db.clone(), policy, sessions: sessions.clone(), mailer: mailer.clone(), store: store.clone() },
+            graphql::SharedData {
+                db: db.clone(),
+                policy,
+                sessions: sessions.clone(),
+                mailer: mailer.clone(),
+                store: store.clone(),
+                clock: clock.clone(),
+                bus: bus.clone(),
+            },
             graphql::SchemaOptions { introspection: settings.introspection_enabled(), suggestions: settings.suggestions_enabled() },
         );
         let rate_limiter = RateLimiter::new(store.clone(), settings.rate_limits);
@@ -123,6 +139,7 @@ impl AppState {
             rate_limiter,
             trusted_proxies: settings.trusted_proxies.clone(),
             graphiql: settings.graphiql_enabled().then(|| Arc::new(graphiql::Page::new(&settings.graphiql_assets_url))),
+            clock,
         })
     }
 }

@@ -69,6 +69,11 @@ pub async fn spawn_app_in(env: AppEnv) -> TestApp {
 
 /// Spawns the app with extra settings (environment variables), e.g. low rate limits.
 pub async fn spawn_app_with(env: AppEnv, extra: &[(&str, &str)]) -> TestApp {
+    spawn_app_with_clock(env, extra, api::clock::Clock::system()).await
+}
+
+/// Spawns the app with extra settings and a given clock (e.g. a manual one to advance).
+pub async fn spawn_app_with_clock(env: AppEnv, extra: &[(&str, &str)], clock: api::clock::Clock) -> TestApp {
     let postgres = match std::env::var("TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => Some(create_postgres_db(&admin_url).await),
         _ => None,
@@ -97,7 +102,7 @@ pub async fn spawn_app_with(env: AppEnv, extra: &[(&str, &str)]) -> TestApp {
     }
     let mut settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings are valid");
     settings.env = env;
-    let state = AppState::connect(&settings).await.expect("backends reachable");
+    let state = AppState::connect_with_clock(&settings, clock).await.expect("backends reachable");
     let app = Application::embedded(&settings, state).expect("binds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.state().db.clone();

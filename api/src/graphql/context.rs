@@ -153,6 +153,16 @@ pub fn signed_in<'a>(ctx: &Context<'a>) -> Result<&'a UserCaller, ApiError> {
     request(ctx)?.caller.user().ok_or_else(|| ApiError::Unauthenticated("sign in to do this".to_owned()))
 }
 
+/// The clock: every "now" of a resolver or the services it calls.
+pub fn clock<'a>(ctx: &Context<'a>) -> Result<&'a crate::clock::Clock, ApiError> {
+    ctx.data::<crate::clock::Clock>().map_err(|_| missing("clock"))
+}
+
+/// The event bus (events are published after their transaction commits).
+pub fn bus<'a>(ctx: &Context<'a>) -> Result<&'a dyn crate::events::EventBus, ApiError> {
+    ctx.data::<Arc<dyn crate::events::EventBus>>().map(AsRef::as_ref).map_err(|_| missing("event bus"))
+}
+
 /// The policy.
 pub fn policy<'a>(ctx: &Context<'a>) -> Result<&'a Policy, ApiError> {
     ctx.data::<Policy>().map_err(|_| missing("policy"))

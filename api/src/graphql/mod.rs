@@ -90,6 +90,10 @@ pub struct SharedData {
     pub mailer: Arc<dyn Mailer>,
     /// Shared short-lived state.
     pub store: Arc<dyn KeyValueStore>,
+    /// The one source of "now".
+    pub clock: crate::clock::Clock,
+    /// Where events are published after their transaction commits.
+    pub bus: Arc<dyn crate::events::EventBus>,
 }
 
 /// What a deployment switches on or off in the schema (see `Settings`).
@@ -104,7 +108,14 @@ pub struct SchemaOptions {
 /// The schema with its shared data. The options change what callers may ask, not
 /// the types: [`sdl`] is the same whatever they are.
 pub fn build_schema(shared: SharedData, options: SchemaOptions) -> AppSchema {
-    let mut builder = builder().data(shared.db).data(shared.policy).data(shared.sessions).data(shared.mailer).data(shared.store);
+    let mut builder = builder()
+        .data(shared.db)
+        .data(shared.policy)
+        .data(shared.sessions)
+        .data(shared.mailer)
+        .data(shared.store)
+        .data(shared.clock)
+        .data(shared.bus);
     if !options.introspection {
         builder = builder.disable_introspection().extension(introspection::RefuseIntrospection);
     }
