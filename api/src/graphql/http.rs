@@ -14,15 +14,13 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 
 use super::{
-    context::{ClientInfo, RequestContext},
+    context::RequestContext,
     errors::map_execution_error,
+    prepare::{Origin, Refusal, prepare},
 };
 use crate::{
     app::AppState,
-    auth::{
-        Caller,
-        identify::{Credentials, IdentifyError},
-    },
+    auth::identify::Credentials,
     error::{ApiError, ErrorCode},
     ratelimit::Decision,
 };
@@ -227,67 +225,6 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     execute(&req, &state, parsed, media).await
 }
 
-/// Asks `auth` who is calling; refused credentials are a 401, never anonymous.
-async fn identify(req: &HttpRequest, state: &AppState, media: MediaType) -> Result<Caller, HttpResponse> {
-    let header_text = |name: &str| req.headers().get(name).map(|v| v.to_str().ok());
-    let credentials = Credentials { authorization: header_text(header::AUTHORIZATION.as_str()), api_key: header_text("x-api-key") };
-    match crate::auth::identify::identify(&state.db, &state.sessions, credentials).await {
-        Ok(caller) => Ok(caller),
-        Err(IdentifyError::Refused(message)) => {
-            let mut response = request_error(StatusCode::UNAUTHORIZED, media, ErrorCode::Unauthenticated, &message);
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer error=\"invalid_token\""));
-            Err(response)
-        }
-        Err(IdentifyError::Unavailable(e)) => {
-            tracing::error!(error = %crate::error::cause_chain(&e), "could not check credentials");
-            Err(request_error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                media,
-                ErrorCode::ServiceUnavailable,
-                "service temporarily unavailable, try again later",
-            ))
-        }
-    }
-}
-
-/// Where the request comes from: the TCP peer, or what the trusted proxies in
-/// front of it say (`TRUSTED_PROXIES`; see [`crate::client_ip`]).
-fn client_info(req: &HttpRequest, state: &AppState) -> ClientInfo {
-    ClientInfo {
-        ip: req.peer_addr().map(|a| crate::client_ip::client_ip(a.ip(), req.headers(), &state.trusted_proxies).to_string()),
-        user_agent: req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned),
-    }
-}
-
-/// Counts the request against the caller's limit; `Err` is the 429 answer.
-async fn rate_limit(state: &AppState, caller: &Caller, client: &ClientInfo, media: MediaType) -> Result<Option<Decision>, HttpResponse> {
-    let limits = state.rate_limiter.limits;
-    let (key, limit) = match caller {
-        Caller::User(u) => (format!("user:{}", u.user_id), limits.user),
-        Caller::ApiKey(k) => (format!("key:{}", k.key_id), limits.api_key),
-        Caller::System => return Ok(None),
-        Caller::Anonymous => (format!("ip:{}", client.ip.as_deref().unwrap_or("unknown")), limits.anonymous),
-    };
-    let decision = match state.rate_limiter.check(&key, limit).await {
-        Ok(d) => d,
-        Err(e) => {
-            // Fail open: a store outage must not take the API down with it.
-            tracing::warn!(error = %crate::error::cause_chain(&e), "rate limiter unavailable");
-            return Ok(None);
-        }
-    };
-    if decision.allowed {
-        return Ok(Some(decision));
-    }
-    let message = format!("too many requests: {} a minute are allowed; retry in {} seconds", decision.limit, decision.reset_secs);
-    let mut response = request_error(StatusCode::TOO_MANY_REQUESTS, media, ErrorCode::RateLimited, &message);
-    rate_limit_headers(&mut response, &decision);
-    if let Ok(v) = header::HeaderValue::from_str(&decision.reset_secs.to_string()) {
-        response.headers_mut().insert(header::RETRY_AFTER, v);
-    }
-    Err(response)
-}
-
 fn rate_limit_headers(response: &mut HttpResponse, decision: &Decision) {
     for (name, value) in
         [("ratelimit-limit", decision.limit), ("ratelimit-remaining", decision.remaining), ("ratelimit-reset", decision.reset_secs)]
@@ -299,24 +236,49 @@ fn rate_limit_headers(response: &mut HttpResponse, decision: &Decision) {
 }
 
 async fn execute(req: &HttpRequest, state: &AppState, parsed: Parsed, media: MediaType) -> HttpResponse {
-    let caller = match identify(req, state, media).await {
-        Ok(caller) => caller,
-        Err(response) => return response,
+    let header_text = |name: &str| req.headers().get(name).map(|v| v.to_str().ok());
+    let credentials = Credentials { authorization: header_text(header::AUTHORIZATION.as_str()), api_key: header_text("x-api-key") };
+    let origin = Origin { peer: req.peer_addr().map(|a| a.ip()), headers: req.headers() };
+    let prepared = match prepare(state, credentials, origin).await {
+        Ok(prepared) => prepared,
+        Err(refusal) => return refused(refusal, media),
     };
-    let client = client_info(req, state);
-    let decision = match rate_limit(state, &caller, &client, media).await {
-        Ok(d) => d,
-        Err(response) => return response,
-    };
-    let mut response = run(state, parsed, media, caller, client).await;
-    if let Some(decision) = decision {
+    let mut response = run(state, parsed, media, prepared.context).await;
+    if let Some(decision) = prepared.decision {
         rate_limit_headers(&mut response, &decision);
     }
     response
 }
 
-async fn run(state: &AppState, parsed: Parsed, media: MediaType, caller: Caller, client: ClientInfo) -> HttpResponse {
-    let mut request = async_graphql::Request::new(parsed.query).data(RequestContext::new(&state.db, &state.policy, caller, client));
+/// The HTTP answer of a request refused before it runs.
+fn refused(refusal: Refusal, media: MediaType) -> HttpResponse {
+    match refusal {
+        // Refused credentials are a 401, never anonymous.
+        Refusal::Unauthenticated(message) => {
+            let mut response = request_error(StatusCode::UNAUTHORIZED, media, ErrorCode::Unauthenticated, &message);
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer error=\"invalid_token\""));
+            response
+        }
+        Refusal::RateLimited(decision) => {
+            let message = format!("too many requests: {} a minute are allowed; retry in {} seconds", decision.limit, decision.reset_secs);
+            let mut response = request_error(StatusCode::TOO_MANY_REQUESTS, media, ErrorCode::RateLimited, &message);
+            rate_limit_headers(&mut response, &decision);
+            if let Ok(v) = header::HeaderValue::from_str(&decision.reset_secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            response
+        }
+        Refusal::Unavailable => request_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            media,
+            ErrorCode::ServiceUnavailable,
+            "service temporarily unavailable, try again later",
+        ),
+    }
+}
+
+async fn run(state: &AppState, parsed: Parsed, media: MediaType, context: RequestContext) -> HttpResponse {
+    let mut request = async_graphql::Request::new(parsed.query).data(context);
     if let Some(name) = parsed.operation_name {
         request = request.operation_name(name);
     }

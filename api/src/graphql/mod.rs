@@ -8,6 +8,7 @@ pub mod http;
 pub mod introspection;
 pub mod limits;
 pub mod node;
+pub mod prepare;
 pub mod relay;
 pub mod scalars;
 pub mod user_error;
