@@ -141,8 +141,7 @@ pub async fn revoke<C: ConnectionTrait + TransactionTrait>(
     let mut model: api_key::ActiveModel = key.into();
     model.revoked_at = Set(Some(clock.now()));
     let revoked = model.update(&txn).await?;
-    let event =
-        DomainEvent::ApiKeyRevoked { api_key: revoked.id, owner_scope: revoked.owner_scope.to_value(), owner_id: revoked.owner_id };
+    let event = DomainEvent::ApiKeyRevoked { api_key: revoked.id, owner_scope: revoked.owner_scope.to_value(), owner_id: revoked.owner_id };
     let events = vec![record(&txn, clock, actor, &event).await?];
     txn.commit().await?;
     Ok(Written::new(revoked, events))

@@ -224,8 +224,7 @@ pub async fn accept<C: ConnectionTrait + TransactionTrait>(
         || field_error(&["token"], UserErrorCode::InvalidToken, "the invitation is unknown, used, expired or for another address");
     let txn = db.begin().await?;
     let found = invitation::Entity::find().filter(invitation::Column::TokenHash.eq(hash_token(token.trim()))).one(&txn).await?;
-    let Some(inv) = found.filter(|i| i.accepted_at.is_none() && i.expires_at > now && i.email_normalized == user.email_normalized)
-    else {
+    let Some(inv) = found.filter(|i| i.accepted_at.is_none() && i.expires_at > now && i.email_normalized == user.email_normalized) else {
         return Err(invalid());
     };
     let current = membership::Entity::find()

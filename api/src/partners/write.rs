@@ -345,7 +345,11 @@ pub async fn update<C: ConnectionTrait + TransactionTrait>(
             let after: Vec<String> = countries.iter().map(|c| c.as_str().to_owned()).collect();
             let added: Vec<String> = after.iter().filter(|c| !before.contains(c)).cloned().collect();
             let removed: Vec<String> = before.into_iter().filter(|c| !after.contains(c)).collect();
-            (!added.is_empty() || !removed.is_empty()).then_some(DomainEvent::PartnerCountriesChanged { partner: updated.id, added, removed })
+            (!added.is_empty() || !removed.is_empty()).then_some(DomainEvent::PartnerCountriesChanged {
+                partner: updated.id,
+                added,
+                removed,
+            })
         }
         None => None,
     };
