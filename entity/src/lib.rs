@@ -9,6 +9,7 @@ pub mod audit_event;
 pub mod donor;
 pub mod email_token;
 pub mod enums;
+pub mod event;
 pub mod focus_area;
 pub mod invitation;
 pub mod membership;

@@ -31,6 +31,8 @@ pub struct TestApp {
     pub client: awc::Client,
     /// Where the application writes e-mails (`MAIL_OUTBOX_DIR`).
     pub outbox: std::path::PathBuf,
+    /// The application's event bus (tests subscribe to see what is published).
+    pub bus: std::sync::Arc<dyn api::events::EventBus>,
     handle: ServerHandle,
     postgres: Option<PostgresDb>,
 }
@@ -107,10 +109,11 @@ pub async fn spawn_app_with_clock(env: AppEnv, extra: &[(&str, &str)], clock: ap
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.state().db.clone();
     let stats = app.state().db_stats.clone();
+    let bus = app.state().bus.clone();
     let handle = app.handle();
     actix_web::rt::spawn(app.run_until_stopped());
     let client = awc::Client::builder().timeout(std::time::Duration::from_secs(30)).finish();
-    TestApp { address, db, stats, client, outbox, handle, postgres }
+    TestApp { address, db, stats, client, outbox, bus, handle, postgres }
 }
 
 fn with_database(admin_url: &str, name: &str) -> String {
@@ -262,7 +265,7 @@ impl TestApp {
         let id = decode_uuid(scope_id, node_type).expect("a global ID of the scope");
         let (user, _) =
             api::accounts::service::ensure_user(&self.db, email, TEST_PASSWORD.to_owned(), "Test member", false).await.expect("user");
-        api::memberships::service::grant(&self.db, user.id, scope, id, role).await.expect("grant");
+        api::memberships::service::grant(&self.db, &api::clock::Clock::system(), user.id, scope, id, role).await.expect("grant");
         log_in(self, email, TEST_PASSWORD).await.0
     }
 

@@ -14,6 +14,7 @@ mod authorization;
 mod cli;
 mod countries;
 mod document_limits;
+mod events;
 mod graphql_http;
 mod health;
 mod nodes;

@@ -1,7 +1,11 @@
 //! A list query costs a constant number of SQL statements whatever its page size:
 //! every relation goes through a per-request DataLoader.
 
-use api::organizations::write::{NewOrganization, create};
+use api::{
+    clock::Clock,
+    events::Actor,
+    organizations::write::{NewOrganization, create},
+};
 use entity::enums::{OrganizationType, Visibility};
 use serde_json::{Value, json};
 
@@ -57,7 +61,7 @@ async fn add_public_organizations(app: &TestApp, count: usize) {
             contact_address: None,
             owner: None,
         };
-        create(&app.db, new).await.expect("created");
+        let _ = create(&app.db, &Clock::system(), &Actor::system("test"), new).await.expect("created").value;
     }
 }
 

@@ -10,8 +10,9 @@ use super::{
 };
 use crate::{
     error::ApiError,
+    events::{Actor, published},
     graphql::{
-        context::{db, policy, request},
+        context::{bus, clock, db, policy, request},
         relay::{NodeType, decode},
         user_error::outcome,
     },
@@ -75,7 +76,8 @@ impl ApiKeyMutation {
             expires_at: input.expires_at,
             created_by: caller.user().map(|u| u.user_id),
         };
-        let (created, user_errors) = outcome(service::create(db(ctx)?, new).await, |v| v)?;
+        let written = service::create(db(ctx)?, clock(ctx)?, &Actor::of(caller)?, new).await;
+        let (created, user_errors) = outcome(published(bus(ctx)?, written).await, |v| v)?;
         Ok(match created {
             Some((model, key)) => CreateApiKeyPayload { api_key: Some(ApiKey(model)), key: Some(key), user_errors },
             None => CreateApiKeyPayload { api_key: None, key: None, user_errors },
@@ -95,7 +97,8 @@ impl ApiKeyMutation {
             return Ok(RevokeApiKeyPayload { api_key: None, user_errors });
         };
         policy(ctx)?.authorize_api_key_admin(caller, key.owner_scope, key.owner_id)?;
-        let (api_key, user_errors) = outcome(service::revoke(db(ctx)?, key).await, ApiKey)?;
+        let written = service::revoke(db(ctx)?, clock(ctx)?, &Actor::of(caller)?, key).await;
+        let (api_key, user_errors) = outcome(published(bus(ctx)?, written).await, ApiKey)?;
         Ok(RevokeApiKeyPayload { api_key, user_errors })
     }
 }

@@ -3,13 +3,18 @@
 
 use chrono::{DateTime, Utc};
 use entity::{StringList, api_key, enums::MembershipScope};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionSession, TransactionTrait,
+};
 use uuid::Uuid;
 
 use crate::{
     auth::tokens::{hash_token, random_token},
+    clock::Clock,
     domain::text,
     error::ApiError,
+    events::{Actor, DomainEvent, Written, record},
     validation::{Errors, UserErrorCode, WriteError, checked, field_error, text_code},
 };
 
@@ -37,8 +42,15 @@ pub struct NewApiKey {
     pub created_by: Option<Uuid>,
 }
 
-/// Creates a key; returns it with the plain key, which is never shown again.
-pub async fn create(db: &DatabaseConnection, input: NewApiKey) -> Result<(api_key::Model, String), WriteError> {
+/// Creates a key; returns it with the plain key, which is never shown again
+/// (nor recorded in its event).
+pub async fn create<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    clock: &Clock,
+    actor: &Actor,
+    input: NewApiKey,
+) -> Result<Written<(api_key::Model, String)>, WriteError> {
+    let now = clock.now();
     let mut errors = Errors::default();
     let name = errors.check(&["name"], text::required_line(&input.name, 120), text_code);
     let mut scopes: Vec<String> = Vec::new();
@@ -53,7 +65,7 @@ pub async fn create(db: &DatabaseConnection, input: NewApiKey) -> Result<(api_ke
             scopes.push(scope);
         }
     }
-    if input.expires_at.is_some_and(|t| t <= Utc::now()) {
+    if input.expires_at.is_some_and(|t| t <= now) {
         errors.add(&["expiresAt"], UserErrorCode::OutOfRange, "the expiry must be in the future");
     }
     let active = api_key::Entity::find()
@@ -69,6 +81,7 @@ pub async fn create(db: &DatabaseConnection, input: NewApiKey) -> Result<(api_ke
     let name = checked(name)?;
     let prefix = format!("cg_{}", &random_token().replace(['-', '_'], "x")[..8]);
     let key = format!("{prefix}_{}", random_token());
+    let txn = db.begin().await?;
     let created = api_key::ActiveModel {
         id: Set(Uuid::now_v7()),
         owner_scope: Set(input.owner_scope),
@@ -81,11 +94,19 @@ pub async fn create(db: &DatabaseConnection, input: NewApiKey) -> Result<(api_ke
         expires_at: Set(input.expires_at),
         last_used_at: Set(None),
         revoked_at: Set(None),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
-    Ok((created, key))
+    let event = DomainEvent::ApiKeyCreated {
+        api_key: created.id,
+        owner_scope: created.owner_scope.to_value(),
+        owner_id: created.owner_id,
+        scopes: created.scopes.0.clone(),
+    };
+    let events = vec![record(&txn, clock, actor, &event).await?];
+    txn.commit().await?;
+    Ok(Written::new((created, key), events))
 }
 
 /// The live key matching a presented one; records its use (at most once a minute).
@@ -107,13 +128,23 @@ pub async fn by_id(db: &DatabaseConnection, id: Uuid) -> Result<Option<api_key::
 }
 
 /// Revokes a key at once.
-pub async fn revoke(db: &DatabaseConnection, key: api_key::Model) -> Result<api_key::Model, WriteError> {
+pub async fn revoke<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    clock: &Clock,
+    actor: &Actor,
+    key: api_key::Model,
+) -> Result<Written<api_key::Model>, WriteError> {
     if key.revoked_at.is_some() {
         return Err(field_error(&["id"], UserErrorCode::Archived, "the key is already revoked"));
     }
+    let txn = db.begin().await?;
     let mut model: api_key::ActiveModel = key.into();
-    model.revoked_at = Set(Some(Utc::now()));
-    Ok(model.update(db).await?)
+    model.revoked_at = Set(Some(clock.now()));
+    let revoked = model.update(&txn).await?;
+    let event = DomainEvent::ApiKeyRevoked { api_key: revoked.id, owner_scope: revoked.owner_scope.to_value(), owner_id: revoked.owner_id };
+    let events = vec![record(&txn, clock, actor, &event).await?];
+    txn.commit().await?;
+    Ok(Written::new(revoked, events))
 }
 
 /// The keys of an owner, newest first (revoked ones included).

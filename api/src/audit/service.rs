@@ -1,29 +1,57 @@
-//! Writes and reads of the audit log.
+//! Writes and reads of the audit log: who read or changed something
+//! sensitive. Entries are typed ([`AuditEntry`]), so an action's name, subject
+//! and detail are spelled once; a write records them in its own transaction.
 
-use chrono::Utc;
 use entity::audit_event;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, QuerySelect, Set};
 use uuid::Uuid;
 
-use crate::error::ApiError;
+use crate::{clock::Clock, error::ApiError};
 
-/// Records one event.
-pub async fn record(
-    db: &impl ConnectionTrait,
-    actor_user_id: Option<Uuid>,
-    action: &str,
-    subject_type: &str,
-    subject_id: Uuid,
-    detail: &str,
-) -> Result<(), ApiError> {
+/// Something sensitive that was done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuditEntry {
+    /// The contact details of a hidden organization were read.
+    HiddenContactRead {
+        /// The organization.
+        organization: Uuid,
+    },
+}
+
+impl AuditEntry {
+    /// The stored action, e.g. `organization.contact.read`.
+    pub fn action(self) -> &'static str {
+        match self {
+            Self::HiddenContactRead { .. } => "organization.contact.read",
+        }
+    }
+
+    /// The subject's type and id.
+    pub fn subject(self) -> (&'static str, Uuid) {
+        match self {
+            Self::HiddenContactRead { organization } => ("Organization", organization),
+        }
+    }
+
+    /// A short, non-secret detail.
+    pub fn detail(self) -> &'static str {
+        match self {
+            Self::HiddenContactRead { .. } => "contact details of a hidden organization",
+        }
+    }
+}
+
+/// Records one entry, done by `actor_user_id` (when a user acted) now.
+pub async fn record(db: &impl ConnectionTrait, clock: &Clock, actor_user_id: Option<Uuid>, entry: AuditEntry) -> Result<(), ApiError> {
+    let (subject_type, subject_id) = entry.subject();
     audit_event::ActiveModel {
         id: Set(Uuid::now_v7()),
         actor_user_id: Set(actor_user_id),
-        action: Set(action.to_owned()),
+        action: Set(entry.action().to_owned()),
         subject_type: Set(subject_type.to_owned()),
         subject_id: Set(subject_id),
-        detail: Set(detail.chars().take(500).collect()),
-        created_at: Set(Utc::now()),
+        detail: Set(entry.detail().to_owned()),
+        created_at: Set(clock.now()),
     }
     .insert(db)
     .await?;

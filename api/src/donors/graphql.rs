@@ -6,8 +6,9 @@ use chrono::{DateTime, Utc};
 use super::service;
 use crate::{
     auth::Action,
+    events::{Actor, published},
     graphql::{
-        context::{authorize, db},
+        context::{authorize, bus, clock, db, request},
         relay::{NodeType, encode_uuid},
         user_error::{UserError, outcome},
     },
@@ -91,8 +92,9 @@ impl DonorMutation {
     /// Adds a donor company (platform admins).
     async fn create_donor(&self, ctx: &Context<'_>, #[graphql(desc = "The donor.")] input: CreateDonorInput) -> Result<CreateDonorPayload> {
         authorize(ctx, Action::CreateDonor)?;
-        let result = service::create(db(ctx)?, &input.name, input.slug.as_deref(), input.website.as_deref()).await;
-        let (donor, user_errors) = outcome(result, Donor)?;
+        let actor = Actor::of(&request(ctx)?.caller)?;
+        let written = service::create(db(ctx)?, clock(ctx)?, &actor, &input.name, input.slug.as_deref(), input.website.as_deref()).await;
+        let (donor, user_errors) = outcome(published(bus(ctx)?, written).await, Donor)?;
         Ok(CreateDonorPayload { donor, user_errors })
     }
 }

@@ -1,18 +1,26 @@
 //! Rules of donors.
 
-use chrono::Utc;
 use entity::donor;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession, TransactionTrait};
 use uuid::Uuid;
 
 use crate::{
+    clock::Clock,
     domain::text,
     error::ApiError,
+    events::{Actor, DomainEvent, Written, record},
     validation::{Errors, UserErrorCode, WriteError, checked, text_code},
 };
 
 /// Creates a donor company.
-pub async fn create(db: &DatabaseConnection, name: &str, slug: Option<&str>, website: Option<&str>) -> Result<donor::Model, WriteError> {
+pub async fn create<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    clock: &Clock,
+    actor: &Actor,
+    name: &str,
+    slug: Option<&str>,
+    website: Option<&str>,
+) -> Result<Written<donor::Model>, WriteError> {
     let mut errors = Errors::default();
     let name = errors.check(&["name"], text::required_line(name, 200), text_code);
     let slug = match (slug, &name) {
@@ -30,18 +38,22 @@ pub async fn create(db: &DatabaseConnection, name: &str, slug: Option<&str>, web
         errors.add(&["slug"], UserErrorCode::Blank, "no slug can be derived from this name: give one");
     }
     errors.ok()?;
-    Ok(donor::ActiveModel {
+    let txn = db.begin().await?;
+    let created = donor::ActiveModel {
         id: Set(Uuid::now_v7()),
         slug: Set(checked(slug)?),
         name: Set(checked(name)?),
         website: Set(website),
-        created_at: Set(Utc::now()),
+        created_at: Set(clock.now()),
     }
-    .insert(db)
-    .await?)
+    .insert(&txn)
+    .await?;
+    let events = vec![record(&txn, clock, actor, &DomainEvent::DonorCreated { donor: created.id, slug: created.slug.clone() }).await?];
+    txn.commit().await?;
+    Ok(Written::new(created, events))
 }
 
 /// A donor by slug.
-pub async fn by_slug(db: &DatabaseConnection, slug: &str) -> Result<Option<donor::Model>, ApiError> {
+pub async fn by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Option<donor::Model>, ApiError> {
     Ok(donor::Entity::find().filter(donor::Column::Slug.eq(slug.trim().to_lowercase())).one(db).await?)
 }

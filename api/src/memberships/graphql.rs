@@ -7,8 +7,9 @@ use entity::enums;
 use super::service;
 use crate::{
     error::ApiError,
+    events::{Actor, published},
     graphql::{
-        context::{db, mailer, policy, request, signed_in},
+        context::{bus, clock, db, mailer, policy, request, signed_in},
         relay::{NodeType, decode_uuid, encode_uuid},
         user_error::{UserError, outcome},
     },
@@ -200,7 +201,12 @@ impl MembershipMutation {
             role: input.role.into(),
             invited_by: caller.user().map(|u| u.user_id),
         };
-        let (invitation, user_errors) = outcome(service::invite(db(ctx)?, mailer(ctx)?, new).await, |i| Invitation {
+        let written = service::invite(db(ctx)?, clock(ctx)?, &Actor::of(caller)?, new).await;
+        let sent = match published(bus(ctx)?, written).await {
+            Ok(sent) => Ok(sent.deliver(mailer(ctx)?).await),
+            Err(err) => Err(err),
+        };
+        let (invitation, user_errors) = outcome(sent, |i| Invitation {
             scope: i.scope.into(),
             scope_id: encode_uuid(node_type(i.scope), i.scope_id),
             role: i.role.into(),
@@ -219,7 +225,8 @@ impl MembershipMutation {
         let Some(user) = crate::accounts::service::by_id(db(ctx)?, user_id).await? else {
             return Err(ApiError::Unauthenticated("the account no longer exists".to_owned()).into());
         };
-        let (membership, user_errors) = outcome(service::accept(db(ctx)?, &user, &input.token).await, Membership::from)?;
+        let written = service::accept(db(ctx)?, clock(ctx)?, &Actor::User(user_id), &user, &input.token).await;
+        let (membership, user_errors) = outcome(published(bus(ctx)?, written).await, Membership::from)?;
         Ok(MembershipPayload { membership, user_errors })
     }
 
@@ -232,7 +239,8 @@ impl MembershipMutation {
         let user_id = signed_in(ctx)?.user_id;
         let scope: enums::MembershipScope = input.scope.into();
         let scope_id = decode_uuid(&input.scope_id, node_type(scope))?;
-        let (membership, user_errors) = outcome(service::leave(db(ctx)?, user_id, scope, scope_id).await, Membership::from)?;
+        let written = service::leave(db(ctx)?, clock(ctx)?, &Actor::User(user_id), user_id, scope, scope_id).await;
+        let (membership, user_errors) = outcome(published(bus(ctx)?, written).await, Membership::from)?;
         Ok(MembershipPayload { membership, user_errors })
     }
 }

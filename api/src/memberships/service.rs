@@ -1,14 +1,15 @@
-//! Rules and SQL of memberships.
+//! Rules and SQL of memberships. Writes run in one transaction (their own, or a
+//! savepoint in the caller's) that records their domain events; the caller
+//! publishes them after the outermost commit, and e-mails only then.
 
-use chrono::Utc;
 use entity::{
     donor,
     enums::{MembershipScope, Role},
     invitation, membership, organization, partner, partner_country,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -17,8 +18,10 @@ use crate::{
         Grant,
         tokens::{hash_token, random_token},
     },
+    clock::Clock,
     domain::text,
     error::ApiError,
+    events::{Actor, DomainEvent, MembershipChange, Written, record},
     mail::{Email, Mailer},
     validation::{Errors, UserErrorCode, WriteError, checked, field_error, text_code},
 };
@@ -38,6 +41,7 @@ pub fn role_fits(scope: MembershipScope, role: Role) -> bool {
 /// Gives `user` a role (replacing the one they had in that scope).
 pub async fn grant(
     db: &impl ConnectionTrait,
+    clock: &Clock,
     user_id: Uuid,
     scope: MembershipScope,
     scope_id: Uuid,
@@ -58,10 +62,14 @@ pub async fn grant(
         scope: Set(scope),
         scope_id: Set(scope_id),
         role: Set(role),
-        created_at: Set(Utc::now()),
+        created_at: Set(clock.now()),
     }
     .insert(db)
     .await?)
+}
+
+fn change(m: &membership::Model) -> MembershipChange {
+    MembershipChange { user: m.user_id, scope: m.scope.to_value(), scope_id: m.scope_id, role: m.role.to_value() }
 }
 
 /// A user's roles, and the countries of the (not archived) partners they work for (two statements).
@@ -120,8 +128,31 @@ pub struct NewInvitation {
     pub invited_by: Option<Uuid>,
 }
 
-/// Records an invitation and e-mails its one-time token.
-pub async fn invite(db: &DatabaseConnection, mailer: &dyn Mailer, input: NewInvitation) -> Result<invitation::Model, WriteError> {
+/// An invitation recorded, with the e-mail that carries its token: sent by
+/// [`SentInvitation::deliver`] once the transaction has committed.
+#[derive(Debug)]
+pub struct SentInvitation {
+    /// The invitation.
+    pub invitation: invitation::Model,
+    email: Email,
+}
+
+impl SentInvitation {
+    /// E-mails the one-time token (after the commit) and hands back the invitation.
+    pub async fn deliver(self, mailer: &dyn Mailer) -> invitation::Model {
+        mailer.send(self.email).await;
+        self.invitation
+    }
+}
+
+/// Records an invitation; its one-time token goes out by e-mail after the
+/// commit ([`SentInvitation::deliver`]).
+pub async fn invite<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    clock: &Clock,
+    actor: &Actor,
+    input: NewInvitation,
+) -> Result<Written<SentInvitation>, WriteError> {
     let mut errors = Errors::default();
     let email = errors.check(&["email"], text::email(&input.email), text_code);
     if !role_fits(input.scope, input.role) {
@@ -133,7 +164,8 @@ pub async fn invite(db: &DatabaseConnection, mailer: &dyn Mailer, input: NewInvi
     errors.ok()?;
     let email = checked(email)?;
     let token = random_token();
-    let now = Utc::now();
+    let now = clock.now();
+    let txn = db.begin().await?;
     let created = invitation::ActiveModel {
         id: Set(Uuid::now_v7()),
         email_normalized: Set(crate::accounts::service::normalize_email(&email)),
@@ -146,18 +178,24 @@ pub async fn invite(db: &DatabaseConnection, mailer: &dyn Mailer, input: NewInvi
         accepted_at: Set(None),
         created_at: Set(now),
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
-    mailer
-        .send(Email {
-            to: email,
-            subject: "You are invited to join the network".to_owned(),
-            body: "You were invited to take a role in the network. Sign up or log in with this address, then use the acceptInvitation mutation with this token (valid 7 days):\n\n{secret}\n".to_owned(),
-            secret: token,
-            kind: "invitation",
-        })
-        .await;
-    Ok(created)
+    let event = DomainEvent::InvitationSent {
+        invitation: created.id,
+        scope: created.scope.to_value(),
+        scope_id: created.scope_id,
+        role: created.role.to_value(),
+    };
+    let events = vec![record(&txn, clock, actor, &event).await?];
+    txn.commit().await?;
+    let email = Email {
+        to: email,
+        subject: "You are invited to join the network".to_owned(),
+        body: "You were invited to take a role in the network. Sign up or log in with this address, then use the acceptInvitation mutation with this token (valid 7 days):\n\n{secret}\n".to_owned(),
+        secret: token,
+        kind: "invitation",
+    };
+    Ok(Written::new(SentInvitation { invitation: created, email }, events))
 }
 
 async fn owners(db: &impl ConnectionTrait, organization_id: Uuid) -> Result<u64, ApiError> {
@@ -174,13 +212,19 @@ fn last_owner() -> WriteError {
 }
 
 /// Accepts an invitation for the signed-in user whose address it was sent to.
-pub async fn accept(db: &DatabaseConnection, user: &entity::user::Model, token: &str) -> Result<membership::Model, WriteError> {
+pub async fn accept<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    clock: &Clock,
+    actor: &Actor,
+    user: &entity::user::Model,
+    token: &str,
+) -> Result<Written<membership::Model>, WriteError> {
+    let now = clock.now();
     let invalid =
         || field_error(&["token"], UserErrorCode::InvalidToken, "the invitation is unknown, used, expired or for another address");
     let txn = db.begin().await?;
     let found = invitation::Entity::find().filter(invitation::Column::TokenHash.eq(hash_token(token.trim()))).one(&txn).await?;
-    let Some(inv) = found.filter(|i| i.accepted_at.is_none() && i.expires_at > Utc::now() && i.email_normalized == user.email_normalized)
-    else {
+    let Some(inv) = found.filter(|i| i.accepted_at.is_none() && i.expires_at > now && i.email_normalized == user.email_normalized) else {
         return Err(invalid());
     };
     let current = membership::Entity::find()
@@ -193,7 +237,7 @@ pub async fn accept(db: &DatabaseConnection, user: &entity::user::Model, token: 
         return Err(last_owner());
     }
     let claimed = invitation::Entity::update_many()
-        .col_expr(invitation::Column::AcceptedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .col_expr(invitation::Column::AcceptedAt, sea_orm::sea_query::Expr::value(now))
         .filter(invitation::Column::Id.eq(inv.id))
         .filter(invitation::Column::AcceptedAt.is_null())
         .exec(&txn)
@@ -201,18 +245,21 @@ pub async fn accept(db: &DatabaseConnection, user: &entity::user::Model, token: 
     if claimed.rows_affected != 1 {
         return Err(invalid());
     }
-    let granted = grant(&txn, user.id, inv.scope, inv.scope_id, inv.role).await?;
+    let granted = grant(&txn, clock, user.id, inv.scope, inv.scope_id, inv.role).await?;
+    let events = vec![record(&txn, clock, actor, &DomainEvent::MembershipGranted(change(&granted))).await?];
     txn.commit().await?;
-    Ok(granted)
+    Ok(Written::new(granted, events))
 }
 
 /// Ends the user's own role in a scope; the last owner of an organization cannot leave.
-pub async fn leave(
-    db: &DatabaseConnection,
+pub async fn leave<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    clock: &Clock,
+    actor: &Actor,
     user_id: Uuid,
     scope: MembershipScope,
     scope_id: Uuid,
-) -> Result<membership::Model, WriteError> {
+) -> Result<Written<membership::Model>, WriteError> {
     let txn = db.begin().await?;
     let found = membership::Entity::find()
         .filter(membership::Column::UserId.eq(user_id))
@@ -227,6 +274,7 @@ pub async fn leave(
         return Err(last_owner());
     }
     membership::Entity::delete_by_id(current.id).exec(&txn).await?;
+    let events = vec![record(&txn, clock, actor, &DomainEvent::MembershipLeft(change(&current))).await?];
     txn.commit().await?;
-    Ok(current)
+    Ok(Written::new(current, events))
 }

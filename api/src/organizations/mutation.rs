@@ -11,8 +11,9 @@ use super::{
 };
 use crate::{
     auth::Action,
+    events::{Actor, published},
     graphql::{
-        context::{authorize, db, request, store},
+        context::{authorize, bus, clock, db, request, store},
         relay::{NodeType, decode_uuid},
         scalars::{CountryCode, MoneyValue},
         user_error::outcome,
@@ -176,7 +177,8 @@ impl OrganizationMutation {
             owner: None,
         };
         let caller = &request(ctx)?.caller;
-        let (organization, user_errors) = outcome(write::create_as(db(ctx)?, store(ctx)?, caller, new).await, Organization::from)?;
+        let written = write::create_as(db(ctx)?, clock(ctx)?, store(ctx)?, caller, new).await;
+        let (organization, user_errors) = outcome(published(bus(ctx)?, written).await, Organization::from)?;
         Ok(CreateOrganizationPayload { organization, user_errors })
     }
 
@@ -210,7 +212,9 @@ impl OrganizationMutation {
         };
         let req = request(ctx)?;
         let scopes = write::WriteScopes { read: req.org_scope.clone(), write: req.org_write_scope.clone() };
-        let (organization, user_errors) = outcome(write::update(db(ctx)?, &scopes, changes).await, Organization::from)?;
+        let actor = Actor::of(&req.caller)?;
+        let written = write::update(db(ctx)?, clock(ctx)?, &actor, &scopes, changes).await;
+        let (organization, user_errors) = outcome(published(bus(ctx)?, written).await, Organization::from)?;
         Ok(UpdateOrganizationPayload { organization, user_errors })
     }
 
@@ -224,7 +228,9 @@ impl OrganizationMutation {
         authorize(ctx, Action::ChangeOrganization)?;
         let req = request(ctx)?;
         let scopes = write::WriteScopes { read: req.org_scope.clone(), write: req.org_archive_scope.clone() };
-        let (organization, user_errors) = outcome(write::archive(db(ctx)?, &scopes, id, input.expected_version).await, Organization::from)?;
+        let actor = Actor::of(&req.caller)?;
+        let written = write::archive(db(ctx)?, clock(ctx)?, &actor, &scopes, id, input.expected_version).await;
+        let (organization, user_errors) = outcome(published(bus(ctx)?, written).await, Organization::from)?;
         Ok(ArchiveOrganizationPayload { organization, user_errors })
     }
 }

@@ -9,10 +9,9 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
 use uuid::Uuid;
 
-use crate::{auth::Caller, error::ApiError, store::KeyValueStore};
+use crate::{auth::Caller, clock::Clock, error::ApiError, store::KeyValueStore};
 
 /// Organizations a user may create per UTC day.
 pub const CREATIONS_PER_USER_PER_DAY: i64 = 20;
@@ -36,11 +35,11 @@ fn counted_user(caller: &Caller) -> Option<Uuid> {
 
 /// Counts one creation by `caller`; RATE_LIMITED (with the seconds until the
 /// next day begins) past the limit. `None` for exempt callers.
-pub async fn reserve(store: &dyn KeyValueStore, caller: &Caller) -> Result<Option<Reservation>, ApiError> {
+pub async fn reserve(store: &dyn KeyValueStore, clock: &Clock, caller: &Caller) -> Result<Option<Reservation>, ApiError> {
     let Some(user_id) = counted_user(caller) else {
         return Ok(None);
     };
-    let now = Utc::now().timestamp();
+    let now = clock.now().timestamp();
     let day = now.div_euclid(DAY_SECS);
     let retry_in = u64::try_from((day + 1) * DAY_SECS - now).unwrap_or(1);
     let key = format!("org-creations:{user_id}:{day}");
@@ -90,14 +89,14 @@ mod tests {
     async fn a_user_is_refused_past_the_daily_limit_and_released_creations_do_not_count() {
         let store = MemoryStore::default();
         let caller = user(false);
-        let first = reserve(&store, &caller).await.expect("store").expect("counted");
+        let first = reserve(&store, &Clock::system(), &caller).await.expect("store").expect("counted");
         first.release(&store).await;
         for _ in 0..CREATIONS_PER_USER_PER_DAY {
-            assert!(reserve(&store, &caller).await.expect("within the limit").is_some());
+            assert!(reserve(&store, &Clock::system(), &caller).await.expect("within the limit").is_some());
         }
-        let refused = reserve(&store, &caller).await;
+        let refused = reserve(&store, &Clock::system(), &caller).await;
         assert!(matches!(refused, Err(ApiError::RateLimited(secs)) if (1..=86_400).contains(&secs)), "{refused:?}");
-        assert!(reserve(&store, &user(false)).await.expect("store").is_some(), "users are counted apart");
+        assert!(reserve(&store, &Clock::system(), &user(false)).await.expect("store").is_some(), "users are counted apart");
     }
 
     #[tokio::test]
@@ -105,7 +104,7 @@ mod tests {
         let store = MemoryStore::default();
         for caller in [user(true), Caller::System] {
             for _ in 0..=CREATIONS_PER_USER_PER_DAY {
-                assert!(reserve(&store, &caller).await.expect("exempt").is_none());
+                assert!(reserve(&store, &Clock::system(), &caller).await.expect("exempt").is_none());
             }
         }
     }

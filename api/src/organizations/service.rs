@@ -229,19 +229,13 @@ pub async fn registrations_of(
 /// Every read of a hidden organization's contact details is written to the audit log.
 pub async fn read_contact(
     db: &impl ConnectionTrait,
+    clock: &crate::clock::Clock,
     org: &organization::Model,
     reader: Option<Uuid>,
 ) -> Result<(Option<String>, Option<String>, Option<String>), ApiError> {
     if org.visibility == Visibility::Hidden {
-        crate::audit::service::record(
-            db,
-            reader,
-            "organization.contact.read",
-            "Organization",
-            org.id,
-            "contact details of a hidden organization",
-        )
-        .await?;
+        let entry = crate::audit::service::AuditEntry::HiddenContactRead { organization: org.id };
+        crate::audit::service::record(db, clock, reader, entry).await?;
     }
     Ok((org.contact_email.clone(), org.contact_phone.clone(), org.contact_address.clone()))
 }

@@ -227,7 +227,8 @@ impl Organization {
             return Ok(None);
         }
         let actor = req.caller.user().map(|u| u.user_id);
-        let (email, phone, address) = crate::organizations::service::read_contact(db(ctx)?, &self.0, actor).await?;
+        let (email, phone, address) =
+            crate::organizations::service::read_contact(db(ctx)?, crate::graphql::context::clock(ctx)?, &self.0, actor).await?;
         Ok(Some(OrganizationContact { email, phone, address }))
     }
 

@@ -1,14 +1,16 @@
 //! Writes of organizations: create, update, archive. The whole input is checked
 //! first and every problem reported at once as a user error; nothing changes then.
+//! Each write runs in one transaction (its own, or a savepoint in the caller's)
+//! that records its [`DomainEvent`]; the caller publishes the returned events
+//! after the outermost commit.
 
-use chrono::Utc;
 use entity::{
     StringList,
     enums::{MembershipScope, OrganizationType, RegistrationKind, Role, StaffSize, Visibility},
     organization, organization_focus_area, organization_registration,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession, TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
 use uuid::Uuid;
@@ -18,7 +20,9 @@ use super::validate::{
 };
 use crate::{
     auth::{Caller, OrgScope},
+    clock::Clock,
     domain::{CountryCode, text},
+    events::{Actor, DomainEvent, Written, record},
     partners::write::check_languages,
     store::KeyValueStore,
     validation::{Errors, UserErrorCode, WriteError, checked, field_error, text_code},
@@ -130,18 +134,20 @@ pub struct OrganizationChanges {
     pub contact_address: Option<Option<String>>,
 }
 
-/// Creates an organization for `caller`, who becomes its owner when a user,
-/// within the per-user daily limit (RATE_LIMITED past it; see [`super::quota`]).
+/// Creates an organization for `caller` (the actor), who becomes its owner when
+/// a user, within the per-user daily limit (RATE_LIMITED past it; see [`super::quota`]).
 #[tracing::instrument(skip_all)]
-pub async fn create_as(
-    db: &DatabaseConnection,
+pub async fn create_as<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    clock: &Clock,
     store: &dyn KeyValueStore,
     caller: &Caller,
     mut input: NewOrganization,
-) -> Result<organization::Model, WriteError> {
-    let reservation = super::quota::reserve(store, caller).await?;
+) -> Result<Written<organization::Model>, WriteError> {
+    let actor = Actor::of(caller)?;
+    let reservation = super::quota::reserve(store, clock, caller).await?;
     input.owner = caller.user().map(|u| u.user_id);
-    let result = create(db, input).await;
+    let result = create(db, clock, &actor, input).await;
     if let (Err(_), Some(reservation)) = (&result, reservation) {
         reservation.release(store).await;
     }
@@ -151,7 +157,12 @@ pub async fn create_as(
 /// Creates an organization with its registrations and focus areas, without
 /// counting it against anyone's limit (the seed and [`create_as`] call it).
 #[tracing::instrument(skip_all)]
-pub async fn create(db: &DatabaseConnection, input: NewOrganization) -> Result<organization::Model, WriteError> {
+pub async fn create<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    clock: &Clock,
+    actor: &Actor,
+    input: NewOrganization,
+) -> Result<Written<organization::Model>, WriteError> {
     let mut errors = Errors::default();
     let legal_name = line(&mut errors, "legalName", &input.legal_name);
     let display_name = match input.display_name.as_deref() {
@@ -178,7 +189,7 @@ pub async fn create(db: &DatabaseConnection, input: NewOrganization) -> Result<o
     let focus_ids = check_focus_areas(&txn, &mut errors, &input.focus_areas).await?;
     errors.ok()?;
     let (legal_name, display_name, country) = (checked(legal_name)?, checked(display_name)?, checked(country)?);
-    let now = Utc::now();
+    let now = clock.now();
     let model = organization::ActiveModel {
         id: Set(Uuid::now_v7()),
         search_text: Set(search_text(&legal_name, &display_name, mission.as_deref())),
@@ -206,10 +217,16 @@ pub async fn create(db: &DatabaseConnection, input: NewOrganization) -> Result<o
     replace_registrations(&txn, created.id, &country, &registrations).await?;
     replace_focus_areas(&txn, created.id, &focus_ids).await?;
     if let Some(owner) = input.owner {
-        crate::memberships::service::grant(&txn, owner, MembershipScope::Organization, created.id, Role::Owner).await?;
+        crate::memberships::service::grant(&txn, clock, owner, MembershipScope::Organization, created.id, Role::Owner).await?;
     }
+    let event = DomainEvent::OrganizationCreated {
+        organization: created.id,
+        country: created.country_code.clone(),
+        visibility: created.visibility.to_value(),
+    };
+    let events = vec![record(&txn, clock, actor, &event).await?];
     txn.commit().await?;
-    Ok(created)
+    Ok(Written::new(created, events))
 }
 
 async fn replace_registrations(
@@ -299,11 +316,13 @@ async fn bump_version(db: &impl ConnectionTrait, id: Uuid, expected: i32) -> Res
 
 /// Applies changes to an organization the caller may write to.
 #[tracing::instrument(skip_all, fields(organization_id = %changes.id))]
-pub async fn update(
-    db: &DatabaseConnection,
+pub async fn update<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    clock: &Clock,
+    actor: &Actor,
     scopes: &WriteScopes,
     changes: OrganizationChanges,
-) -> Result<organization::Model, WriteError> {
+) -> Result<Written<organization::Model>, WriteError> {
     let mut errors = Errors::default();
     let legal_name = changes.legal_name.as_deref().and_then(|v| line(&mut errors, "legalName", v));
     let display_name = changes.display_name.as_deref().and_then(|v| line(&mut errors, "displayName", v));
@@ -412,35 +431,72 @@ pub async fn update(
         }
     }
     model.version = Set(current.version + 1);
-    model.updated_at = Set(Utc::now());
+    model.updated_at = Set(clock.now());
     let updated = model.update(&txn).await?;
     if let (Some(c), Some(regs)) = (effective_country, effective_registrations) {
         replace_registrations(&txn, updated.id, &c, &regs).await?;
     }
+    let mut changed = changed_fields(&current, &updated);
+    if changes.registrations.is_some() {
+        changed.push("registrations");
+    }
     if let Some(ids) = focus_ids {
         replace_focus_areas(&txn, updated.id, &ids).await?;
+        changed.push("focusAreas");
     }
+    let event = DomainEvent::OrganizationUpdated {
+        organization: updated.id,
+        country: updated.country_code.clone(),
+        changed: changed.into_iter().map(str::to_owned).collect(),
+    };
+    let events = vec![record(&txn, clock, actor, &event).await?];
     txn.commit().await?;
-    Ok(updated)
+    Ok(Written::new(updated, events))
 }
 
 /// Archives an organization: it leaves lists and counts but stays readable by ID.
 #[tracing::instrument(skip_all, fields(organization_id = %id))]
-pub async fn archive(
-    db: &DatabaseConnection,
+pub async fn archive<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    clock: &Clock,
+    actor: &Actor,
     scopes: &WriteScopes,
     id: Uuid,
     expected_version: Option<i32>,
-) -> Result<organization::Model, WriteError> {
+) -> Result<Written<organization::Model>, WriteError> {
     let txn = db.begin().await?;
     let current = load_for_write(&txn, scopes, id, expected_version).await?;
     bump_version(&txn, current.id, current.version).await?;
-    let now = Utc::now();
+    let now = clock.now();
     let mut model: organization::ActiveModel = current.clone().into();
     model.archived_at = Set(Some(now));
     model.updated_at = Set(now);
     model.version = Set(current.version + 1);
     let archived = model.update(&txn).await?;
+    let event = DomainEvent::OrganizationArchived { organization: archived.id, country: archived.country_code.clone() };
+    let events = vec![record(&txn, clock, actor, &event).await?];
     txn.commit().await?;
-    Ok(archived)
+    Ok(Written::new(archived, events))
+}
+
+/// The API names of the columns that differ (never their values: contact
+/// details are sensitive and events travel far).
+fn changed_fields(before: &organization::Model, after: &organization::Model) -> Vec<&'static str> {
+    let pairs = [
+        ("legalName", before.legal_name != after.legal_name),
+        ("displayName", before.display_name != after.display_name),
+        ("country", before.country_code != after.country_code),
+        ("type", before.org_type != after.org_type),
+        ("mission", before.mission != after.mission),
+        ("website", before.website != after.website),
+        ("foundedYear", before.founded_year != after.founded_year),
+        ("staffSize", before.staff_size != after.staff_size),
+        ("annualBudget", (before.budget_amount, &before.budget_currency) != (after.budget_amount, &after.budget_currency)),
+        ("languages", before.languages != after.languages),
+        ("visibility", before.visibility != after.visibility),
+        ("contactEmail", before.contact_email != after.contact_email),
+        ("contactPhone", before.contact_phone != after.contact_phone),
+        ("contactAddress", before.contact_address != after.contact_address),
+    ];
+    pairs.into_iter().filter_map(|(name, differs)| differs.then_some(name)).collect()
 }

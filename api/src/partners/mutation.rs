@@ -8,8 +8,9 @@ use super::{
 };
 use crate::{
     auth::Action,
+    events::{Actor, published},
     graphql::{
-        context::{authorize, db},
+        context::{authorize, bus, clock, db, request},
         relay::{NodeType, decode_uuid},
         scalars::{CountryCode, Date},
         user_error::outcome,
@@ -113,7 +114,9 @@ impl PartnerMutation {
             contact_phone: input.contact_phone,
             contact_address: input.contact_address,
         };
-        let (partner, user_errors) = outcome(write::create(db(ctx)?, new).await, Partner::from)?;
+        let actor = Actor::of(&request(ctx)?.caller)?;
+        let written = write::create(db(ctx)?, clock(ctx)?, &actor, new).await;
+        let (partner, user_errors) = outcome(published(bus(ctx)?, written).await, Partner::from)?;
         Ok(CreatePartnerPayload { partner, user_errors })
     }
 
@@ -142,7 +145,9 @@ impl PartnerMutation {
             contact_phone: maybe(input.contact_phone),
             contact_address: maybe(input.contact_address),
         };
-        let (partner, user_errors) = outcome(write::update(db(ctx)?, changes).await, Partner::from)?;
+        let actor = Actor::of(&request(ctx)?.caller)?;
+        let written = write::update(db(ctx)?, clock(ctx)?, &actor, changes).await;
+        let (partner, user_errors) = outcome(published(bus(ctx)?, written).await, Partner::from)?;
         Ok(UpdatePartnerPayload { partner, user_errors })
     }
 
@@ -154,7 +159,9 @@ impl PartnerMutation {
     ) -> Result<ArchivePartnerPayload> {
         let id = decode_uuid(&input.id, NodeType::Partner)?;
         authorize(ctx, Action::ArchivePartner(id))?;
-        let (partner, user_errors) = outcome(write::archive(db(ctx)?, id, input.expected_version).await, Partner::from)?;
+        let actor = Actor::of(&request(ctx)?.caller)?;
+        let written = write::archive(db(ctx)?, clock(ctx)?, &actor, id, input.expected_version).await;
+        let (partner, user_errors) = outcome(published(bus(ctx)?, written).await, Partner::from)?;
         Ok(ArchivePartnerPayload { partner, user_errors })
     }
 }

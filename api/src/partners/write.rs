@@ -1,16 +1,20 @@
 //! Writes of partners: create, update, archive. Every input is checked in full
-//! first; any problem is a user error and nothing changes.
+//! first; any problem is a user error and nothing changes. Each write runs in
+//! one transaction (its own, or a savepoint in the caller's) that records its
+//! [`DomainEvent`]s; the caller publishes them after the outermost commit.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::{StringList, enums::PartnerStatus, partner, partner_country};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession, TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
 use uuid::Uuid;
 
 use crate::{
+    clock::Clock,
     domain::{CountryCode, country::CountryCodeError, text},
+    events::{Actor, DomainEvent, Written, record},
     validation::{Errors, UserErrorCode, WriteError, checked, field_error, text_code},
 };
 
@@ -119,8 +123,7 @@ fn check_countries(errors: &mut Errors, countries: &[String]) -> Vec<CountryCode
     out
 }
 
-fn check_joined_on(errors: &mut Errors, date: NaiveDate) {
-    let today = Utc::now().date_naive();
+fn check_joined_on(errors: &mut Errors, date: NaiveDate, today: NaiveDate) {
     if date > today || date < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN) {
         errors.add(&["joinedOn"], UserErrorCode::OutOfRange, "the date joined must be between 1900-01-01 and today");
     }
@@ -149,7 +152,13 @@ async fn check_slug_free(db: &impl ConnectionTrait, errors: &mut Errors, slug: &
 
 /// Creates a partner with its countries.
 #[tracing::instrument(skip_all, fields(name = %input.name))]
-pub async fn create(db: &DatabaseConnection, input: NewPartner) -> Result<partner::Model, WriteError> {
+pub async fn create<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    clock: &Clock,
+    actor: &Actor,
+    input: NewPartner,
+) -> Result<Written<partner::Model>, WriteError> {
+    let now = clock.now();
     let mut errors = Errors::default();
     let name = errors.check(&["name"], text::required_line(&input.name, 200), text_code);
     let slug = match (&input.slug, &name) {
@@ -166,8 +175,8 @@ pub async fn create(db: &DatabaseConnection, input: NewPartner) -> Result<partne
     let website = opt(&mut errors, "website", input.website.as_deref(), text::website);
     let languages = check_languages(&mut errors, &input.languages);
     check_status(&mut errors, input.status);
-    let joined_on = input.joined_on.unwrap_or_else(|| Utc::now().date_naive());
-    check_joined_on(&mut errors, joined_on);
+    let joined_on = input.joined_on.unwrap_or_else(|| now.date_naive());
+    check_joined_on(&mut errors, joined_on, now.date_naive());
     let countries = check_countries(&mut errors, &input.countries);
     let email = opt(&mut errors, "contactEmail", input.contact_email.as_deref(), text::email);
     let phone = opt(&mut errors, "contactPhone", input.contact_phone.as_deref(), text::phone);
@@ -177,7 +186,6 @@ pub async fn create(db: &DatabaseConnection, input: NewPartner) -> Result<partne
     }
     errors.ok()?;
     let (name, slug) = (checked(name)?, checked(slug)?);
-    let now = Utc::now();
     let model = partner::ActiveModel {
         id: Set(Uuid::now_v7()),
         search_text: Set(text::search_key(&format!("{name} {slug}"))),
@@ -198,8 +206,10 @@ pub async fn create(db: &DatabaseConnection, input: NewPartner) -> Result<partne
     let txn = db.begin().await?;
     let created = model.insert(&txn).await.map_err(slug_taken)?;
     replace_countries(&txn, created.id, &countries).await?;
+    let event = DomainEvent::PartnerCreated { partner: created.id, countries: countries.iter().map(|c| c.as_str().to_owned()).collect() };
+    let events = vec![record(&txn, clock, actor, &event).await?];
     txn.commit().await?;
-    Ok(created)
+    Ok(Written::new(created, events))
 }
 
 fn slug_taken(err: sea_orm::DbErr) -> WriteError {
@@ -244,10 +254,10 @@ async fn load_for_write(db: &impl ConnectionTrait, id: Uuid, expected_version: O
 }
 
 /// Bumps the version of a row only if it is still `expected`; false when someone else won.
-async fn bump_version(db: &impl ConnectionTrait, id: Uuid, expected: i32) -> Result<bool, WriteError> {
+async fn bump_version(db: &impl ConnectionTrait, id: Uuid, expected: i32, now: DateTime<Utc>) -> Result<bool, WriteError> {
     let result = partner::Entity::update_many()
         .col_expr(partner::Column::Version, Expr::col(partner::Column::Version).add(1))
-        .col_expr(partner::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(partner::Column::UpdatedAt, Expr::value(now))
         .filter(partner::Column::Id.eq(id))
         .filter(partner::Column::Version.eq(expected))
         .exec(db)
@@ -261,7 +271,13 @@ fn stale() -> WriteError {
 
 /// Applies changes to a partner.
 #[tracing::instrument(skip_all, fields(partner_id = %changes.id))]
-pub async fn update(db: &DatabaseConnection, changes: PartnerChanges) -> Result<partner::Model, WriteError> {
+pub async fn update<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    clock: &Clock,
+    actor: &Actor,
+    changes: PartnerChanges,
+) -> Result<Written<partner::Model>, WriteError> {
+    let now = clock.now();
     let mut errors = Errors::default();
     let name = changes.name.as_deref().and_then(|n| errors.check(&["name"], text::required_line(n, 200), text_code));
     let slug = changes.slug.as_deref().and_then(|s| errors.check(&["slug"], text::slug(s), text_code));
@@ -269,7 +285,7 @@ pub async fn update(db: &DatabaseConnection, changes: PartnerChanges) -> Result<
     let languages = changes.languages.as_ref().map(|l| check_languages(&mut errors, l));
     check_status(&mut errors, changes.status);
     if let Some(date) = changes.joined_on {
-        check_joined_on(&mut errors, date);
+        check_joined_on(&mut errors, date, now.date_naive());
     }
     let countries = changes.countries.as_ref().map(|c| check_countries(&mut errors, c));
     let email = changes.contact_email.as_ref().map(|v| opt(&mut errors, "contactEmail", v.as_deref(), text::email));
@@ -285,7 +301,7 @@ pub async fn update(db: &DatabaseConnection, changes: PartnerChanges) -> Result<
         check_slug_free(&txn, &mut errors, slug, Some(current.id)).await?;
     }
     errors.ok()?;
-    if !bump_version(&txn, current.id, current.version).await? {
+    if !bump_version(&txn, current.id, current.version, now).await? {
         return Err(stale());
     }
     let mut model: partner::ActiveModel = current.clone().into();
@@ -319,30 +335,80 @@ pub async fn update(db: &DatabaseConnection, changes: PartnerChanges) -> Result<
         model.contact_address = Set(v);
     }
     model.version = Set(current.version + 1);
-    model.updated_at = Set(Utc::now());
+    model.updated_at = Set(now);
     let updated = model.update(&txn).await.map_err(slug_taken)?;
-    if let Some(countries) = countries {
-        replace_countries(&txn, updated.id, &countries).await?;
+    let mut events = Vec::new();
+    let moved = match countries {
+        Some(countries) => {
+            let before = countries_of(&txn, updated.id).await?;
+            replace_countries(&txn, updated.id, &countries).await?;
+            let after: Vec<String> = countries.iter().map(|c| c.as_str().to_owned()).collect();
+            let added: Vec<String> = after.iter().filter(|c| !before.contains(c)).cloned().collect();
+            let removed: Vec<String> = before.into_iter().filter(|c| !after.contains(c)).collect();
+            (!added.is_empty() || !removed.is_empty()).then_some(DomainEvent::PartnerCountriesChanged {
+                partner: updated.id,
+                added,
+                removed,
+            })
+        }
+        None => None,
+    };
+    let changed = changed_fields(&current, &updated);
+    // An update always leaves a trace; one that only moved countries says so alone.
+    if !changed.is_empty() || moved.is_none() {
+        let event = DomainEvent::PartnerUpdated { partner: updated.id, changed: changed.into_iter().map(str::to_owned).collect() };
+        events.push(record(&txn, clock, actor, &event).await?);
+    }
+    if let Some(event) = moved {
+        events.push(record(&txn, clock, actor, &event).await?);
     }
     txn.commit().await?;
-    Ok(updated)
+    Ok(Written::new(updated, events))
 }
 
 /// Archives a partner: it stops serving its countries but stays readable.
 #[tracing::instrument(skip_all, fields(partner_id = %id))]
-pub async fn archive(db: &DatabaseConnection, id: Uuid, expected_version: Option<i32>) -> Result<partner::Model, WriteError> {
+pub async fn archive<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    clock: &Clock,
+    actor: &Actor,
+    id: Uuid,
+    expected_version: Option<i32>,
+) -> Result<Written<partner::Model>, WriteError> {
+    let now = clock.now();
     let txn = db.begin().await?;
     let current = load_for_write(&txn, id, expected_version).await?;
-    if !bump_version(&txn, current.id, current.version).await? {
+    if !bump_version(&txn, current.id, current.version, now).await? {
         return Err(stale());
     }
-    let now = Utc::now();
     let mut model: partner::ActiveModel = current.clone().into();
     model.status = Set(PartnerStatus::Archived);
     model.archived_at = Set(Some(now));
     model.updated_at = Set(now);
     model.version = Set(current.version + 1);
     let archived = model.update(&txn).await?;
+    let events = vec![record(&txn, clock, actor, &DomainEvent::PartnerArchived { partner: archived.id }).await?];
     txn.commit().await?;
-    Ok(archived)
+    Ok(Written::new(archived, events))
+}
+
+async fn countries_of(db: &impl ConnectionTrait, partner_id: Uuid) -> Result<Vec<String>, WriteError> {
+    let rows = partner_country::Entity::find().filter(partner_country::Column::PartnerId.eq(partner_id)).all(db).await?;
+    Ok(rows.into_iter().map(|r| r.country_code).collect())
+}
+
+/// The API names of the partner's columns that differ (never their values).
+fn changed_fields(before: &partner::Model, after: &partner::Model) -> Vec<&'static str> {
+    let pairs = [
+        ("name", before.name != after.name),
+        ("slug", before.slug != after.slug),
+        ("website", before.website != after.website),
+        ("languages", before.languages != after.languages),
+        ("status", before.status != after.status),
+        ("joinedOn", before.joined_on != after.joined_on),
+        ("contactEmail", before.contact_email != after.contact_email),
+        ("contactPhone", before.contact_phone != after.contact_phone),
+        ("contactAddress", before.contact_address != after.contact_address),
+    ];
+    pairs.into_iter().filter_map(|(name, differs)| differs.then_some(name)).collect()
 }

@@ -1,6 +1,8 @@
 //! `civic-graph seed --demo`: a small, realistic, fictional network, created
 //! through the same services as the API (so every rule applies) and idempotent:
-//! what exists already is left alone.
+//! what exists already is left alone. Its writes act as the system (`seed`)
+//! and record their events like any other; the seed runs before anyone can
+//! subscribe, so it leaves them in the outbox rather than publishing them.
 
 pub mod data;
 
@@ -12,7 +14,9 @@ use entity::{
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::{
+    clock::Clock,
     error::ApiError,
+    events::Actor,
     organizations::write::{self as org_write, MoneyInput, NewOrganization, RegistrationInput},
     partners::write::{self as partner_write, NewPartner},
     validation::WriteError,
@@ -133,14 +137,19 @@ pub async fn seed_demo_accounts(db: &DatabaseConnection) -> Result<Vec<DemoAccou
     };
     let donor = match crate::donors::service::by_slug(db, "open-circuit-foundation").await? {
         Some(d) => d,
-        None => crate::donors::service::create(
-            db,
-            "Open Circuit Foundation",
-            Some("open-circuit-foundation"),
-            Some("https://opencircuit.example.org"),
-        )
-        .await
-        .map_err(|e| invalid("open-circuit-foundation", e))?,
+        None => {
+            crate::donors::service::create(
+                db,
+                &Clock::system(),
+                &seed_actor(),
+                "Open Circuit Foundation",
+                Some("open-circuit-foundation"),
+                Some("https://opencircuit.example.org"),
+            )
+            .await
+            .map_err(|e| invalid("open-circuit-foundation", e))?
+            .value
+        }
     };
     type Account<'a> = (&'a str, &'a str, Option<(MembershipScope, uuid::Uuid, Role)>, bool);
     let accounts: [Account<'_>; 9] = [
@@ -199,11 +208,15 @@ pub async fn seed_demo_accounts(db: &DatabaseConnection) -> Result<Vec<DemoAccou
         let (user, _) =
             crate::accounts::service::ensure_user(db, email, DEMO_PASSWORD.to_owned(), what, admin).await.map_err(|e| invalid(email, e))?;
         if let Some((scope, id, role)) = grant {
-            crate::memberships::service::grant(db, user.id, scope, id, role).await?;
+            crate::memberships::service::grant(db, &Clock::system(), user.id, scope, id, role).await?;
         }
         created.push((email, what));
     }
     Ok(created)
+}
+
+fn seed_actor() -> Actor {
+    Actor::system("seed")
 }
 
 /// True when the directory holds no partner and no organization.
@@ -214,6 +227,7 @@ pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, ApiError> {
 /// Creates the demo network; records that exist already are skipped.
 #[tracing::instrument(skip_all)]
 pub async fn seed_demo(db: &DatabaseConnection) -> Result<SeedReport, SeedError> {
+    let (clock, actor) = (Clock::system(), seed_actor());
     let mut report = SeedReport::default();
     for p in data::PARTNERS {
         if partner::Entity::find().filter(partner::Column::Slug.eq(p.slug)).one(db).await.map_err(ApiError::from)?.is_some() {
@@ -232,7 +246,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<SeedReport, SeedError>
             contact_phone: Some(p.contact_phone.to_owned()),
             contact_address: Some(p.contact_address.to_owned()),
         };
-        partner_write::create(db, new).await.map_err(|e| invalid(p.slug, e))?;
+        let _ = partner_write::create(db, &clock, &actor, new).await.map_err(|e| invalid(p.slug, e))?.value;
         report.partners_created += 1;
     }
     for o in data::ORGANIZATIONS {
@@ -275,7 +289,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<SeedReport, SeedError>
             contact_address: None,
             owner: None,
         };
-        org_write::create(db, new).await.map_err(|e| invalid(o.key, e))?;
+        let _ = org_write::create(db, &clock, &actor, new).await.map_err(|e| invalid(o.key, e))?.value;
         report.organizations_created += 1;
     }
     Ok(report)

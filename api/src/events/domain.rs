@@ -1,0 +1,237 @@
+//! Typed domain events: what a write changed, as the rest of the system (history,
+//! subscriptions, webhooks, notifications) will read it. Payloads never carry
+//! secrets (tokens, keys) nor contact values: an event says *that* a contact
+//! field changed, not what it now holds.
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::graphql::relay::{NodeType, encode_uuid};
+
+/// Something that happened, with its payload. Serialized as
+/// `{"type": "organization.created", "payload": {...}}`; the payload alone is stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", content = "payload", rename_all_fields = "camelCase")]
+pub enum DomainEvent {
+    /// An organization was added.
+    #[serde(rename = "organization.created")]
+    OrganizationCreated {
+        /// The organization.
+        organization: Uuid,
+        /// Its country.
+        country: String,
+        /// Its visibility (`public`, `network`, `hidden`).
+        visibility: String,
+    },
+    /// An organization changed.
+    #[serde(rename = "organization.updated")]
+    OrganizationUpdated {
+        /// The organization.
+        organization: Uuid,
+        /// Its country after the change.
+        country: String,
+        /// The fields that changed (API names, e.g. `legalName`, `contactEmail`), never their values.
+        changed: Vec<String>,
+    },
+    /// An organization was archived.
+    #[serde(rename = "organization.archived")]
+    OrganizationArchived {
+        /// The organization.
+        organization: Uuid,
+        /// Its country.
+        country: String,
+    },
+    /// A partner was added.
+    #[serde(rename = "partner.created")]
+    PartnerCreated {
+        /// The partner.
+        partner: Uuid,
+        /// The countries it serves.
+        countries: Vec<String>,
+    },
+    /// A partner's details changed.
+    #[serde(rename = "partner.updated")]
+    PartnerUpdated {
+        /// The partner.
+        partner: Uuid,
+        /// The fields that changed (API names), never their values.
+        changed: Vec<String>,
+    },
+    /// The countries a partner serves changed.
+    #[serde(rename = "partner.countries_changed")]
+    PartnerCountriesChanged {
+        /// The partner.
+        partner: Uuid,
+        /// Countries it now serves and did not.
+        added: Vec<String>,
+        /// Countries it no longer serves.
+        removed: Vec<String>,
+    },
+    /// A partner was archived.
+    #[serde(rename = "partner.archived")]
+    PartnerArchived {
+        /// The partner.
+        partner: Uuid,
+    },
+    /// A user took a role (an invitation was accepted).
+    #[serde(rename = "membership.granted")]
+    MembershipGranted(MembershipChange),
+    /// A user gave up a role.
+    #[serde(rename = "membership.left")]
+    MembershipLeft(MembershipChange),
+    /// An invitation was sent (its token went to the invitee only).
+    #[serde(rename = "invitation.sent")]
+    InvitationSent {
+        /// The invitation.
+        invitation: Uuid,
+        /// `organization`, `partner` or `donor`.
+        scope: String,
+        /// Which one.
+        scope_id: Uuid,
+        /// The role offered.
+        role: String,
+    },
+    /// An API key was created (the key itself is never recorded).
+    #[serde(rename = "api_key.created")]
+    ApiKeyCreated {
+        /// The key.
+        api_key: Uuid,
+        /// `partner` or `donor`.
+        owner_scope: String,
+        /// Which one.
+        owner_id: Uuid,
+        /// Its scopes.
+        scopes: Vec<String>,
+    },
+    /// An API key was revoked.
+    #[serde(rename = "api_key.revoked")]
+    ApiKeyRevoked {
+        /// The key.
+        api_key: Uuid,
+        /// `partner` or `donor`.
+        owner_scope: String,
+        /// Which one.
+        owner_id: Uuid,
+    },
+    /// A donor company was added.
+    #[serde(rename = "donor.created")]
+    DonorCreated {
+        /// The donor.
+        donor: Uuid,
+        /// Its slug.
+        slug: String,
+    },
+}
+
+/// A role taken or given up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MembershipChange {
+    /// The user.
+    pub user: Uuid,
+    /// `organization`, `partner` or `donor`.
+    pub scope: String,
+    /// Which one.
+    pub scope_id: Uuid,
+    /// The role.
+    pub role: String,
+}
+
+fn scope_node(scope: &str) -> NodeType {
+    match scope {
+        "organization" => NodeType::Organization,
+        "partner" => NodeType::Partner,
+        _ => NodeType::Donor,
+    }
+}
+
+impl DomainEvent {
+    /// The stored type, e.g. `organization.created`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::OrganizationCreated { .. } => "organization.created",
+            Self::OrganizationUpdated { .. } => "organization.updated",
+            Self::OrganizationArchived { .. } => "organization.archived",
+            Self::PartnerCreated { .. } => "partner.created",
+            Self::PartnerUpdated { .. } => "partner.updated",
+            Self::PartnerCountriesChanged { .. } => "partner.countries_changed",
+            Self::PartnerArchived { .. } => "partner.archived",
+            Self::MembershipGranted(_) => "membership.granted",
+            Self::MembershipLeft(_) => "membership.left",
+            Self::InvitationSent { .. } => "invitation.sent",
+            Self::ApiKeyCreated { .. } => "api_key.created",
+            Self::ApiKeyRevoked { .. } => "api_key.revoked",
+            Self::DonorCreated { .. } => "donor.created",
+        }
+    }
+
+    /// Relay global ID of the object it happened to (for memberships and
+    /// invitations: the organization, partner or donor).
+    pub fn subject(&self) -> String {
+        let id = match self {
+            Self::OrganizationCreated { organization, .. }
+            | Self::OrganizationUpdated { organization, .. }
+            | Self::OrganizationArchived { organization, .. } => encode_uuid(NodeType::Organization, *organization),
+            Self::PartnerCreated { partner, .. }
+            | Self::PartnerUpdated { partner, .. }
+            | Self::PartnerCountriesChanged { partner, .. }
+            | Self::PartnerArchived { partner } => encode_uuid(NodeType::Partner, *partner),
+            Self::MembershipGranted(m) | Self::MembershipLeft(m) => encode_uuid(scope_node(&m.scope), m.scope_id),
+            Self::InvitationSent { scope, scope_id, .. } => encode_uuid(scope_node(scope), *scope_id),
+            Self::ApiKeyCreated { api_key, .. } | Self::ApiKeyRevoked { api_key, .. } => encode_uuid(NodeType::ApiKey, *api_key),
+            Self::DonorCreated { donor, .. } => encode_uuid(NodeType::Donor, *donor),
+        };
+        id.0
+    }
+
+    /// The organization it concerns, if any.
+    pub fn organization_id(&self) -> Option<Uuid> {
+        match self {
+            Self::OrganizationCreated { organization, .. }
+            | Self::OrganizationUpdated { organization, .. }
+            | Self::OrganizationArchived { organization, .. } => Some(*organization),
+            Self::MembershipGranted(m) | Self::MembershipLeft(m) => (m.scope == "organization").then_some(m.scope_id),
+            Self::InvitationSent { scope, scope_id, .. } => (scope == "organization").then_some(*scope_id),
+            _ => None,
+        }
+    }
+
+    /// The country it concerns, if one (a partner serves several: none).
+    pub fn country_code(&self) -> Option<&str> {
+        match self {
+            Self::OrganizationCreated { country, .. }
+            | Self::OrganizationUpdated { country, .. }
+            | Self::OrganizationArchived { country, .. } => Some(country),
+            _ => None,
+        }
+    }
+
+    /// The payload as JSON text (what the `events` table stores).
+    pub fn payload_json(&self) -> String {
+        let value = serde_json::to_value(self).ok().and_then(|mut v| v.get_mut("payload").map(serde_json::Value::take));
+        value.map_or_else(|| "{}".to_owned(), |v| v.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_type_name_is_the_serialized_tag_and_the_payload_is_the_content() {
+        let event = DomainEvent::ApiKeyRevoked { api_key: Uuid::nil(), owner_scope: "donor".to_owned(), owner_id: Uuid::nil() };
+        let value = serde_json::to_value(&event).expect("serializes");
+        assert_eq!(value["type"], event.type_name());
+        let payload: serde_json::Value = serde_json::from_str(&event.payload_json()).expect("JSON");
+        assert_eq!(payload["ownerScope"], "donor");
+        let membership = DomainEvent::MembershipLeft(MembershipChange {
+            user: Uuid::nil(),
+            scope: "organization".to_owned(),
+            scope_id: Uuid::max(),
+            role: "owner".to_owned(),
+        });
+        assert_eq!(serde_json::to_value(&membership).expect("serializes")["type"], membership.type_name());
+        assert_eq!(membership.organization_id(), Some(Uuid::max()));
+        assert_eq!(membership.subject(), encode_uuid(NodeType::Organization, Uuid::max()).0);
+    }
+}
