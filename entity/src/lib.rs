@@ -11,6 +11,8 @@ pub mod email_token;
 pub mod enums;
 pub mod focus_area;
 pub mod invitation;
+pub mod job;
+pub mod job_schedule;
 pub mod membership;
 pub mod organization;
 pub mod organization_focus_area;
