@@ -16,6 +16,7 @@ mod countries;
 mod document_limits;
 mod graphql_http;
 mod health;
+mod jobs;
 mod nodes;
 mod organizations;
 mod pagination;

@@ -25,6 +25,9 @@ pub use store::{DEFAULT_MAX_ATTEMPTS, LEASE, backoff, enqueue, enqueue_with};
 
 use crate::clock::Clock;
 
+/// The attribute to implement [`Handler`] with (`#[jobs::async_trait]`).
+pub use async_trait::async_trait;
+
 /// What a failing job reports: any error, logged with its cause chain.
 pub type JobError = Box<dyn std::error::Error + Send + Sync>;
 
