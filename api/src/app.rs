@@ -112,8 +112,8 @@ impl AppState {
             tracing::warn!("JWT_SECRET is not set: using a random secret, so sessions end when the service restarts");
         }
         let keys = JwtKeys::new(&settings.jwt_secret, settings.jwt_previous_secret.as_ref(), JWT_ISSUER, JWT_AUDIENCE);
-        let sessions = SessionManager::new(store.clone(), keys, settings.access_token_ttl, settings.refresh_token_ttl);
-        let mailer: Arc<dyn Mailer> = Arc::new(LogMailer::new(settings.mail_outbox_dir.clone()));
+        let sessions = SessionManager::new(store.clone(), keys, clock.clone(), settings.access_token_ttl, settings.refresh_token_ttl);
+        let mailer: Arc<dyn Mailer> = Arc::new(LogMailer::new(settings.mail_outbox_dir.clone(), clock.clone()));
         let schema = graphql::build_schema(
             graphql::SharedData {
                 db: db.clone(),
@@ -126,7 +126,7 @@ impl AppState {
             },
             graphql::SchemaOptions { introspection: settings.introspection_enabled(), suggestions: settings.suggestions_enabled() },
         );
-        let rate_limiter = RateLimiter::new(store.clone(), settings.rate_limits);
+        let rate_limiter = RateLimiter::new(store.clone(), clock.clone(), settings.rate_limits);
         Ok(Self {
             db,
             db_stats,

@@ -210,7 +210,7 @@ async fn execute(command: Command, settings: Settings) -> Result<(), String> {
                 Some(p) => (p, false),
                 None => (crate::auth::tokens::random_token(), true),
             };
-            match crate::accounts::service::ensure_user(&state.db, &email, password.clone(), &name, true).await {
+            match crate::accounts::service::ensure_user_at(&state.db, &state.clock, &email, password.clone(), &name, true).await {
                 Ok((user, created)) => {
                     print_line(&format!("platform admin: {}", user.email));
                     if generated && created {
