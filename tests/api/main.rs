@@ -12,6 +12,7 @@ mod accounts;
 mod api_keys;
 mod authorization;
 mod cli;
+mod clock;
 mod countries;
 mod document_limits;
 mod graphql_http;
