@@ -312,3 +312,65 @@ async fn serve_runs_due_jobs_in_the_background() {
     }
     panic!("serve's runner did not run the purge within 5 s");
 }
+
+#[actix_web::test]
+async fn a_job_leased_by_a_runner_that_died_is_taken_over_once_the_lease_ends() {
+    let clock = Clock::manual(start());
+    let app = spawn_app_with_clock(AppEnv::Development, &[], clock.clone()).await;
+    let probe = Probe::default();
+    let runner = Runner::new(app.db.clone(), clock.clone(), Registry::new().handle("probe", probe.clone()));
+    let id = jobs::enqueue(&app.db, &clock, "probe", serde_json::json!({}), start()).await.expect("enqueue");
+    // As a runner leaves it when it dies mid-job: claimed, leased, never reported.
+    job::Entity::update(job::ActiveModel {
+        id: Set(id),
+        attempts: Set(1),
+        locked_by: Set(Some("a-runner-that-died".to_owned())),
+        locked_until: Set(Some(start() + jobs::LEASE)),
+        ..Default::default()
+    })
+    .exec(&app.db)
+    .await
+    .expect("lease");
+
+    clock.advance(jobs::LEASE - Duration::seconds(1));
+    runner.tick().await.expect("tick");
+    assert_eq!(probe.runs(), 0, "not while the lease holds");
+
+    clock.advance(Duration::seconds(1));
+    runner.tick().await.expect("tick");
+    assert_eq!(probe.runs(), 1, "taken over when the lease ends");
+    let row = job_row(&app.db, id).await;
+    assert_eq!((row.status.as_str(), row.attempts), ("done", 2));
+}
+
+/// Blocks inside its job until released, telling when it started.
+struct Blocking {
+    started: Arc<tokio::sync::Notify>,
+    release: Arc<tokio::sync::Notify>,
+}
+
+#[jobs::async_trait]
+impl Handler for Blocking {
+    async fn run(&self, _ctx: &JobContext, _payload: &serde_json::Value) -> Result<(), JobError> {
+        self.started.notify_one();
+        self.release.notified().await;
+        Ok(())
+    }
+}
+
+#[actix_web::test]
+async fn stopping_a_runner_lets_the_job_in_hand_finish() {
+    let clock = Clock::manual(start());
+    let app = spawn_app_with_clock(AppEnv::Development, &[], clock.clone()).await;
+    let (started, release) = (Arc::new(tokio::sync::Notify::new()), Arc::new(tokio::sync::Notify::new()));
+    let handler = Blocking { started: started.clone(), release: release.clone() };
+    let id = jobs::enqueue(&app.db, &clock, "blocking", serde_json::json!({}), start()).await.expect("enqueue");
+    let handle =
+        Runner::new(app.db.clone(), clock.clone(), Registry::new().handle("blocking", handler)).spawn(std::time::Duration::from_millis(10));
+    started.notified().await;
+
+    // Stop while the job runs; the job is released only after stop was asked.
+    let ((), ()) = tokio::join!(handle.stop(), async { release.notify_one() });
+
+    assert_eq!(job_row(&app.db, id).await.status, "done", "the job in hand finished before the runner stopped");
+}
