@@ -21,6 +21,7 @@ use crate::{
     events::{EventBus, InProcessBus, RedisBus},
     graphql::{self, AppSchema, graphiql, http},
     health,
+    jobs::{Registry, Runner},
     mail::{LogMailer, Mailer},
     ratelimit::RateLimiter,
     store::{KeyValueStore, MemoryStore, RedisStore, connect_redis},
@@ -111,8 +112,8 @@ impl AppState {
             tracing::warn!("JWT_SECRET is not set: using a random secret, so sessions end when the service restarts");
         }
         let keys = JwtKeys::new(&settings.jwt_secret, settings.jwt_previous_secret.as_ref(), JWT_ISSUER, JWT_AUDIENCE);
-        let sessions = SessionManager::new(store.clone(), keys, settings.access_token_ttl, settings.refresh_token_ttl);
-        let mailer: Arc<dyn Mailer> = Arc::new(LogMailer::new(settings.mail_outbox_dir.clone()));
+        let sessions = SessionManager::new(store.clone(), keys, clock.clone(), settings.access_token_ttl, settings.refresh_token_ttl);
+        let mailer: Arc<dyn Mailer> = Arc::new(LogMailer::new(settings.mail_outbox_dir.clone(), clock.clone()));
         let schema = graphql::build_schema(
             graphql::SharedData {
                 db: db.clone(),
@@ -125,7 +126,7 @@ impl AppState {
             },
             graphql::SchemaOptions { introspection: settings.introspection_enabled(), suggestions: settings.suggestions_enabled() },
         );
-        let rate_limiter = RateLimiter::new(store.clone(), settings.rate_limits);
+        let rate_limiter = RateLimiter::new(store.clone(), clock.clone(), settings.rate_limits);
         Ok(Self {
             db,
             db_stats,
@@ -196,6 +197,8 @@ pub struct Application {
     port: u16,
     server: Server,
     state: AppState,
+    /// Time between job-runner ticks, when `serve` runs jobs (`JOBS_ENABLED`).
+    jobs_poll: Option<Duration>,
 }
 
 impl Application {
@@ -257,7 +260,7 @@ impl Application {
             server = server.workers(workers);
         }
         let server = server.listen(listener).map_err(bind_err)?.run();
-        Ok(Self { port, server, state })
+        Ok(Self { port, server, state, jobs_poll: settings.jobs_enabled.then_some(settings.jobs_poll_interval) })
     }
 
     /// The port bound (useful with port 0).
@@ -275,8 +278,16 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until SIGINT/SIGTERM (requests in flight finish) or the handle stops it.
+    /// Serves until SIGINT/SIGTERM (requests in flight finish) or the handle stops
+    /// it; the job runner (when `JOBS_ENABLED`) runs alongside and stops with the
+    /// server, after the job in hand.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let runner =
+            self.jobs_poll.map(|poll| Runner::new(self.state.db.clone(), self.state.clock.clone(), Registry::standard()).spawn(poll));
+        let served = self.server.await;
+        if let Some(runner) = runner {
+            runner.stop().await;
+        }
+        served
     }
 }

@@ -1,4 +1,4 @@
-//! The command line: `serve` (default), `migrate`, `seed`, `schema`.
+//! The command line: `serve` (default), `worker`, `migrate`, `seed`, `schema`, `admin`.
 
 use std::process::ExitCode;
 
@@ -8,7 +8,9 @@ use migration::{Migrator, MigratorTrait};
 use crate::{
     app::{AppState, Application},
     config::{AppEnv, ENV_VARS, LogFormat, Settings},
-    db, graphql, seed, telemetry,
+    db, graphql,
+    jobs::{Registry, Runner},
+    seed, telemetry,
 };
 
 fn env_help() -> String {
@@ -51,6 +53,10 @@ enum Command {
         #[arg(long, required = true)]
         demo: bool,
     },
+    /// Run background jobs only (no HTTP) until SIGINT/SIGTERM: for instances
+    /// dedicated to jobs when web instances set JOBS_ENABLED=false.
+    #[command(after_help = env_help())]
+    Worker,
     /// Print the GraphQL schema (SDL), as committed in schema.graphql.
     Schema,
     /// Manage platform administrators.
@@ -116,8 +122,8 @@ pub fn run(about: &'static str) -> ExitCode {
         return ExitCode::from(2);
     }
     telemetry::init(&settings);
-    if !matches!(command, Command::Serve { .. }) {
-        // Commands other than serve manage migrations themselves.
+    if !matches!(command, Command::Serve { .. } | Command::Worker) {
+        // Commands other than serve and worker manage migrations themselves.
         settings.migrate_on_start = matches!(command, Command::Seed { .. } | Command::Admin { .. });
     }
     let settings_log_format = settings.log_format;
@@ -204,7 +210,7 @@ async fn execute(command: Command, settings: Settings) -> Result<(), String> {
                 Some(p) => (p, false),
                 None => (crate::auth::tokens::random_token(), true),
             };
-            match crate::accounts::service::ensure_user(&state.db, &email, password.clone(), &name, true).await {
+            match crate::accounts::service::ensure_user_at(&state.db, &state.clock, &email, password.clone(), &name, true).await {
                 Ok((user, created)) => {
                     print_line(&format!("platform admin: {}", user.email));
                     if generated && created {
@@ -221,6 +227,31 @@ async fn execute(command: Command, settings: Settings) -> Result<(), String> {
                 Err(crate::validation::WriteError::Api(e)) => Err(crate::error::cause_chain(&e)),
             }
         }
+        Command::Worker => {
+            let state = AppState::connect(&settings).await.map_err(|e| e.to_string())?;
+            let runner = Runner::new(state.db.clone(), state.clock.clone(), Registry::standard()).spawn(settings.jobs_poll_interval);
+            shutdown_signal().await;
+            tracing::info!("stopping: finishing the job in hand");
+            runner.stop().await;
+            Ok(())
+        }
         Command::Schema => Ok(()),
     }
+}
+
+/// Waits for SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+            return;
+        }
+    }
+    // Without a SIGTERM handler, SIGINT alone; if even that fails, stop now.
+    tokio::signal::ctrl_c().await.ok();
 }

@@ -58,6 +58,12 @@ pub const ENV_VARS: &[EnvVarDoc] = &[
     ("SHUTDOWN_TIMEOUT_SECS", "30", "On SIGTERM/SIGINT, seconds to let requests in flight finish."),
     ("WORKERS", "(number of cores)", "HTTP worker threads."),
     (
+        "JOBS_ENABLED",
+        "true",
+        "Run background jobs inside `serve`. Set false on web-only instances when `civic-graph worker` runs them elsewhere; any number of instances may run jobs at once.",
+    ),
+    ("JOBS_POLL_INTERVAL_MS", "1000", "How often the job runner looks for due jobs and schedules (milliseconds, 10 to 3600000)."),
+    (
         "TRUSTED_PROXIES",
         "(empty)",
         "Comma-separated CIDR blocks (or addresses) of the load balancers and proxies in front of the service, e.g. 10.0.0.0/8,fd00::/8. Only a peer in this list is believed when it sends Forwarded or X-Forwarded-For; empty: the TCP peer is the client.",
@@ -160,6 +166,10 @@ pub struct Settings {
     pub graphiql: Option<bool>,
     /// Base URL of GraphiQL's assets, without a trailing slash.
     pub graphiql_assets_url: String,
+    /// Run the job runner inside `serve`.
+    pub jobs_enabled: bool,
+    /// Time between the job runner's ticks.
+    pub jobs_poll_interval: Duration,
 }
 
 impl Settings {
@@ -270,7 +280,14 @@ impl Settings {
         let introspection = get("INTROSPECTION").map(|v| parse_bool("INTROSPECTION", Some(v), true)).transpose()?;
         let graphiql = get("GRAPHIQL").map(|v| parse_bool("GRAPHIQL", Some(v), true)).transpose()?;
         let graphiql_assets_url = parse_assets_url(get("GRAPHIQL_ASSETS_URL"))?;
+        let jobs_enabled = parse_bool("JOBS_ENABLED", get("JOBS_ENABLED"), true)?;
+        let poll_ms = parse_or("JOBS_POLL_INTERVAL_MS", get("JOBS_POLL_INTERVAL_MS"), 1000u64, "expected 10 to 3600000 milliseconds")?;
+        if !(10..=3_600_000).contains(&poll_ms) {
+            return Err(ConfigError::new("JOBS_POLL_INTERVAL_MS", "expected 10 to 3600000 milliseconds"));
+        }
         Ok(Self {
+            jobs_enabled,
+            jobs_poll_interval: Duration::from_millis(poll_ms),
             trusted_proxies,
             introspection,
             graphiql,
@@ -385,6 +402,8 @@ mod tests {
         assert!(s.redis_url.is_none());
         assert!(s.migrate_on_start);
         assert!(s.jwt_secret_generated, "development makes a random secret");
+        assert!(s.jobs_enabled, "serve runs jobs unless told not to");
+        assert_eq!(s.jobs_poll_interval, Duration::from_secs(1));
     }
 
     #[test]
@@ -428,6 +447,9 @@ mod tests {
             ("GRAPHIQL_ASSETS_URL", "ftp://assets.example.org"),
             ("GRAPHIQL_ASSETS_URL", "https://assets.example.org/npm?v=1"),
             ("GRAPHIQL_ASSETS_URL", "/npm"),
+            ("JOBS_ENABLED", "sometimes"),
+            ("JOBS_POLL_INTERVAL_MS", "0"),
+            ("JOBS_POLL_INTERVAL_MS", "soon"),
         ] {
             let err = settings(&[(var, value)]).expect_err(var);
             assert_eq!(err.var, var);

@@ -3,9 +3,12 @@
 //! full to a file there (for development and tests). A real SMTP or API mailer
 //! implements the same trait.
 
-use std::path::{Path, PathBuf};
+use std::{
+    path::{Path, PathBuf},
+    sync::atomic::{AtomicU64, Ordering},
+};
 
-use chrono::Utc;
+use crate::clock::Clock;
 
 /// One e-mail.
 #[derive(Clone, Debug)]
@@ -39,12 +42,17 @@ pub trait Mailer: Send + Sync {
 /// The default mailer: the log (secrets redacted), plus files when configured.
 pub struct LogMailer {
     outbox: Option<PathBuf>,
+    clock: Clock,
+    /// Orders the files of one instance when the clock stands still (a test's
+    /// manual clock), so the newest message still sorts last.
+    sent: AtomicU64,
 }
 
 impl LogMailer {
-    /// A mailer writing full messages to `outbox` when given.
-    pub fn new(outbox: Option<PathBuf>) -> Self {
-        Self { outbox }
+    /// A mailer writing full messages to `outbox` when given, named by the
+    /// clock's time.
+    pub fn new(outbox: Option<PathBuf>, clock: Clock) -> Self {
+        Self { outbox, clock, sent: AtomicU64::new(0) }
     }
 }
 
@@ -55,7 +63,13 @@ impl Mailer for LogMailer {
         let file = match &self.outbox {
             None => None,
             Some(dir) => {
-                let name = format!("{}-{}-{}.eml", Utc::now().format("%Y%m%dT%H%M%S%.6f"), email.kind, uuid::Uuid::new_v4().simple());
+                let sequence = self.sent.fetch_add(1, Ordering::Relaxed);
+                let name = format!(
+                    "{}-{sequence:08}-{}-{}.eml",
+                    self.clock.now().format("%Y%m%dT%H%M%S%.6f"),
+                    email.kind,
+                    uuid::Uuid::new_v4().simple()
+                );
                 let path = dir.join(name);
                 let text = format!("To: {}\nSubject: {}\n\n{}\n", email.to, email.subject, email.render());
                 match write_private(dir, &path, text).await {
@@ -129,7 +143,7 @@ mod tests {
             secret: "t0k3n".into(),
             kind: "verify-email",
         };
-        LogMailer::new(Some(dir.clone())).send(email).await;
+        LogMailer::new(Some(dir.clone()), Clock::system()).send(email).await;
         let files: Vec<_> = std::fs::read_dir(&dir).expect("outbox created").filter_map(Result::ok).collect();
         assert_eq!(files.len(), 1);
         let mode = |p: &Path| std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777;

@@ -10,10 +10,11 @@
 
 use std::{
     sync::{Arc, Mutex},
-    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+    time::{Duration, Instant},
 };
 
 use crate::{
+    clock::Clock,
     error::ApiError,
     store::{KeyValueStore, MemoryStore},
 };
@@ -52,6 +53,8 @@ pub struct Decision {
 #[derive(Clone)]
 pub struct RateLimiter {
     store: Arc<dyn KeyValueStore>,
+    /// Which window a request falls in.
+    clock: Clock,
     /// Counts while `store` fails (this instance only).
     fallback: MemoryStore,
     warnings: Arc<Mutex<WarnThrottle>>,
@@ -60,16 +63,16 @@ pub struct RateLimiter {
 }
 
 impl RateLimiter {
-    /// A limiter over a store.
-    pub fn new(store: Arc<dyn KeyValueStore>, limits: Limits) -> Self {
-        Self { store, fallback: MemoryStore::default(), warnings: Arc::default(), limits }
+    /// A limiter over a store; windows follow `clock`.
+    pub fn new(store: Arc<dyn KeyValueStore>, clock: Clock, limits: Limits) -> Self {
+        Self { store, clock, fallback: MemoryStore::default(), warnings: Arc::default(), limits }
     }
 
     /// Counts a request of `key` against `limit`, in this instance's memory while
     /// the shared store fails (so the `Err` case no longer happens; the signature
     /// stays for callers that handle it).
     pub async fn check(&self, key: &str, limit: u64) -> Result<Decision, ApiError> {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        let now = self.clock.unix_secs();
         let window = now / WINDOW_SECS * WINDOW_SECS;
         let reset_secs = window + WINDOW_SECS - now;
         let counter = format!("ratelimit:{key}:{window}");
@@ -154,7 +157,7 @@ mod tests {
 
     #[tokio::test]
     async fn limits_still_hold_in_memory_while_the_store_fails() {
-        let limiter = RateLimiter::new(Arc::new(FailingStore), Limits { anonymous: 2, user: 5, api_key: 10 });
+        let limiter = RateLimiter::new(Arc::new(FailingStore), Clock::system(), Limits { anonymous: 2, user: 5, api_key: 10 });
         let first = limiter.check("ip:1", 2).await.expect("the fallback answers");
         assert_eq!((first.allowed, first.remaining, first.limit), (true, 1, 2));
         assert!(limiter.check("ip:1", 2).await.expect("fallback").allowed);
@@ -177,12 +180,24 @@ mod tests {
 
     #[tokio::test]
     async fn a_key_is_refused_past_its_limit_and_others_are_not() {
-        let limiter = RateLimiter::new(Arc::new(MemoryStore::default()), Limits { anonymous: 2, user: 5, api_key: 10 });
+        let limiter = RateLimiter::new(Arc::new(MemoryStore::default()), Clock::system(), Limits { anonymous: 2, user: 5, api_key: 10 });
         let first = limiter.check("ip:1", 2).await.expect("store");
         assert_eq!((first.allowed, first.remaining, first.limit), (true, 1, 2));
         assert!(limiter.check("ip:1", 2).await.expect("store").allowed);
         let third = limiter.check("ip:1", 2).await.expect("store");
         assert!(!third.allowed && third.remaining == 0 && third.reset_secs <= WINDOW_SECS);
         assert!(limiter.check("ip:2", 2).await.expect("store").allowed, "keys are independent");
+    }
+
+    #[tokio::test]
+    async fn a_new_window_starts_when_the_clock_reaches_it() {
+        let start = chrono::DateTime::from_timestamp(1_800_000_000, 0).expect("time");
+        let clock = Clock::manual(start);
+        let limiter = RateLimiter::new(Arc::new(MemoryStore::default()), clock.clone(), Limits { anonymous: 1, user: 1, api_key: 1 });
+        assert!(limiter.check("ip:1", 1).await.expect("store").allowed);
+        let refused = limiter.check("ip:1", 1).await.expect("store");
+        assert!(!refused.allowed);
+        clock.advance(chrono::Duration::seconds(i64::try_from(refused.reset_secs).expect("small")));
+        assert!(limiter.check("ip:1", 1).await.expect("store").allowed, "counted in the next window");
     }
 }

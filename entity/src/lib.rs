@@ -12,6 +12,8 @@ pub mod enums;
 pub mod event;
 pub mod focus_area;
 pub mod invitation;
+pub mod job;
+pub mod job_schedule;
 pub mod membership;
 pub mod organization;
 pub mod organization_focus_area;

@@ -15,6 +15,7 @@ mod m20261122_000007_create_invitations;
 mod m20261122_000008_add_user_volunteer;
 mod m20261201_000001_registrations_not_unique;
 mod m20261201_000002_add_pending_sign_up;
+mod m20261201_000003_create_jobs;
 mod m20261201_000004_create_events;
 
 /// All migrations, in order.
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000008_add_user_volunteer::Migration),
             Box::new(m20261201_000001_registrations_not_unique::Migration),
             Box::new(m20261201_000002_add_pending_sign_up::Migration),
+            Box::new(m20261201_000003_create_jobs::Migration),
             Box::new(m20261201_000004_create_events::Migration),
         ]
     }

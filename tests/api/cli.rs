@@ -35,7 +35,7 @@ fn help_documents_every_command_and_environment_variable() {
     let out = run(&["--help"], &[], &dir);
     assert!(out.status.success());
     let help = text(&out.stdout);
-    for command in ["serve", "migrate", "seed", "schema"] {
+    for command in ["serve", "worker", "migrate", "seed", "schema"] {
         assert!(help.contains(command), "{command} missing from --help");
     }
     for (name, _, _) in api::config::ENV_VARS {
@@ -103,6 +103,46 @@ fn migrations_and_the_demo_seed_work_on_a_fresh_sqlite_file_and_the_seed_is_idem
     assert!(fresh.status.success(), "{}", text(&fresh.stderr));
     let status = text(&run(&["migrate", "status"], &env, &dir).stdout);
     assert_eq!(status.lines().filter(|l| l.starts_with("applied")).count(), migration_count(), "{status}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn worker_runs_due_jobs_without_http_and_stops_on_sigterm() {
+    use sea_orm::{ColumnTrait, Database, EntityTrait, PaginatorTrait, QueryFilter};
+    let dir = temp_dir();
+    let url = format!("sqlite://{}?mode=rwc", dir.join("worker.db").display());
+    let mut child = Command::new(BIN)
+        .args(["worker"])
+        .current_dir(&dir)
+        .env_clear()
+        .env("DATABASE_URL", &url)
+        .env("JOBS_POLL_INTERVAL_MS", "50")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // The daily purge is due at first sight: the worker migrates, fires and runs it.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let purged = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        rt.block_on(async {
+            let Ok(db) = Database::connect(&url).await else { return false };
+            let done = entity::job::Entity::find()
+                .filter(entity::job::Column::Kind.eq(api::jobs::PURGE_KIND))
+                .filter(entity::job::Column::Status.eq("done"))
+                .count(&db)
+                .await
+                .unwrap_or(0);
+            db.close().await.ok();
+            done == 1
+        })
+    });
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(killed.success());
+    let status = child.wait().expect("exits");
+    assert!(purged, "the worker never ran the purge");
+    assert!(status.success(), "a worker stops cleanly on SIGTERM: {status:?}");
     std::fs::remove_dir_all(&dir).ok();
 }
 

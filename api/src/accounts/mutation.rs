@@ -7,7 +7,7 @@ use super::{
     types::{AccountPayload, LogOutPayload, RequestPasswordResetPayload, SessionPayload, SignUpPayload, User},
 };
 use crate::graphql::{
-    context::{claim_password_operation, db, mailer, request, sessions, signed_in, store},
+    context::{claim_password_operation, clock, db, mailer, request, sessions, signed_in, store},
     user_error::outcome,
 };
 
@@ -114,7 +114,7 @@ impl AccountMutation {
             time_zone: input.time_zone,
         };
         let client = &request(ctx)?.client;
-        let result = sign_up::sign_up(db(ctx)?, store(ctx)?, mailer(ctx)?, new, client.ip.as_deref()).await;
+        let result = sign_up::sign_up(db(ctx)?, clock(ctx)?, store(ctx)?, mailer(ctx)?, new, client.ip.as_deref()).await;
         let (email, user_errors) = outcome(result, |e| e)?;
         Ok(SignUpPayload { email, user_errors })
     }
@@ -128,6 +128,7 @@ impl AccountMutation {
         let client = &request(ctx)?.client;
         let result = service::log_in(
             db(ctx)?,
+            clock(ctx)?,
             store(ctx)?,
             sessions(ctx)?,
             &input.email,
@@ -205,6 +206,7 @@ impl AccountMutation {
         claim_password_operation(ctx)?;
         let result = service::change_password(
             db(ctx)?,
+            clock(ctx)?,
             store(ctx)?,
             sessions(ctx)?,
             (caller.user_id, caller.session_id),
@@ -226,7 +228,7 @@ impl AccountMutation {
         #[graphql(desc = "The address.")] input: RequestPasswordResetInput,
     ) -> Result<RequestPasswordResetPayload> {
         let client = &request(ctx)?.client;
-        service::request_password_reset(db(ctx)?, store(ctx)?, mailer(ctx)?, &input.email, client.ip.as_deref()).await?;
+        service::request_password_reset(db(ctx)?, clock(ctx)?, store(ctx)?, mailer(ctx)?, &input.email, client.ip.as_deref()).await?;
         Ok(RequestPasswordResetPayload { ok: true })
     }
 
@@ -237,7 +239,8 @@ impl AccountMutation {
         #[graphql(desc = "The token and new password.")] input: ResetPasswordInput,
     ) -> Result<AccountPayload> {
         claim_password_operation(ctx)?;
-        let (user, user_errors) = outcome(service::reset_password(db(ctx)?, sessions(ctx)?, &input.token, input.password).await, User)?;
+        let (user, user_errors) =
+            outcome(service::reset_password(db(ctx)?, clock(ctx)?, sessions(ctx)?, &input.token, input.password).await, User)?;
         Ok(AccountPayload { user, user_errors })
     }
 
@@ -245,7 +248,7 @@ impl AccountMutation {
     /// from a later sign-up than the one that opened the account applies that
     /// sign-up's password and profile, and ends every session of the account.
     async fn verify_email(&self, ctx: &Context<'_>, #[graphql(desc = "The token.")] input: VerifyEmailInput) -> Result<AccountPayload> {
-        let (user, user_errors) = outcome(sign_up::verify_email(db(ctx)?, sessions(ctx)?, &input.token).await, User)?;
+        let (user, user_errors) = outcome(sign_up::verify_email(db(ctx)?, clock(ctx)?, sessions(ctx)?, &input.token).await, User)?;
         Ok(AccountPayload { user, user_errors })
     }
 
@@ -262,7 +265,7 @@ impl AccountMutation {
             time_zone: input.time_zone,
             is_volunteer: input.is_volunteer,
         };
-        let (user, user_errors) = outcome(service::update_profile(db(ctx)?, caller.user_id, changes).await, User)?;
+        let (user, user_errors) = outcome(service::update_profile(db(ctx)?, clock(ctx)?, caller.user_id, changes).await, User)?;
         Ok(AccountPayload { user, user_errors })
     }
 }

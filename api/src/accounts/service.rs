@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
 use entity::{email_token, enums::TokenPurpose, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
 use uuid::Uuid;
@@ -15,6 +14,7 @@ use crate::{
         throttle,
         tokens::{hash_token, random_token},
     },
+    clock::Clock,
     domain::text,
     error::ApiError,
     mail::{Email, Mailer},
@@ -58,13 +58,14 @@ pub(super) fn check_password(errors: &mut Errors, path: &str, password: &str, em
 
 pub(super) async fn issue_email_token(
     db: &impl sea_orm::ConnectionTrait,
+    clock: &Clock,
     user_id: Uuid,
     purpose: TokenPurpose,
     ttl: chrono::Duration,
     pending_sign_up: Option<String>,
 ) -> Result<String, ApiError> {
     let token = random_token();
-    let now = Utc::now();
+    let now = clock.now();
     email_token::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user_id),
@@ -80,11 +81,24 @@ pub(super) async fn issue_email_token(
     Ok(token)
 }
 
+/// [`ensure_user_at`] at the machine's time, for callers outside a running
+/// service that have no clock of their own (the demo seed, test fixtures).
+pub async fn ensure_user(
+    db: &DatabaseConnection,
+    email: &str,
+    password: String,
+    name: &str,
+    platform_admin: bool,
+) -> Result<(user::Model, bool), WriteError> {
+    ensure_user_at(db, &Clock::system(), email, password, name, platform_admin).await
+}
+
 /// Creates a verified account directly (command line, demo seed): no e-mail is sent.
 /// An existing account with this address is returned unchanged (its password
 /// too), or promoted to platform admin when `platform_admin` is set.
-pub async fn ensure_user(
+pub async fn ensure_user_at(
     db: &DatabaseConnection,
+    clock: &Clock,
     email: &str,
     password: String,
     name: &str,
@@ -97,11 +111,11 @@ pub async fn ensure_user(
     if let Some(existing) = user::Entity::find().filter(user::Column::EmailNormalized.eq(normalize_email(&email))).one(db).await? {
         if platform_admin && (!existing.is_platform_admin || existing.email_verified_at.is_none()) {
             // The operator vouches for the address of the admin they name.
-            let verified_at = existing.email_verified_at.unwrap_or_else(Utc::now);
+            let verified_at = existing.email_verified_at.unwrap_or_else(|| clock.now());
             let mut model: user::ActiveModel = existing.into();
             model.is_platform_admin = Set(true);
             model.email_verified_at = Set(Some(verified_at));
-            model.updated_at = Set(Utc::now());
+            model.updated_at = Set(clock.now());
             return Ok((model.update(db).await?, false));
         }
         return Ok((existing, false));
@@ -110,7 +124,7 @@ pub async fn ensure_user(
     check_password(&mut errors, "password", &password, &email);
     errors.ok()?;
     let hash = password::hash(password).await?;
-    let now = Utc::now();
+    let now = clock.now();
     Ok(user::ActiveModel {
         id: Set(Uuid::now_v7()),
         email_normalized: Set(normalize_email(&email)),
@@ -135,6 +149,7 @@ pub async fn ensure_user(
 #[tracing::instrument(skip_all)]
 pub async fn log_in(
     db: &DatabaseConnection,
+    clock: &Clock,
     store: &dyn KeyValueStore,
     sessions: &SessionManager,
     email: &str,
@@ -143,7 +158,7 @@ pub async fn log_in(
     client_address: Option<&str>,
 ) -> Result<(user::Model, TokenPair), WriteError> {
     let email = normalize_email(email);
-    let ticket = throttle::before_password_check(store, &email, client_address).await?;
+    let ticket = throttle::before_password_check(store, clock, &email, client_address).await?;
     let found = user::Entity::find().filter(user::Column::EmailNormalized.eq(&email)).one(db).await?;
     let stored = match &found {
         Some(u) => u.password_hash.clone(),
@@ -151,7 +166,7 @@ pub async fn log_in(
     };
     let matches = password::verify(password.to_owned(), stored).await?;
     let user = found.filter(|_| matches);
-    throttle::after_password_check(store, ticket, user.is_some()).await?;
+    throttle::after_password_check(store, clock, ticket, user.is_some()).await?;
     let Some(user) = user else {
         return Err(field_error(&[], UserErrorCode::InvalidCredentials, "the e-mail address or the password is wrong"));
     };
@@ -178,6 +193,7 @@ pub async fn by_id(db: &DatabaseConnection, id: Uuid) -> Result<Option<user::Mod
 #[tracing::instrument(skip_all, fields(user_id = %caller.0))]
 pub async fn change_password(
     db: &DatabaseConnection,
+    clock: &Clock,
     store: &dyn KeyValueStore,
     sessions: &SessionManager,
     caller: (Uuid, Uuid),
@@ -190,16 +206,16 @@ pub async fn change_password(
         return Err(ApiError::Unauthenticated("the account no longer exists".to_owned()).into());
     };
     // The same throttle as logging in: a stolen access token must not buy unlimited guesses.
-    let ticket = throttle::before_password_check(store, &user.email_normalized, client_address).await?;
+    let ticket = throttle::before_password_check(store, clock, &user.email_normalized, client_address).await?;
     let matches = password::verify(current_password.to_owned(), user.password_hash.clone()).await?;
-    throttle::after_password_check(store, ticket, matches).await?;
+    throttle::after_password_check(store, clock, ticket, matches).await?;
     if !matches {
         return Err(field_error(&["currentPassword"], UserErrorCode::InvalidCredentials, "the current password is wrong"));
     }
     let mut errors = Errors::default();
     check_password(&mut errors, "password", &new_password, &user.email);
     errors.ok()?;
-    let updated = set_password(db, user, new_password).await?;
+    let updated = set_password(db, clock, user, new_password).await?;
     for session in sessions.list(user_id).await? {
         if session.id != current_session {
             sessions.revoke(user_id, session.id).await?;
@@ -208,11 +224,16 @@ pub async fn change_password(
     Ok(updated)
 }
 
-async fn set_password(db: &impl sea_orm::ConnectionTrait, user: user::Model, new_password: String) -> Result<user::Model, ApiError> {
+async fn set_password(
+    db: &impl sea_orm::ConnectionTrait,
+    clock: &Clock,
+    user: user::Model,
+    new_password: String,
+) -> Result<user::Model, ApiError> {
     let hash = password::hash(new_password).await?;
     let mut model: user::ActiveModel = user.into();
     model.password_hash = Set(hash);
-    model.updated_at = Set(Utc::now());
+    model.updated_at = Set(clock.now());
     Ok(model.update(db).await?)
 }
 
@@ -222,22 +243,23 @@ async fn set_password(db: &impl sea_orm::ConnectionTrait, user: user::Model, new
 #[tracing::instrument(skip_all)]
 pub async fn request_password_reset(
     db: &DatabaseConnection,
+    clock: &Clock,
     store: &dyn KeyValueStore,
     mailer: &dyn Mailer,
     email: &str,
     client_address: Option<&str>,
 ) -> Result<(), ApiError> {
     let address_key = format!("reset:{}", client_address.unwrap_or("unknown"));
-    throttle::fixed_window(store, &address_key, RESETS_PER_ADDRESS_PER_HOUR, Duration::from_secs(3600)).await?;
+    throttle::fixed_window(store, clock, &address_key, RESETS_PER_ADDRESS_PER_HOUR, Duration::from_secs(3600)).await?;
     let key = normalize_email(email);
-    if !throttle::allow_mail(store, &key).await? {
+    if !throttle::allow_mail(store, clock, &key).await? {
         tracing::warn!("reset e-mails to this recipient are over their hourly limit: not sent");
         return Ok(());
     }
     let Some(user) = user::Entity::find().filter(user::Column::EmailNormalized.eq(key)).one(db).await? else {
         return Ok(());
     };
-    let token = issue_email_token(db, user.id, TokenPurpose::ResetPassword, RESET_TTL, None).await?;
+    let token = issue_email_token(db, clock, user.id, TokenPurpose::ResetPassword, RESET_TTL, None).await?;
     mailer
         .send(Email {
             to: user.email,
@@ -253,6 +275,7 @@ pub async fn request_password_reset(
 /// Consumes a one-time token of `purpose`; `None` when unknown, used or expired.
 pub(super) async fn consume(
     db: &impl sea_orm::ConnectionTrait,
+    clock: &Clock,
     token: &str,
     purpose: TokenPurpose,
 ) -> Result<Option<email_token::Model>, ApiError> {
@@ -261,9 +284,10 @@ pub(super) async fn consume(
         .filter(email_token::Column::Purpose.eq(purpose))
         .one(db)
         .await?;
-    let Some(row) = found.filter(|t| t.used_at.is_none() && t.expires_at > Utc::now()) else { return Ok(None) };
+    let now = clock.now();
+    let Some(row) = found.filter(|t| t.used_at.is_none() && t.expires_at > now) else { return Ok(None) };
     let result = email_token::Entity::update_many()
-        .col_expr(email_token::Column::UsedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .col_expr(email_token::Column::UsedAt, sea_orm::sea_query::Expr::value(now))
         .filter(email_token::Column::Id.eq(row.id))
         .filter(email_token::Column::UsedAt.is_null())
         .exec(db)
@@ -279,17 +303,18 @@ pub(super) fn invalid_token() -> WriteError {
 #[tracing::instrument(skip_all)]
 pub async fn reset_password(
     db: &DatabaseConnection,
+    clock: &Clock,
     sessions: &SessionManager,
     token: &str,
     new_password: String,
 ) -> Result<user::Model, WriteError> {
     let txn = db.begin().await?;
-    let Some(row) = consume(&txn, token, TokenPurpose::ResetPassword).await? else { return Err(invalid_token()) };
+    let Some(row) = consume(&txn, clock, token, TokenPurpose::ResetPassword).await? else { return Err(invalid_token()) };
     let Some(user) = user::Entity::find_by_id(row.user_id).one(&txn).await? else { return Err(invalid_token()) };
     let mut errors = Errors::default();
     check_password(&mut errors, "password", &new_password, &user.email);
     errors.ok()?;
-    let updated = set_password(&txn, user, new_password).await?;
+    let updated = set_password(&txn, clock, user, new_password).await?;
     txn.commit().await?;
     sessions.revoke_all(updated.id).await?;
     Ok(updated)
@@ -309,7 +334,12 @@ pub struct ProfileChanges {
 }
 
 /// Updates the caller's profile.
-pub async fn update_profile(db: &DatabaseConnection, user_id: Uuid, changes: ProfileChanges) -> Result<user::Model, WriteError> {
+pub async fn update_profile(
+    db: &DatabaseConnection,
+    clock: &Clock,
+    user_id: Uuid,
+    changes: ProfileChanges,
+) -> Result<user::Model, WriteError> {
     let mut errors = Errors::default();
     let name = changes.name.as_deref().and_then(|n| errors.check(&["name"], text::required_line(n, 200), text_code));
     let locale = changes.locale.as_deref().and_then(|l| errors.check(&["locale"], text::language(l), text_code));
@@ -331,7 +361,7 @@ pub async fn update_profile(db: &DatabaseConnection, user_id: Uuid, changes: Pro
     if let Some(v) = changes.is_volunteer {
         model.is_volunteer = Set(v);
     }
-    model.updated_at = Set(Utc::now());
+    model.updated_at = Set(clock.now());
     Ok(model.update(db).await?)
 }
 

@@ -13,7 +13,6 @@
 //!
 //! Addresses are compared by [`text::email_key`] (NFKC and case folding).
 
-use chrono::Utc;
 use entity::{email_token, enums::TokenPurpose, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait, sea_query::Expr,
@@ -24,6 +23,7 @@ use uuid::Uuid;
 use super::service::{VERIFY_TTL, check_password, check_time_zone, consume, invalid_token, issue_email_token, normalize_email};
 use crate::{
     auth::{password, sessions::SessionManager, throttle},
+    clock::Clock,
     domain::text,
     error::ApiError,
     mail::{Email, Mailer},
@@ -87,6 +87,7 @@ async fn find_by_key(db: &impl ConnectionTrait, key: &str) -> Result<Option<user
 #[tracing::instrument(skip_all)]
 pub async fn sign_up(
     db: &DatabaseConnection,
+    clock: &Clock,
     store: &dyn KeyValueStore,
     mailer: &dyn Mailer,
     input: SignUp,
@@ -110,7 +111,7 @@ pub async fn sign_up(
     errors.ok()?;
     let (email, name, locale, time_zone) = (checked(email)?, checked(name)?, checked(locale)?, checked(time_zone)?);
     let address_key = format!("sign-up:{}", client_address.unwrap_or("unknown"));
-    throttle::fixed_window(store, &address_key, SIGN_UPS_PER_ADDRESS_PER_HOUR, std::time::Duration::from_secs(3600)).await?;
+    throttle::fixed_window(store, clock, &address_key, SIGN_UPS_PER_ADDRESS_PER_HOUR, std::time::Duration::from_secs(3600)).await?;
     let key = normalize_email(&email);
     // Hashed in every case, so the answer takes as long whether or not the address is known.
     let password_hash = password::hash(input.password).await?;
@@ -119,12 +120,12 @@ pub async fn sign_up(
     let mail = match find_by_key(db, &key).await? {
         Some(existing) if existing.email_verified_at.is_some() => existing_account_email(existing.email),
         Some(existing) => {
-            let token = issue_email_token(db, existing.id, TokenPurpose::VerifyEmail, VERIFY_TTL, Some(pending_json)).await?;
+            let token = issue_email_token(db, clock, existing.id, TokenPurpose::VerifyEmail, VERIFY_TTL, Some(pending_json)).await?;
             verification_email(email.clone(), token)
         }
         None => {
             let txn = db.begin().await?;
-            let now = Utc::now();
+            let now = clock.now();
             let inserted = user::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 email_normalized: Set(key.clone()),
@@ -148,24 +149,32 @@ pub async fn sign_up(
                     drop(txn);
                     let Some(existing) = find_by_key(db, &key).await? else { return Err(ApiError::from(e).into()) };
                     if existing.email_verified_at.is_some() {
-                        return finish(store, mailer, &key, existing_account_email(existing.email), email).await;
+                        return finish(store, clock, mailer, &key, existing_account_email(existing.email), email).await;
                     }
-                    let token = issue_email_token(db, existing.id, TokenPurpose::VerifyEmail, VERIFY_TTL, Some(pending_json)).await?;
-                    return finish(store, mailer, &key, verification_email(email.clone(), token), email).await;
+                    let token =
+                        issue_email_token(db, clock, existing.id, TokenPurpose::VerifyEmail, VERIFY_TTL, Some(pending_json)).await?;
+                    return finish(store, clock, mailer, &key, verification_email(email.clone(), token), email).await;
                 }
                 Err(e) => return Err(ApiError::from(e).into()),
             };
-            let token = issue_email_token(&txn, account.id, TokenPurpose::VerifyEmail, VERIFY_TTL, Some(pending_json)).await?;
+            let token = issue_email_token(&txn, clock, account.id, TokenPurpose::VerifyEmail, VERIFY_TTL, Some(pending_json)).await?;
             txn.commit().await?;
             verification_email(email.clone(), token)
         }
     };
-    finish(store, mailer, &key, mail, email).await
+    finish(store, clock, mailer, &key, mail, email).await
 }
 
 /// Sends the sign-up's e-mail unless the recipient had enough this hour.
-async fn finish(store: &dyn KeyValueStore, mailer: &dyn Mailer, key: &str, mail: Email, email: String) -> Result<String, WriteError> {
-    if throttle::allow_mail(store, key).await? {
+async fn finish(
+    store: &dyn KeyValueStore,
+    clock: &Clock,
+    mailer: &dyn Mailer,
+    key: &str,
+    mail: Email,
+    email: String,
+) -> Result<String, WriteError> {
+    if throttle::allow_mail(store, clock, key).await? {
         mailer.send(mail).await;
     } else {
         tracing::warn!(kind = mail.kind, "e-mails to this recipient are over their hourly limit: not sent");
@@ -177,9 +186,14 @@ async fn finish(store: &dyn KeyValueStore, mailer: &dyn Mailer, key: &str, mail:
 /// sign-up than the one that opened the account applies that sign-up's
 /// address, password and profile, and ends every session of the account.
 #[tracing::instrument(skip_all)]
-pub async fn verify_email(db: &DatabaseConnection, sessions: &SessionManager, token: &str) -> Result<user::Model, WriteError> {
+pub async fn verify_email(
+    db: &DatabaseConnection,
+    clock: &Clock,
+    sessions: &SessionManager,
+    token: &str,
+) -> Result<user::Model, WriteError> {
     let txn = db.begin().await?;
-    let Some(row) = consume(&txn, token, TokenPurpose::VerifyEmail).await? else { return Err(invalid_token()) };
+    let Some(row) = consume(&txn, clock, token, TokenPurpose::VerifyEmail).await? else { return Err(invalid_token()) };
     let Some(current) = user::Entity::find_by_id(row.user_id).one(&txn).await? else { return Err(invalid_token()) };
     let pending = row.pending_sign_up.as_deref().and_then(|p| serde_json::from_str::<PendingSignUp>(p).ok());
     let takes_over = pending.as_ref().is_some_and(|p| p.password_hash != current.password_hash);
@@ -192,7 +206,7 @@ pub async fn verify_email(db: &DatabaseConnection, sessions: &SessionManager, to
         model.locale = Set(p.locale);
         model.time_zone = Set(p.time_zone);
     }
-    let now = Utc::now();
+    let now = clock.now();
     model.email_verified_at = Set(Some(now));
     model.updated_at = Set(now);
     let updated = model.update(&txn).await?;

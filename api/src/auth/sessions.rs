@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::tokens::{JwtKeys, TokenError, hash_token, random_token};
-use crate::{error::ApiError, store::KeyValueStore};
+use crate::{clock::Clock, error::ApiError, store::KeyValueStore};
 
 /// Most rotated refresh-token hashes remembered per session (for reuse detection).
 const REMEMBERED_ROTATIONS: usize = 50;
@@ -77,6 +77,7 @@ pub enum SessionError {
 pub struct SessionManager {
     store: Arc<dyn KeyValueStore>,
     keys: JwtKeys,
+    clock: Clock,
     access_ttl: Duration,
     refresh_ttl: Duration,
 }
@@ -94,13 +95,14 @@ fn chrono_duration(d: Duration) -> chrono::Duration {
 }
 
 impl SessionManager {
-    /// A manager over a store.
-    pub fn new(store: Arc<dyn KeyValueStore>, keys: JwtKeys, access_ttl: Duration, refresh_ttl: Duration) -> Self {
-        Self { store, keys, access_ttl, refresh_ttl }
+    /// A manager over a store. Times (token expiry, session expiry, last seen)
+    /// come from `clock`; the store's own key expiry is housekeeping in real time.
+    pub fn new(store: Arc<dyn KeyValueStore>, keys: JwtKeys, clock: Clock, access_ttl: Duration, refresh_ttl: Duration) -> Self {
+        Self { store, keys, clock, access_ttl, refresh_ttl }
     }
 
     async fn save(&self, record: &SessionRecord) -> Result<(), ApiError> {
-        let ttl = (record.expires_at - Utc::now()).to_std().unwrap_or(Duration::from_secs(1));
+        let ttl = (record.expires_at - self.clock.now()).to_std().unwrap_or(Duration::from_secs(1));
         let json = serde_json::to_string(record).map_err(ApiError::internal)?;
         self.store.set(&session_key(record.id), &json, Some(ttl)).await?;
         self.store.set_add(&user_key(record.user_id), &record.id.to_string(), self.refresh_ttl).await?;
@@ -114,12 +116,14 @@ impl SessionManager {
     /// The stored text of a session (for compare-and-set) and its record.
     async fn load_raw(&self, id: Uuid) -> Result<Option<(String, SessionRecord)>, ApiError> {
         let Some(json) = self.store.get(&session_key(id)).await? else { return Ok(None) };
-        Ok(serde_json::from_str(&json).ok().map(|record| (json, record)))
+        let now = self.clock.now();
+        // Ended by the Clock even if the store's real-time expiry has not come yet.
+        Ok(serde_json::from_str::<SessionRecord>(&json).ok().filter(|record| record.expires_at > now).map(|record| (json, record)))
     }
 
     /// Writes `record` only if the stored text is still `previous`.
     async fn replace(&self, previous: &str, record: &SessionRecord) -> Result<bool, ApiError> {
-        let ttl = (record.expires_at - Utc::now()).to_std().unwrap_or(Duration::from_secs(1));
+        let ttl = (record.expires_at - self.clock.now()).to_std().unwrap_or(Duration::from_secs(1));
         let json = serde_json::to_string(record).map_err(ApiError::internal)?;
         Ok(self.store.compare_and_set(&session_key(record.id), previous, &json, ttl).await?)
     }
@@ -132,7 +136,7 @@ impl SessionManager {
 
     /// Opens a session for a user who just proved who they are.
     pub async fn create(&self, user_id: Uuid, user_agent: Option<String>) -> Result<TokenPair, ApiError> {
-        let now = Utc::now();
+        let now = self.clock.now();
         let secret = random_token();
         let record = SessionRecord {
             id: Uuid::now_v7(),
@@ -150,7 +154,7 @@ impl SessionManager {
 
     /// Checks an access token and that its session is still open.
     pub async fn authenticate(&self, access_token: &str) -> Result<Result<SessionRecord, SessionError>, ApiError> {
-        let claims = match self.keys.verify(access_token) {
+        let claims = match self.keys.verify(access_token, self.clock.now()) {
             Ok(c) => c,
             Err(e) => return Ok(Err(e.into())),
         };
@@ -158,7 +162,7 @@ impl SessionManager {
         if record.user_id != claims.sub {
             return Ok(Err(SessionError::Ended));
         }
-        let now = Utc::now();
+        let now = self.clock.now();
         if (now - record.last_seen_at).num_seconds() >= TOUCH_EVERY_SECS {
             record.last_seen_at = now;
             // Only if nothing changed meanwhile: a concurrent refresh must not be undone.
@@ -184,7 +188,7 @@ impl SessionManager {
             if presented != record.refresh_hash {
                 return Ok(Err(SessionError::Invalid));
             }
-            let now = Utc::now();
+            let now = self.clock.now();
             let secret = random_token();
             let previous = std::mem::replace(&mut record.refresh_hash, hash_token(&secret));
             record.used_refresh_hashes.push(previous);
@@ -245,9 +249,13 @@ mod tests {
     use crate::store::MemoryStore;
 
     fn manager() -> SessionManager {
+        manager_with(Clock::system())
+    }
+
+    fn manager_with(clock: Clock) -> SessionManager {
         let keys =
             JwtKeys::new(&SecretString::from("a-secret-of-at-least-thirty-two-bytes!!".to_owned()), None, "civic-graph", "civic-graph");
-        SessionManager::new(Arc::new(MemoryStore::default()), keys, Duration::from_secs(900), Duration::from_secs(3600))
+        SessionManager::new(Arc::new(MemoryStore::default()), keys, clock, Duration::from_secs(900), Duration::from_secs(3600))
     }
 
     #[tokio::test]
@@ -286,6 +294,19 @@ mod tests {
         let outcomes = [a.expect("store"), b.expect("store")];
         assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1, "{outcomes:?}");
         assert!(outcomes.iter().any(|o| o.as_ref().err() == Some(&SessionError::Reused)));
+    }
+
+    #[tokio::test]
+    async fn access_tokens_and_sessions_expire_by_the_clock() {
+        let clock = Clock::manual(Utc::now());
+        let m = manager_with(clock.clone());
+        let pair = m.create(Uuid::now_v7(), None).await.expect("create");
+        clock.advance(chrono::Duration::minutes(16));
+        let expired = m.authenticate(&pair.access_token).await.expect("store").err();
+        assert_eq!(expired, Some(SessionError::Token(TokenError::Expired)), "the access token lasts 15 minutes");
+        let renewed = m.refresh(&pair.refresh_token).await.expect("store").expect("the session is still open");
+        clock.advance(chrono::Duration::minutes(61));
+        assert_eq!(m.refresh(&renewed.refresh_token).await.expect("store").err(), Some(SessionError::Ended), "an hour without refresh");
     }
 
     #[tokio::test]

@@ -15,11 +15,12 @@
 //!   the owner out from elsewhere.
 //!
 //! Every counter is taken before the password is checked, atomically, so
-//! concurrent attempts cannot slip past it.
+//! concurrent attempts cannot slip past it. Windows and delays are counted from
+//! the [`Clock`]; the store's key expiry is housekeeping in real time.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use crate::{auth::tokens::hash_token, error::ApiError, store::KeyValueStore};
+use crate::{auth::tokens::hash_token, clock::Clock, error::ApiError, store::KeyValueStore};
 
 /// Window of the per-address counters.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
@@ -38,14 +39,10 @@ pub const KNOWN_ADDRESS_TTL: Duration = Duration::from_secs(90 * 24 * 60 * 60);
 /// E-mails anyone can trigger (verification, reset) per recipient per hour.
 pub const MAILS_PER_RECIPIENT_PER_HOUR: i64 = 3;
 
-fn now_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
-}
-
 /// Counts one event under `key` in a fixed window of `window`; `Err(RATE_LIMITED)`
 /// with the seconds to the window's end when more than `max` were counted.
-pub async fn fixed_window(store: &dyn KeyValueStore, key: &str, max: i64, window: Duration) -> Result<(), ApiError> {
-    let now = now_secs();
+pub async fn fixed_window(store: &dyn KeyValueStore, clock: &Clock, key: &str, max: i64, window: Duration) -> Result<(), ApiError> {
+    let now = clock.unix_secs();
     let length = window.as_secs().max(1);
     let index = now / length;
     let count = store.incr(&format!("{key}:{index}"), 1, window + Duration::from_secs(5)).await?;
@@ -55,9 +52,9 @@ pub async fn fixed_window(store: &dyn KeyValueStore, key: &str, max: i64, window
 /// True when one more e-mail that anyone can trigger may go to `recipient_key`
 /// (the address's lookup key) this hour. Counted whether or not an account has
 /// the address, so the answer never tells.
-pub async fn allow_mail(store: &dyn KeyValueStore, recipient_key: &str) -> Result<bool, ApiError> {
+pub async fn allow_mail(store: &dyn KeyValueStore, clock: &Clock, recipient_key: &str) -> Result<bool, ApiError> {
     let key = format!("mail:{}", hash_token(recipient_key));
-    match fixed_window(store, &key, MAILS_PER_RECIPIENT_PER_HOUR, Duration::from_secs(3600)).await {
+    match fixed_window(store, clock, &key, MAILS_PER_RECIPIENT_PER_HOUR, Duration::from_secs(3600)).await {
         Ok(()) => Ok(true),
         Err(ApiError::RateLimited(_)) => Ok(false),
         Err(e) => Err(e),
@@ -82,8 +79,13 @@ fn account_of(account_key: &str) -> String {
 /// Counts a password check on the account with lookup key `account_key` (its
 /// e-mail key, whether or not an account exists) from `address`, before the
 /// password is checked; RATE_LIMITED (with the seconds to wait) when over a limit.
-pub async fn before_password_check(store: &dyn KeyValueStore, account_key: &str, address: Option<&str>) -> Result<Ticket, ApiError> {
-    let now = now_secs();
+pub async fn before_password_check(
+    store: &dyn KeyValueStore,
+    clock: &Clock,
+    account_key: &str,
+    address: Option<&str>,
+) -> Result<Ticket, ApiError> {
+    let now = clock.unix_secs();
     let account = account_of(account_key);
     let address = address.unwrap_or("unknown").to_owned();
     let length = WINDOW.as_secs();
@@ -122,7 +124,7 @@ pub async fn before_password_check(store: &dyn KeyValueStore, account_key: &str,
 }
 
 /// Records the outcome of a check allowed by [`before_password_check`].
-pub async fn after_password_check(store: &dyn KeyValueStore, ticket: Ticket, succeeded: bool) -> Result<(), ApiError> {
+pub async fn after_password_check(store: &dyn KeyValueStore, clock: &Clock, ticket: Ticket, succeeded: bool) -> Result<(), ApiError> {
     if succeeded {
         store.delete(&ticket.pair_key).await?;
         store.incr(&ticket.address_key, -1, WINDOW).await?;
@@ -137,7 +139,7 @@ pub async fn after_password_check(store: &dyn KeyValueStore, ticket: Ticket, suc
         if attempts >= ACCOUNT_FREE_ATTEMPTS {
             let exponent = u32::try_from(attempts - ACCOUNT_FREE_ATTEMPTS).unwrap_or(u32::MAX).min(20);
             let delay = 2u64.saturating_pow(exponent).min(MAX_DELAY_SECS);
-            let next = now_secs() + delay;
+            let next = clock.unix_secs() + delay;
             store.set(&format!("pw-acct-next:{}", ticket.account), &next.to_string(), Some(ACCOUNT_WINDOW)).await?;
         }
     }
@@ -150,8 +152,9 @@ mod tests {
     use crate::store::MemoryStore;
 
     async fn attempt(store: &MemoryStore, address: &str, succeeds: bool) -> Result<(), ApiError> {
-        let ticket = before_password_check(store, "kim@example.org", Some(address)).await?;
-        after_password_check(store, ticket, succeeds).await
+        let clock = Clock::system();
+        let ticket = before_password_check(store, &clock, "kim@example.org", Some(address)).await?;
+        after_password_check(store, &clock, ticket, succeeds).await
     }
 
     #[tokio::test]
@@ -181,10 +184,13 @@ mod tests {
     #[tokio::test]
     async fn per_recipient_mail_is_bounded() {
         let store = MemoryStore::default();
+        let clock = Clock::manual(chrono::Utc::now());
         for _ in 0..MAILS_PER_RECIPIENT_PER_HOUR {
-            assert!(allow_mail(&store, "kim@example.org").await.expect("store"));
+            assert!(allow_mail(&store, &clock, "kim@example.org").await.expect("store"));
         }
-        assert!(!allow_mail(&store, "kim@example.org").await.expect("store"));
-        assert!(allow_mail(&store, "amina@example.org").await.expect("store"), "recipients are independent");
+        assert!(!allow_mail(&store, &clock, "kim@example.org").await.expect("store"));
+        assert!(allow_mail(&store, &clock, "amina@example.org").await.expect("store"), "recipients are independent");
+        clock.advance(chrono::Duration::hours(1));
+        assert!(allow_mail(&store, &clock, "kim@example.org").await.expect("store"), "the next hour by the clock");
     }
 }

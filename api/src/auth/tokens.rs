@@ -1,5 +1,11 @@
 //! Tokens: signed access tokens (JWT, HS256) and opaque random tokens stored as
 //! SHA-256 hashes (refresh tokens, e-mail tokens, API keys).
+//!
+//! Expiry follows the [`Clock`](crate::clock::Clock), not the machine's clock:
+//! `exp` is written from the time the caller passes to [`JwtKeys::issue`] and
+//! checked by [`JwtKeys::verify`] against the time it is given (jsonwebtoken's
+//! own check, which reads the system clock, is turned off; the claim stays
+//! required). So a test that advances a manual clock sees tokens expire.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
@@ -50,6 +56,9 @@ pub enum TokenError {
     Invalid,
 }
 
+/// Seconds of tolerance on `exp` for clocks of instances that drift apart.
+const LEEWAY_SECS: u64 = 5;
+
 /// Signs and checks access tokens; a previous key may still verify during rotation.
 #[derive(Clone)]
 pub struct JwtKeys {
@@ -77,7 +86,9 @@ impl JwtKeys {
         validation.set_issuer(&[issuer]);
         validation.set_audience(&[audience]);
         validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
-        validation.leeway = 5;
+        validation.leeway = LEEWAY_SECS;
+        // `exp` is checked in `verify` against the Clock's time (see the module doc).
+        validation.validate_exp = false;
         Self {
             encoding: EncodingKey::from_secret(secret.expose_secret().as_bytes()),
             decoding,
@@ -107,17 +118,20 @@ impl JwtKeys {
         Ok((jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?, expires))
     }
 
-    /// Checks signature (current or previous key), algorithm, expiry, issuer and audience.
-    pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
-        let mut expired = false;
-        for key in &self.decoding {
-            match jsonwebtoken::decode::<Claims>(token, key, &self.validation) {
-                Ok(data) => return Ok(data.claims),
-                Err(e) if matches!(e.kind(), jsonwebtoken::errors::ErrorKind::ExpiredSignature) => expired = true,
-                Err(_) => {}
-            }
+    /// Checks signature (current or previous key), algorithm, issuer, audience,
+    /// and expiry at `now` (the Clock's time).
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Claims, TokenError> {
+        let claims = self
+            .decoding
+            .iter()
+            .find_map(|key| jsonwebtoken::decode::<Claims>(token, key, &self.validation).ok())
+            .ok_or(TokenError::Invalid)?
+            .claims;
+        let leeway = i64::try_from(LEEWAY_SECS).unwrap_or(0);
+        if claims.exp.saturating_add(leeway) < now.timestamp() {
+            return Err(TokenError::Expired);
         }
-        Err(if expired { TokenError::Expired } else { TokenError::Invalid })
+        Ok(claims)
     }
 }
 
@@ -133,17 +147,27 @@ mod tests {
     fn tokens_round_trip_and_refuse_tampering_other_keys_and_none() {
         let k = keys("a-secret-of-at-least-thirty-two-bytes!!");
         let (token, _) = k.issue(Uuid::now_v7(), Uuid::now_v7(), Utc::now(), chrono::Duration::minutes(15)).expect("signs");
-        assert!(k.verify(&token).is_ok());
-        assert_eq!(keys("another-secret-of-at-least-thirty-two-bytes").verify(&token), Err(TokenError::Invalid));
+        assert!(k.verify(&token, Utc::now()).is_ok());
+        assert_eq!(keys("another-secret-of-at-least-thirty-two-bytes").verify(&token, Utc::now()), Err(TokenError::Invalid));
         let mut tampered = token.clone();
         tampered.insert(tampered.len() - 3, 'x');
-        assert_eq!(k.verify(&tampered), Err(TokenError::Invalid));
+        assert_eq!(k.verify(&tampered, Utc::now()), Err(TokenError::Invalid));
         let parts: Vec<&str> = token.split('.').collect();
         let none_header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
-        assert_eq!(k.verify(&format!("{none_header}.{}.", parts[1])), Err(TokenError::Invalid));
+        assert_eq!(k.verify(&format!("{none_header}.{}.", parts[1]), Utc::now()), Err(TokenError::Invalid));
         let (old, _) =
             k.issue(Uuid::now_v7(), Uuid::now_v7(), Utc::now() - chrono::Duration::hours(1), chrono::Duration::minutes(15)).expect("signs");
-        assert_eq!(k.verify(&old), Err(TokenError::Expired));
+        assert_eq!(k.verify(&old, Utc::now()), Err(TokenError::Expired));
+    }
+
+    #[test]
+    fn expiry_is_checked_against_the_time_given_not_the_machines_clock() {
+        let k = keys("a-secret-of-at-least-thirty-two-bytes!!");
+        let issued = DateTime::parse_from_rfc3339("2001-02-03T04:05:06Z").expect("time").with_timezone(&Utc);
+        let (token, expires) = k.issue(Uuid::now_v7(), Uuid::now_v7(), issued, chrono::Duration::minutes(15)).expect("signs");
+        assert!(k.verify(&token, issued).is_ok(), "valid at its own time, though long past for the machine");
+        assert!(k.verify(&token, expires + chrono::Duration::seconds(5)).is_ok(), "within the leeway");
+        assert_eq!(k.verify(&token, expires + chrono::Duration::seconds(6)), Err(TokenError::Expired));
     }
 
     #[test]
@@ -156,7 +180,7 @@ mod tests {
             "civic-graph",
             "civic-graph",
         );
-        assert!(rotated.verify(&token).is_ok());
+        assert!(rotated.verify(&token, Utc::now()).is_ok());
     }
 
     #[test]
