@@ -218,13 +218,13 @@ async fn execute(command: Command, settings: Settings) -> Result<(), String> {
                     }
                     Ok(())
                 }
-                Err(crate::validation::WriteError::Invalid(errors)) => Err(errors
+                Err(crate::user_errors::WriteError::Invalid(errors)) => Err(errors
                     .iter()
                     .map(|e| format!("{}: {}", e.field.last().map(String::as_str).unwrap_or("input"), e.message))
                     .collect::<Vec<_>>()
                     .join("; ")),
                 // The operator sees the cause (a client never would).
-                Err(crate::validation::WriteError::Api(e)) => Err(crate::error::cause_chain(&e)),
+                Err(crate::user_errors::WriteError::Api(e)) => Err(crate::error::cause_chain(&e)),
             }
         }
         Command::Worker => {

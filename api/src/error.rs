@@ -2,7 +2,7 @@
 //!
 //! Policy:
 //! - Service functions return [`ApiError`] for what stops a request, and
-//!   [`crate::validation::Invalid`] for input the caller can fix (mutations turn
+//!   [`crate::user_errors::Invalid`] for input the caller can fix (mutations turn
 //!   it into `userErrors`).
 //! - Every GraphQL error carries `extensions.code`, one of [`ErrorCode`]; the
 //!   mapping happens once, in `graphql::errors`.

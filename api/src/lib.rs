@@ -25,7 +25,7 @@ pub mod ratelimit;
 pub mod seed;
 pub mod store;
 pub mod telemetry;
-pub mod validation;
+pub mod user_errors;
 
 pub mod accounts;
 pub mod api_keys;

@@ -19,7 +19,7 @@ use crate::{
     error::ApiError,
     mail::{Email, Mailer},
     store::KeyValueStore,
-    validation::{Errors, UserErrorCode, WriteError, checked, field_error, text_code},
+    user_errors::{Errors, UserErrorCode, WriteError, checked, field_error, text_code},
 };
 
 /// How long an e-mail verification link works.

@@ -28,7 +28,7 @@ use crate::{
     error::ApiError,
     mail::{Email, Mailer},
     store::KeyValueStore,
-    validation::{Errors, WriteError, checked, text_code},
+    user_errors::{Errors, WriteError, checked, text_code},
 };
 
 /// Sign-ups per client address per hour.

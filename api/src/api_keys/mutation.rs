@@ -16,7 +16,7 @@ use crate::{
         relay::{NodeType, decode},
         user_error::outcome,
     },
-    validation::{UserErrorCode, field_error},
+    user_errors::{UserErrorCode, field_error},
 };
 
 /// Input of `createApiKey`.

@@ -15,7 +15,7 @@ use crate::{
     domain::text,
     error::ApiError,
     events::{Actor, DomainEvent, Written, record},
-    validation::{Errors, UserErrorCode, WriteError, checked, field_error, text_code},
+    user_errors::{Errors, UserErrorCode, WriteError, checked, field_error, text_code},
 };
 
 /// Every scope a key may hold.

@@ -9,7 +9,7 @@ use crate::{
     domain::text,
     error::ApiError,
     events::{Actor, DomainEvent, Written, record},
-    validation::{Errors, UserErrorCode, WriteError, checked, text_code},
+    user_errors::{Errors, UserErrorCode, WriteError, checked, text_code},
 };
 
 /// Creates a donor company.

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{Actor, DomainEvent, EventBus};
-use crate::{clock::Clock, error::ApiError, validation::WriteError};
+use crate::{clock::Clock, error::ApiError, user_errors::WriteError};
 
 /// The bus topic every event is published on.
 pub const TOPIC: &str = "events";

@@ -4,7 +4,7 @@ use async_graphql::SimpleObject;
 
 use crate::{
     error::ApiError,
-    validation::{FieldError, UserErrorCode, WriteError},
+    user_errors::{FieldError, UserErrorCode, WriteError},
 };
 
 /// Something the caller can fix in a mutation's input. When a payload has user

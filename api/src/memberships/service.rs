@@ -23,7 +23,7 @@ use crate::{
     error::ApiError,
     events::{Actor, DomainEvent, MembershipChange, Written, record},
     mail::{Email, Mailer},
-    validation::{Errors, UserErrorCode, WriteError, checked, field_error, text_code},
+    user_errors::{Errors, UserErrorCode, WriteError, checked, field_error, text_code},
 };
 
 /// How long an invitation works.

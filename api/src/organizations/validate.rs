@@ -10,7 +10,7 @@ use super::write::{MAX_BUDGET, MAX_FOCUS_AREAS, MAX_REGISTRATIONS, MoneyInput, R
 use crate::{
     domain::{CountryCode, CurrencyCode, country::CountryCodeError, money::CurrencyCodeError, text},
     focus_areas::service as focus_areas,
-    validation::{Errors, UserErrorCode, WriteError, text_code},
+    user_errors::{Errors, UserErrorCode, WriteError, text_code},
 };
 
 /// Checked contact details: `(email, phone, address)`.

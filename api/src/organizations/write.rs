@@ -25,7 +25,7 @@ use crate::{
     events::{Actor, DomainEvent, Written, record},
     partners::write::check_languages,
     store::KeyValueStore,
-    validation::{Errors, UserErrorCode, WriteError, checked, field_error, text_code},
+    user_errors::{Errors, UserErrorCode, WriteError, checked, field_error, text_code},
 };
 
 /// Largest annual budget accepted, in minor units (10^15: a trillion in a

@@ -15,7 +15,7 @@ use crate::{
     clock::Clock,
     domain::{CountryCode, country::CountryCodeError, text},
     events::{Actor, DomainEvent, Written, record},
-    validation::{Errors, UserErrorCode, WriteError, checked, field_error, text_code},
+    user_errors::{Errors, UserErrorCode, WriteError, checked, field_error, text_code},
 };
 
 /// Most countries one partner may serve.

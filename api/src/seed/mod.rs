@@ -19,7 +19,7 @@ use crate::{
     events::Actor,
     organizations::write::{self as org_write, MoneyInput, NewOrganization, RegistrationInput},
     partners::write::{self as partner_write, NewPartner},
-    validation::WriteError,
+    user_errors::WriteError,
 };
 
 /// What a seed run did.
