@@ -1,7 +1,7 @@
 //! Errors the caller can fix: a list of field errors that a mutation answers as
 //! `userErrors`, changing nothing.
 
-use crate::error::ApiError;
+use crate::{domain::text, error::ApiError};
 
 /// Stable codes of user errors.
 #[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -136,4 +136,28 @@ pub fn field_error(path: &[&str], code: UserErrorCode, message: impl Into<String
 /// A checked value that is missing although its check passed: a bug, not the caller's fault.
 pub fn checked<T>(value: Option<T>) -> Result<T, WriteError> {
     value.ok_or_else(|| WriteError::Api(ApiError::internal(std::io::Error::other("a checked value is missing"))))
+}
+
+/// Most language tags in a list.
+pub const MAX_LANGUAGES: usize = 20;
+
+/// Checks a list of BCP 47 language tags (at `languages`): at most
+/// [`MAX_LANGUAGES`], each well-formed, none twice.
+pub fn check_languages(errors: &mut Errors, languages: &[String]) -> Vec<String> {
+    if languages.len() > MAX_LANGUAGES {
+        errors.add(&["languages"], UserErrorCode::TooMany, format!("at most {MAX_LANGUAGES} languages"));
+        return Vec::new();
+    }
+    let mut out: Vec<String> = Vec::new();
+    for (i, lang) in languages.iter().enumerate() {
+        let index = i.to_string();
+        if let Some(tag) = errors.check(&["languages", &index], text::language(lang), text_code) {
+            if out.iter().any(|t| t.eq_ignore_ascii_case(&tag)) {
+                errors.add(&["languages", &index], UserErrorCode::Duplicate, format!("{tag} is listed twice"));
+            } else {
+                out.push(tag);
+            }
+        }
+    }
+    out
 }

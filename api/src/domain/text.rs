@@ -90,6 +90,20 @@ pub fn email(value: &str) -> Result<String, TextError> {
     }
 }
 
+/// A LIKE pattern matching `text` anywhere in a `search_text` column: folded
+/// with [`search_key`], with `%`, `_` and `\` escaped.
+pub fn like_pattern(text: &str) -> String {
+    let mut out = String::from("%");
+    for c in search_key(text).chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
 /// The key under which an e-mail address is looked up and kept unique: Unicode
 /// NFKC_Casefold (NFKC, full case folding, NFKC again), so that `Kim@…`,
 /// `kim@…`, a Kelvin-sign `\u{212A}im@…` and full-width `ｋｉｍ@…` are one address, at
@@ -145,6 +159,13 @@ pub enum TextError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_pattern(" Amani "), "%amani%");
+        assert_eq!(like_pattern("Życzliwa"), "%zyczliwa%");
+        assert_eq!(like_pattern("100%_\\"), "%100\\%\\_\\\\%");
+    }
 
     #[test]
     fn email_keys_fold_case_and_compatibility_forms() {

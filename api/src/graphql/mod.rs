@@ -2,12 +2,14 @@
 
 pub mod connection;
 pub mod context;
+pub mod enums;
 pub mod errors;
 pub mod graphiql;
 pub mod http;
 pub mod introspection;
 pub mod limits;
 pub mod node;
+pub mod order;
 pub mod prepare;
 pub mod relay;
 pub mod scalars;

@@ -16,10 +16,9 @@ use uuid::Uuid;
 
 use crate::{
     auth::OrgScope,
-    domain::CountryCode,
+    domain::{CountryCode, text::like_pattern},
     error::ApiError,
     pagination::{Keyset, Page, PageRequest, paginate},
-    partners::service::like_pattern,
 };
 
 /// Filter of the organization list.

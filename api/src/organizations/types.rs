@@ -10,33 +10,14 @@ use crate::{
     focus_areas::types::FocusArea,
     graphql::{
         context::{db, loaders, policy, request},
+        enums::mirror_enum,
+        order::OrderDirection,
         relay::{NodeType, encode_uuid},
         scalars::{CountryCode, MoneyValue},
         user_error::UserError,
     },
-    partners::types::{OrderDirection, Partner},
+    partners::types::Partner,
 };
-
-/// Mirrors an entity enum as a GraphQL enum, with conversions both ways.
-macro_rules! mirror_enum {
-    ($(#[$meta:meta])* $name:ident => $entity:path { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
-
-        impl From<$entity> for $name {
-            fn from(v: $entity) -> Self {
-                match v { $(<$entity>::$variant => Self::$variant),+ }
-            }
-        }
-
-        impl From<$name> for $entity {
-            fn from(v: $name) -> Self {
-                match v { $($name::$variant => Self::$variant),+ }
-            }
-        }
-    };
-}
 
 mirror_enum! {
     /// Kind of civil-society organization.

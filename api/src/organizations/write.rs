@@ -23,9 +23,8 @@ use crate::{
     clock::Clock,
     domain::{CountryCode, text},
     events::{Actor, DomainEvent, Written, record},
-    partners::write::check_languages,
     store::KeyValueStore,
-    user_errors::{Errors, UserErrorCode, WriteError, checked, field_error, text_code},
+    user_errors::{Errors, UserErrorCode, WriteError, check_languages, checked, field_error, text_code},
 };
 
 /// Largest annual budget accepted, in minor units (10^15: a trillion in a

@@ -12,7 +12,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    domain::{CountryCode, text::search_key},
+    domain::{CountryCode, text::like_pattern},
     error::ApiError,
     pagination::{Keyset, Page, PageRequest, paginate},
 };
@@ -54,20 +54,6 @@ impl Default for PartnerOrder {
     fn default() -> Self {
         Self { field: PartnerOrderField::Name, ascending: true }
     }
-}
-
-/// A LIKE pattern matching `text` anywhere in a `search_text` column: folded
-/// with [`search_key`], with `%`, `_` and `\` escaped.
-pub fn like_pattern(text: &str) -> String {
-    let mut out = String::from("%");
-    for c in search_key(text).chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
 }
 
 fn filtered(filter: &PartnerFilter) -> Result<Select<partner::Entity>, ApiError> {
@@ -193,16 +179,4 @@ pub async fn serving(db: &impl ConnectionTrait, codes: &[String]) -> Result<Hash
         }
     }
     Ok(map)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::like_pattern;
-
-    #[test]
-    fn like_patterns_escape_wildcards() {
-        assert_eq!(like_pattern(" Amani "), "%amani%");
-        assert_eq!(like_pattern("Życzliwa"), "%zyczliwa%");
-        assert_eq!(like_pattern("100%_\\"), "%100\\%\\_\\\\%");
-    }
 }

@@ -9,6 +9,7 @@ use crate::{
     domain,
     graphql::{
         context::loaders,
+        order::OrderDirection,
         relay::{NodeType, encode_uuid},
         scalars::{CountryCode, Date},
         user_error::UserError,
@@ -187,16 +188,6 @@ pub enum PartnerOrderField {
     JoinedOn,
     /// Creation time.
     CreatedAt,
-}
-
-/// Sort direction.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum OrderDirection {
-    /// Ascending (A to Z, oldest first).
-    #[default]
-    Asc,
-    /// Descending.
-    Desc,
 }
 
 /// Sort order of partners.

@@ -15,13 +15,11 @@ use crate::{
     clock::Clock,
     domain::{CountryCode, country::CountryCodeError, text},
     events::{Actor, DomainEvent, Written, record},
-    user_errors::{Errors, UserErrorCode, WriteError, checked, field_error, text_code},
+    user_errors::{Errors, UserErrorCode, WriteError, check_languages, checked, field_error, text_code},
 };
 
 /// Most countries one partner may serve.
 pub const MAX_COUNTRIES: usize = 60;
-/// Most languages of one partner or organization.
-pub const MAX_LANGUAGES: usize = 20;
 
 /// Input of a new partner (raw, as the caller sent it).
 #[derive(Clone, Debug, Default)]
@@ -75,26 +73,6 @@ pub struct PartnerChanges {
     pub contact_phone: Option<Option<String>>,
     /// New contact address.
     pub contact_address: Option<Option<String>>,
-}
-
-/// Checks a list of language tags.
-pub fn check_languages(errors: &mut Errors, languages: &[String]) -> Vec<String> {
-    if languages.len() > MAX_LANGUAGES {
-        errors.add(&["languages"], UserErrorCode::TooMany, format!("at most {MAX_LANGUAGES} languages"));
-        return Vec::new();
-    }
-    let mut out: Vec<String> = Vec::new();
-    for (i, lang) in languages.iter().enumerate() {
-        let index = i.to_string();
-        if let Some(tag) = errors.check(&["languages", &index], text::language(lang), text_code) {
-            if out.iter().any(|t| t.eq_ignore_ascii_case(&tag)) {
-                errors.add(&["languages", &index], UserErrorCode::Duplicate, format!("{tag} is listed twice"));
-            } else {
-                out.push(tag);
-            }
-        }
-    }
-    out
 }
 
 fn check_countries(errors: &mut Errors, countries: &[String]) -> Vec<CountryCode> {
