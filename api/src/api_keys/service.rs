@@ -10,17 +10,16 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    auth::tokens::{hash_token, random_token},
+    auth::{
+        ApiScope,
+        tokens::{hash_token, random_token},
+    },
     clock::Clock,
     domain::text,
     error::ApiError,
     events::{Actor, DomainEvent, Written, record},
     user_errors::{Errors, UserErrorCode, WriteError, checked, field_error, text_code},
 };
-
-/// Every scope a key may hold.
-pub const SCOPES: &[&str] =
-    &["organizations:read", "partners:read", "validations:read", "programs:read", "programs:write", "requests:read", "requests:write"];
 
 /// Most keys an owner may hold at once (revoked ones do not count).
 pub const MAX_ACTIVE_KEYS: usize = 50;
@@ -58,11 +57,10 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
         errors.add(&["scopes"], UserErrorCode::Blank, "give the key at least one scope");
     }
     for (i, scope) in input.scopes.iter().enumerate() {
-        let scope = scope.trim().to_lowercase();
-        if !SCOPES.contains(&scope.as_str()) {
-            errors.add(&["scopes", &i.to_string()], UserErrorCode::Invalid, format!("unknown scope; one of {}", SCOPES.join(", ")));
-        } else if !scopes.contains(&scope) {
-            scopes.push(scope);
+        match ApiScope::parse(&scope.trim().to_lowercase()) {
+            None => errors.add(&["scopes", &i.to_string()], UserErrorCode::Invalid, format!("unknown scope; one of {}", ApiScope::names())),
+            Some(scope) if !scopes.contains(&scope.as_str().to_owned()) => scopes.push(scope.as_str().to_owned()),
+            Some(_) => {}
         }
     }
     if input.expires_at.is_some_and(|t| t <= now) {

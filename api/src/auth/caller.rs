@@ -36,14 +36,14 @@ pub struct ApiKeyCaller {
     pub owner_scope: MembershipScope,
     /// The owning partner or donor.
     pub owner_id: Uuid,
-    /// Named scopes.
-    pub scopes: Vec<String>,
+    /// Its scopes.
+    pub scopes: Vec<super::ApiScope>,
 }
 
 impl ApiKeyCaller {
     /// True when the key holds `scope`.
-    pub fn has(&self, scope: &str) -> bool {
-        self.scopes.iter().any(|s| s == scope)
+    pub fn has(&self, scope: super::ApiScope) -> bool {
+        self.scopes.contains(&scope)
     }
 }
 

@@ -64,7 +64,9 @@ pub async fn identify(db: &DatabaseConnection, sessions: &SessionManager, creden
             key_id: found.id,
             owner_scope: found.owner_scope,
             owner_id: found.owner_id,
-            scopes: found.scopes.0,
+            // Stored names were checked when the key was made; a name this
+            // version no longer knows grants nothing.
+            scopes: found.scopes.0.iter().filter_map(|name| super::ApiScope::parse(name)).collect(),
         }));
     }
     let Some(token) = bearer else { return Ok(Caller::Anonymous) };

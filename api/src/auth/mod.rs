@@ -7,9 +7,11 @@ pub mod caller;
 pub mod identify;
 pub mod password;
 pub mod policy;
+pub mod scope;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;
 
 pub use caller::{ApiKeyCaller, Caller, Grant, UserCaller};
 pub use policy::{Action, OrgScope, Policy};
+pub use scope::ApiScope;

@@ -198,7 +198,7 @@ pub(crate) mod testing {
             key_id: Uuid::now_v7(),
             owner_scope: MembershipScope::Partner,
             owner_id: Uuid::now_v7(),
-            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+            scopes: scopes.iter().filter_map(|s| crate::auth::ApiScope::parse(s)).collect(),
         })
     }
 

@@ -5,7 +5,7 @@ use entity::enums::{MembershipScope, Role, Visibility};
 use uuid::Uuid;
 
 use super::{OrgScope, Policy};
-use crate::auth::{Caller, UserCaller};
+use crate::auth::{ApiScope, Caller, UserCaller};
 
 /// Partner roles that may change the organizations of their countries.
 const PARTNER_WRITERS: [Role; 2] = [Role::Admin, Role::Validator];
@@ -20,7 +20,7 @@ impl Policy {
             Caller::Anonymous => OrgScope::public(),
             Caller::User(u) if !u.email_verified => OrgScope::public(),
             // Integrations never see hidden organizations; without the scope, none at all.
-            Caller::ApiKey(k) if k.has("organizations:read") => {
+            Caller::ApiKey(k) if k.has(ApiScope::OrganizationsRead) => {
                 OrgScope { visibilities: vec![Visibility::Public, Visibility::Network], ..OrgScope::default() }
             }
             Caller::ApiKey(_) => OrgScope::default(),
