@@ -1,98 +1,19 @@
 //! Mutations of accounts and sessions.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, Object, Result};
 
 use super::{
     service, sign_up,
-    types::{AccountPayload, LogOutPayload, RequestPasswordResetPayload, SessionPayload, SignUpPayload, User},
+    types::{
+        AccountPayload, ChangePasswordInput, LogInInput, LogOutPayload, RefreshSessionInput, RequestPasswordResetInput,
+        RequestPasswordResetPayload, ResetPasswordInput, RevokeSessionInput, SessionPayload, SignUpInput, SignUpPayload,
+        UpdateProfileInput, User, VerifyEmailInput,
+    },
 };
 use crate::graphql::{
     context::{claim_password_operation, clock, db, mailer, request, sessions, signed_in, store},
     user_error::outcome,
 };
-
-/// Input of `signUp`.
-#[derive(InputObject)]
-pub struct SignUpInput {
-    /// E-mail address (case-insensitive).
-    pub email: String,
-    /// Password: at least 12 characters, not the e-mail address, not a common password.
-    pub password: String,
-    /// Display name; the part of the address before `@` when absent.
-    pub name: Option<String>,
-    /// BCP 47 locale, e.g. `sw-KE`; `en` when absent.
-    pub locale: Option<String>,
-    /// IANA time zone, e.g. `Africa/Nairobi`; `UTC` when absent.
-    pub time_zone: Option<String>,
-}
-
-/// Input of `logIn`.
-#[derive(InputObject)]
-pub struct LogInInput {
-    /// E-mail address.
-    pub email: String,
-    /// Password.
-    pub password: String,
-}
-
-/// Input of `refreshSession`.
-#[derive(InputObject)]
-pub struct RefreshSessionInput {
-    /// The refresh token from `logIn` or the last `refreshSession`.
-    pub refresh_token: String,
-}
-
-/// Input of `changePassword`.
-#[derive(InputObject)]
-pub struct ChangePasswordInput {
-    /// The current password.
-    pub current_password: String,
-    /// The new password (same policy as `signUp`).
-    pub password: String,
-}
-
-/// Input of `requestPasswordReset`.
-#[derive(InputObject)]
-pub struct RequestPasswordResetInput {
-    /// The account's e-mail address.
-    pub email: String,
-}
-
-/// Input of `resetPassword`.
-#[derive(InputObject)]
-pub struct ResetPasswordInput {
-    /// The token from the reset e-mail.
-    pub token: String,
-    /// The new password.
-    pub password: String,
-}
-
-/// Input of `verifyEmail`.
-#[derive(InputObject)]
-pub struct VerifyEmailInput {
-    /// The token from the verification e-mail.
-    pub token: String,
-}
-
-/// Input of `revokeSession`.
-#[derive(InputObject)]
-pub struct RevokeSessionInput {
-    /// A session ID from `viewer.sessions`.
-    pub id: ID,
-}
-
-/// Input of `updateProfile`.
-#[derive(InputObject)]
-pub struct UpdateProfileInput {
-    /// New display name.
-    pub name: Option<String>,
-    /// New locale.
-    pub locale: Option<String>,
-    /// New time zone.
-    pub time_zone: Option<String>,
-    /// Whether the user volunteers skills to the network.
-    pub is_volunteer: Option<bool>,
-}
 
 /// Mutations of accounts and sessions.
 #[derive(Default)]

@@ -10,7 +10,7 @@ use crate::{
     api_keys::types::ApiKey,
     auth::Caller,
     graphql::context::{db, request, sessions},
-    memberships::graphql::Membership,
+    memberships::types::Membership,
 };
 
 /// Who is calling.

@@ -1,12 +1,11 @@
 //! Mutations of API keys.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
-use chrono::{DateTime, Utc};
+use async_graphql::{Context, Object, Result};
 use entity::enums::MembershipScope;
 
 use super::{
     service,
-    types::{ApiKey, CreateApiKeyPayload, RevokeApiKeyPayload},
+    types::{ApiKey, CreateApiKeyInput, CreateApiKeyPayload, RevokeApiKeyInput, RevokeApiKeyPayload},
 };
 use crate::{
     error::ApiError,
@@ -18,27 +17,6 @@ use crate::{
     },
     user_errors::{UserErrorCode, field_error},
 };
-
-/// Input of `createApiKey`.
-#[derive(InputObject)]
-pub struct CreateApiKeyInput {
-    /// Global ID of the partner or donor the key acts for.
-    pub owner: ID,
-    /// A name to recognise it by (1 to 120 characters).
-    pub name: String,
-    /// Named scopes: `organizations:read`, `partners:read`, `validations:read`,
-    /// `programs:read`, `programs:write`, `requests:read`, `requests:write`.
-    pub scopes: Vec<String>,
-    /// When it stops working; never when absent.
-    pub expires_at: Option<DateTime<Utc>>,
-}
-
-/// Input of `revokeApiKey`.
-#[derive(InputObject)]
-pub struct RevokeApiKeyInput {
-    /// The key's global ID.
-    pub id: ID,
-}
 
 /// The owner (scope and id) of a partner or donor global ID.
 pub fn owner_of(id: &str) -> Result<(MembershipScope, uuid::Uuid), ApiError> {

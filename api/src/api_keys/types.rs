@@ -1,6 +1,6 @@
 //! GraphQL types of API keys.
 
-use async_graphql::{ID, Object, SimpleObject};
+use async_graphql::{ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::enums::MembershipScope;
 
@@ -81,4 +81,25 @@ pub struct RevokeApiKeyPayload {
     pub api_key: Option<ApiKey>,
     /// What the caller must fix; empty on success.
     pub user_errors: Vec<UserError>,
+}
+
+/// Input of `createApiKey`.
+#[derive(InputObject)]
+pub struct CreateApiKeyInput {
+    /// Global ID of the partner or donor the key acts for.
+    pub owner: ID,
+    /// A name to recognise it by (1 to 120 characters).
+    pub name: String,
+    /// Named scopes: `organizations:read`, `partners:read`, `validations:read`,
+    /// `programs:read`, `programs:write`, `requests:read`, `requests:write`.
+    pub scopes: Vec<String>,
+    /// When it stops working; never when absent.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Input of `revokeApiKey`.
+#[derive(InputObject)]
+pub struct RevokeApiKeyInput {
+    /// The key's global ID.
+    pub id: ID,
 }

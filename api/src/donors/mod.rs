@@ -1,4 +1,6 @@
 //! Donor companies: they offer programs and connect their systems with API keys.
 
-pub mod graphql;
+pub mod mutation;
+pub mod query;
 pub mod service;
+pub mod types;

@@ -43,7 +43,7 @@ pub struct QueryRoot(
     AccountQuery,
     crate::audit::query::AuditQuery,
     crate::api_keys::query::ApiKeyQuery,
-    crate::donors::graphql::DonorQuery,
+    crate::donors::query::DonorQuery,
     CountryQuery,
     PartnerQuery,
     OrganizationQuery,
@@ -55,8 +55,8 @@ pub struct QueryRoot(
 pub struct MutationRoot(
     AccountMutation,
     crate::api_keys::mutation::ApiKeyMutation,
-    crate::donors::graphql::DonorMutation,
-    crate::memberships::graphql::MembershipMutation,
+    crate::donors::mutation::DonorMutation,
+    crate::memberships::mutation::MembershipMutation,
     PartnerMutation,
     OrganizationMutation,
 );

@@ -1,4 +1,5 @@
 //! Memberships: roles of users in organizations, partners and donors.
 
-pub mod graphql;
+pub mod mutation;
 pub mod service;
+pub mod types;

@@ -1,6 +1,6 @@
 //! GraphQL types of organizations.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::enums;
 
@@ -380,4 +380,106 @@ pub struct ArchiveOrganizationPayload {
     pub organization: Option<Organization>,
     /// What the caller must fix; empty on success.
     pub user_errors: Vec<UserError>,
+}
+
+/// An official identifier to record.
+#[derive(InputObject)]
+pub struct RegistrationInput {
+    /// Kind of identifier.
+    pub kind: RegistrationKind,
+    /// The number (2 to 64 letters, digits and - / .; spaces are dropped, letters upper-cased).
+    pub number: String,
+}
+
+/// Input of `createOrganization`.
+#[derive(InputObject)]
+pub struct CreateOrganizationInput {
+    /// Name as registered, or as the group calls itself (1 to 300 characters).
+    pub legal_name: String,
+    /// Short name for lists; the legal name when absent.
+    pub display_name: Option<String>,
+    /// The country it works in.
+    pub country: CountryCode,
+    /// Kind of organization.
+    #[graphql(name = "type")]
+    pub org_type: OrganizationType,
+    /// Official identifiers (at most 10); leave empty for unregistered groups.
+    #[graphql(default)]
+    pub registrations: Vec<RegistrationInput>,
+    /// Focus-area slugs (at most 10), see `focusAreas`.
+    #[graphql(default)]
+    pub focus_areas: Vec<String>,
+    /// Mission statement (at most 2000 characters).
+    pub mission: Option<String>,
+    /// Web site (http or https).
+    pub website: Option<String>,
+    /// Year founded (1800 to this year).
+    pub founded_year: Option<i32>,
+    /// Band of paid staff.
+    pub staff_size: Option<StaffSize>,
+    /// Annual budget: 0 to 10^15 minor units of an ISO 4217 currency.
+    pub annual_budget: Option<MoneyValue>,
+    /// BCP 47 language tags (at most 20).
+    #[graphql(default)]
+    pub languages: Vec<String>,
+    /// Who may see it; NETWORK (signed-in network users) when absent, so nothing
+    /// is public unless chosen.
+    pub visibility: Option<Visibility>,
+    /// Contact e-mail (visible only to its members, its partner and admins).
+    pub contact_email: Option<String>,
+    /// Contact phone (same visibility as the e-mail).
+    pub contact_phone: Option<String>,
+    /// Postal address (same visibility as the e-mail).
+    pub contact_address: Option<String>,
+}
+
+/// Input of `updateOrganization`: absent fields stay as they are; null clears an optional field.
+#[derive(InputObject)]
+pub struct UpdateOrganizationInput {
+    /// The organization.
+    pub id: ID,
+    /// The `version` you read; the update is refused with STALE_VERSION if it moved on.
+    pub expected_version: i32,
+    /// New legal name.
+    pub legal_name: Option<String>,
+    /// New display name.
+    pub display_name: Option<String>,
+    /// New country (its registrations move with it).
+    pub country: Option<CountryCode>,
+    /// New type.
+    #[graphql(name = "type")]
+    pub org_type: Option<OrganizationType>,
+    /// New registrations (replace the list).
+    pub registrations: Option<Vec<RegistrationInput>>,
+    /// New focus areas (replace the list).
+    pub focus_areas: Option<Vec<String>>,
+    /// New mission; null clears it.
+    pub mission: MaybeUndefined<String>,
+    /// New web site; null clears it.
+    pub website: MaybeUndefined<String>,
+    /// New year founded; null clears it.
+    pub founded_year: MaybeUndefined<i32>,
+    /// New staff band; null clears it.
+    pub staff_size: MaybeUndefined<StaffSize>,
+    /// New annual budget; null clears it.
+    pub annual_budget: MaybeUndefined<MoneyValue>,
+    /// New languages (replace the list).
+    pub languages: Option<Vec<String>>,
+    /// New visibility.
+    pub visibility: Option<Visibility>,
+    /// New contact e-mail; null clears it.
+    pub contact_email: MaybeUndefined<String>,
+    /// New contact phone; null clears it.
+    pub contact_phone: MaybeUndefined<String>,
+    /// New postal address; null clears it.
+    pub contact_address: MaybeUndefined<String>,
+}
+
+/// Input of `archiveOrganization`.
+#[derive(InputObject)]
+pub struct ArchiveOrganizationInput {
+    /// The organization.
+    pub id: ID,
+    /// The `version` you read, if you want the archive refused when it moved on.
+    pub expected_version: Option<i32>,
 }

@@ -1,6 +1,6 @@
 //! GraphQL types of partners.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::enums;
 
@@ -237,4 +237,68 @@ pub struct ArchivePartnerPayload {
     pub partner: Option<Partner>,
     /// What the caller must fix; empty on success.
     pub user_errors: Vec<UserError>,
+}
+
+/// Input of `createPartner`.
+#[derive(InputObject)]
+pub struct CreatePartnerInput {
+    /// Name (1 to 200 characters).
+    pub name: String,
+    /// URL-safe handle; derived from the name when absent.
+    pub slug: Option<String>,
+    /// Public web site (http or https).
+    pub website: Option<String>,
+    /// BCP 47 language tags (at most 20).
+    #[graphql(default)]
+    pub languages: Vec<String>,
+    /// Initial status; ACTIVE when absent.
+    pub status: Option<PartnerStatus>,
+    /// When the partner joined the network; today when absent.
+    pub joined_on: Option<Date>,
+    /// Countries served (1 to 60).
+    pub countries: Vec<CountryCode>,
+    /// Contact e-mail address.
+    pub contact_email: Option<String>,
+    /// Contact phone number.
+    pub contact_phone: Option<String>,
+    /// Postal address.
+    pub contact_address: Option<String>,
+}
+
+/// Input of `updatePartner`: absent fields stay as they are; null clears an optional field.
+#[derive(InputObject)]
+pub struct UpdatePartnerInput {
+    /// The partner.
+    pub id: ID,
+    /// The `version` you read; the update is refused with STALE_VERSION if it moved on.
+    pub expected_version: i32,
+    /// New name.
+    pub name: Option<String>,
+    /// New slug.
+    pub slug: Option<String>,
+    /// New web site; null clears it.
+    pub website: MaybeUndefined<String>,
+    /// New languages (replace the list).
+    pub languages: Option<Vec<String>>,
+    /// New status (ACTIVE or PAUSED; use `archivePartner` to archive).
+    pub status: Option<PartnerStatus>,
+    /// New date joined.
+    pub joined_on: Option<Date>,
+    /// New countries served (replace the list).
+    pub countries: Option<Vec<CountryCode>>,
+    /// New contact e-mail; null clears it.
+    pub contact_email: MaybeUndefined<String>,
+    /// New contact phone; null clears it.
+    pub contact_phone: MaybeUndefined<String>,
+    /// New postal address; null clears it.
+    pub contact_address: MaybeUndefined<String>,
+}
+
+/// Input of `archivePartner`.
+#[derive(InputObject)]
+pub struct ArchivePartnerInput {
+    /// The partner.
+    pub id: ID,
+    /// The `version` you read, if you want the archive refused when it moved on.
+    pub expected_version: Option<i32>,
 }

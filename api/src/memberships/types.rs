@@ -1,0 +1,131 @@
+//! GraphQL types of memberships and invitations: enum mirrors, objects, inputs
+//! and payloads.
+
+use async_graphql::{ID, InputObject, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::enums;
+
+use crate::graphql::{
+    enums::mirror_enum,
+    relay::{NodeType, encode_uuid},
+    user_error::UserError,
+};
+
+mirror_enum! {
+    /// What a role is held in.
+    MembershipScope => enums::MembershipScope {
+        /// A civil-society organization.
+        Organization,
+        /// A network partner.
+        Partner,
+        /// A donor company.
+        Donor,
+    }
+}
+
+mirror_enum! {
+    /// A role. Organization: OWNER, ADMIN, MEMBER. Partner: ADMIN, VALIDATOR,
+    /// PROGRAM_MANAGER. Donor: ADMIN, INTEGRATOR.
+    Role => enums::Role {
+        /// Owns an organization.
+        Owner,
+        /// Administers an organization, partner or donor.
+        Admin,
+        /// A member of an organization.
+        Member,
+        /// Partner staff who vet organizations.
+        Validator,
+        /// Partner staff who run programs.
+        ProgramManager,
+        /// Donor staff who connect their systems.
+        Integrator,
+    }
+}
+
+/// The node type of a scope's global ID.
+pub(super) fn node_type(scope: enums::MembershipScope) -> NodeType {
+    match scope {
+        enums::MembershipScope::Organization => NodeType::Organization,
+        enums::MembershipScope::Partner => NodeType::Partner,
+        enums::MembershipScope::Donor => NodeType::Donor,
+    }
+}
+
+/// A role the viewer holds.
+#[derive(SimpleObject)]
+pub struct Membership {
+    /// What the role is held in.
+    pub scope: MembershipScope,
+    /// Global ID of the organization, partner or donor.
+    pub scope_id: ID,
+    /// The role.
+    pub role: Role,
+    /// Since when.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<entity::membership::Model> for Membership {
+    fn from(m: entity::membership::Model) -> Self {
+        Self { scope: m.scope.into(), scope_id: encode_uuid(node_type(m.scope), m.scope_id), role: m.role.into(), created_at: m.created_at }
+    }
+}
+
+/// An invitation sent (its token went to the invitee only).
+#[derive(SimpleObject)]
+pub struct Invitation {
+    /// What the role is in.
+    pub scope: MembershipScope,
+    /// Global ID of the organization, partner or donor.
+    pub scope_id: ID,
+    /// The role offered.
+    pub role: Role,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Input of `inviteMember`.
+#[derive(InputObject)]
+pub struct InviteMemberInput {
+    /// The invitee's e-mail address.
+    pub email: String,
+    /// What to join.
+    pub scope: MembershipScope,
+    /// Global ID of the organization, partner or donor.
+    pub scope_id: ID,
+    /// The role offered.
+    pub role: Role,
+}
+
+/// Input of `acceptInvitation`.
+#[derive(InputObject)]
+pub struct AcceptInvitationInput {
+    /// The token from the invitation e-mail.
+    pub token: String,
+}
+
+/// Input of `leaveMembership`.
+#[derive(InputObject)]
+pub struct LeaveMembershipInput {
+    /// What to leave.
+    pub scope: MembershipScope,
+    /// Global ID of the organization, partner or donor.
+    pub scope_id: ID,
+}
+
+/// Result of `inviteMember`.
+#[derive(SimpleObject)]
+pub struct InviteMemberPayload {
+    /// The invitation; null when there are user errors.
+    pub invitation: Option<Invitation>,
+    /// What the caller must fix; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Result of `acceptInvitation` and `leaveMembership`.
+#[derive(SimpleObject)]
+pub struct MembershipPayload {
+    /// The role taken (or left); null when there are user errors.
+    pub membership: Option<Membership>,
+    /// What the caller must fix; empty on success.
+    pub user_errors: Vec<UserError>,
+}
