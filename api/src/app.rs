@@ -57,6 +57,8 @@ pub struct AppState {
     pub rate_limiter: RateLimiter,
     /// The one source of "now".
     pub clock: Clock,
+    /// What identifying a caller looks up (keys, accounts, roles).
+    pub directory: Arc<dyn crate::auth::identify::Directory>,
     /// Proxies whose forwarding headers are believed (see [`crate::client_ip`]).
     pub trusted_proxies: Vec<IpNet>,
     /// The GraphiQL page, when `GRAPHIQL` is on.
@@ -127,7 +129,9 @@ impl AppState {
             graphql::SchemaOptions { introspection: settings.introspection_enabled(), suggestions: settings.suggestions_enabled() },
         );
         let rate_limiter = RateLimiter::new(store.clone(), clock.clone(), settings.rate_limits);
+        let directory: Arc<dyn crate::auth::identify::Directory> = Arc::new(crate::identity::AreaDirectory::new(db.clone()));
         Ok(Self {
+            directory,
             db,
             db_stats,
             schema,

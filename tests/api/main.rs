@@ -10,6 +10,7 @@ mod memberships;
 mod account_abuse;
 mod accounts;
 mod api_keys;
+mod architecture;
 mod authorization;
 mod cli;
 mod clock;

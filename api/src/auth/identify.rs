@@ -1,10 +1,37 @@
 //! Decides who is calling, once per request, from the request's credentials.
 //! Free of HTTP types: the HTTP and (later) WebSocket edges pass header values in.
+//! Free of areas too: what it must look up (a key, an account and its roles) it
+//! asks a [`Directory`], which the application wires to the areas that own them.
 
-use sea_orm::DatabaseConnection;
+use uuid::Uuid;
 
-use super::{ApiKeyCaller, Caller, UserCaller, sessions::SessionManager};
+use super::{ApiKeyCaller, Caller, Grant, UserCaller, sessions::SessionManager};
 use crate::error::ApiError;
+
+/// An account as identification needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    /// The user.
+    pub user_id: Uuid,
+    /// Platform administrators see and may do everything.
+    pub is_platform_admin: bool,
+    /// The account confirmed its e-mail address.
+    pub email_verified: bool,
+    /// Roles held.
+    pub grants: Vec<Grant>,
+    /// Countries of the partners the user works for, with the partner and the role.
+    pub partner_countries: Vec<(String, Uuid, entity::enums::Role)>,
+}
+
+/// What identifying a caller looks up, answered by the areas that own it.
+#[async_trait::async_trait]
+pub trait Directory: Send + Sync {
+    /// The live (not revoked, not expired) API key presented, with its owner
+    /// and scopes; `None` when unknown, revoked or expired.
+    async fn api_key(&self, presented: &str) -> Result<Option<ApiKeyCaller>, ApiError>;
+    /// The account with its roles; `None` when it no longer exists.
+    async fn account(&self, user_id: Uuid) -> Result<Option<Account>, ApiError>;
+}
 
 /// Why credentials are refused.
 #[derive(Debug, thiserror::Error)]
@@ -32,7 +59,7 @@ fn refused(message: &str) -> IdentifyError {
 
 /// No credentials is anonymous. An API key comes as `X-Api-Key: <key>` or
 /// `Authorization: Bearer cg_...`; a user's access token as `Authorization: Bearer <JWT>`.
-pub async fn identify(db: &DatabaseConnection, sessions: &SessionManager, credentials: Credentials<'_>) -> Result<Caller, IdentifyError> {
+pub async fn identify(directory: &dyn Directory, sessions: &SessionManager, credentials: Credentials<'_>) -> Result<Caller, IdentifyError> {
     let bearer = match credentials.authorization {
         None => None,
         Some(value) => {
@@ -57,33 +84,25 @@ pub async fn identify(db: &DatabaseConnection, sessions: &SessionManager, creden
         (None, _) => None,
     };
     if let Some(key) = api_key {
-        let Some(found) = crate::api_keys::service::authenticate(db, key).await? else {
+        let Some(found) = directory.api_key(key).await? else {
             return Err(refused("the API key is unknown, revoked or expired"));
         };
-        return Ok(Caller::ApiKey(ApiKeyCaller {
-            key_id: found.id,
-            owner_scope: found.owner_scope,
-            owner_id: found.owner_id,
-            // Stored names were checked when the key was made; a name this
-            // version no longer knows grants nothing.
-            scopes: found.scopes.0.iter().filter_map(|name| super::ApiScope::parse(name)).collect(),
-        }));
+        return Ok(Caller::ApiKey(found));
     }
     let Some(token) = bearer else { return Ok(Caller::Anonymous) };
     let record = match sessions.authenticate(token).await? {
         Ok(record) => record,
         Err(e) => return Err(IdentifyError::Refused(e.to_string())),
     };
-    let Some(user) = crate::accounts::service::by_id(db, record.user_id).await? else {
+    let Some(account) = directory.account(record.user_id).await? else {
         return Err(refused("the account no longer exists"));
     };
-    let (grants, partner_countries) = crate::memberships::service::grants_of(db, user.id).await?;
     Ok(Caller::User(UserCaller {
-        user_id: user.id,
+        user_id: account.user_id,
         session_id: record.id,
-        is_platform_admin: user.is_platform_admin,
-        email_verified: user.email_verified_at.is_some(),
-        grants,
-        partner_countries,
+        is_platform_admin: account.is_platform_admin,
+        email_verified: account.email_verified,
+        grants: account.grants,
+        partner_countries: account.partner_countries,
     }))
 }

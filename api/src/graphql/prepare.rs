@@ -51,7 +51,7 @@ pub enum Refusal {
 
 /// Prepares a request from its credentials and origin.
 pub async fn prepare(state: &AppState, credentials: Credentials<'_>, origin: Origin<'_>) -> Result<Prepared, Refusal> {
-    let caller = match crate::auth::identify::identify(&state.db, &state.sessions, credentials).await {
+    let caller = match crate::auth::identify::identify(state.directory.as_ref(), &state.sessions, credentials).await {
         Ok(caller) => caller,
         Err(IdentifyError::Refused(message)) => return Err(Refusal::Unauthenticated(message)),
         Err(IdentifyError::Unavailable(e)) => {
