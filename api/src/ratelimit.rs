@@ -16,7 +16,7 @@ use std::{
 use crate::{
     clock::Clock,
     error::ApiError,
-    store::{KeyValueStore, MemoryStore},
+    store::{KeyValueStore, MemoryStore, StoreError},
 };
 
 /// Least time between two warnings that the store is failing.
@@ -49,6 +49,30 @@ pub struct Decision {
     pub allowed: bool,
 }
 
+/// One count in a fixed window.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Counted {
+    /// The counter's key in the store (the given key and the window's index).
+    pub key: String,
+    /// The count, this one included.
+    pub count: i64,
+    /// Seconds until the window ends.
+    pub reset_secs: u64,
+}
+
+/// Adds one to `key`'s counter in the current fixed window of length `window`
+/// (by `clock`), atomically in `store`; a new window starts a new counter. The
+/// one fixed-window primitive of the service: request limits, password and
+/// e-mail throttles and daily quotas all count with it.
+pub async fn count_in_window(store: &dyn KeyValueStore, clock: &Clock, key: &str, window: Duration) -> Result<Counted, StoreError> {
+    let now = clock.unix_secs();
+    let length = window.as_secs().max(1);
+    let index = now / length;
+    let key = format!("{key}:{index}");
+    let count = store.incr(&key, 1, Duration::from_secs(length + 5)).await?;
+    Ok(Counted { key, count, reset_secs: (index + 1) * length - now })
+}
+
 /// Counts requests per key and window.
 #[derive(Clone)]
 pub struct RateLimiter {
@@ -72,13 +96,10 @@ impl RateLimiter {
     /// the shared store fails (so the `Err` case no longer happens; the signature
     /// stays for callers that handle it).
     pub async fn check(&self, key: &str, limit: u64) -> Result<Decision, ApiError> {
-        let now = self.clock.unix_secs();
-        let window = now / WINDOW_SECS * WINDOW_SECS;
-        let reset_secs = window + WINDOW_SECS - now;
-        let counter = format!("ratelimit:{key}:{window}");
-        let ttl = Duration::from_secs(WINDOW_SECS + 5);
-        let count = match self.store.incr(&counter, 1, ttl).await {
-            Ok(count) => count,
+        let counter = format!("ratelimit:{key}");
+        let window = Duration::from_secs(WINDOW_SECS);
+        let counted = match count_in_window(self.store.as_ref(), &self.clock, &counter, window).await {
+            Ok(counted) => counted,
             Err(e) => {
                 let first_in_a_while = self.warnings.lock().unwrap_or_else(std::sync::PoisonError::into_inner).ready(Instant::now());
                 if first_in_a_while {
@@ -87,11 +108,11 @@ impl RateLimiter {
                         "rate-limit store unavailable: counting in this instance's memory until it answers"
                     );
                 }
-                self.fallback.incr(&counter, 1, ttl).await?
+                count_in_window(&self.fallback, &self.clock, &counter, window).await?
             }
         };
-        let count = u64::try_from(count).unwrap_or(u64::MAX);
-        Ok(Decision { limit, remaining: limit.saturating_sub(count), reset_secs, allowed: count <= limit })
+        let count = u64::try_from(counted.count).unwrap_or(u64::MAX);
+        Ok(Decision { limit, remaining: limit.saturating_sub(count), reset_secs: counted.reset_secs, allowed: count <= limit })
     }
 }
 

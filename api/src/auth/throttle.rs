@@ -20,7 +20,7 @@
 
 use std::time::Duration;
 
-use crate::{auth::tokens::hash_token, clock::Clock, error::ApiError, store::KeyValueStore};
+use crate::{auth::tokens::hash_token, clock::Clock, error::ApiError, ratelimit::count_in_window, store::KeyValueStore};
 
 /// Window of the per-address counters.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
@@ -42,11 +42,8 @@ pub const MAILS_PER_RECIPIENT_PER_HOUR: i64 = 3;
 /// Counts one event under `key` in a fixed window of `window`; `Err(RATE_LIMITED)`
 /// with the seconds to the window's end when more than `max` were counted.
 pub async fn fixed_window(store: &dyn KeyValueStore, clock: &Clock, key: &str, max: i64, window: Duration) -> Result<(), ApiError> {
-    let now = clock.unix_secs();
-    let length = window.as_secs().max(1);
-    let index = now / length;
-    let count = store.incr(&format!("{key}:{index}"), 1, window + Duration::from_secs(5)).await?;
-    if count > max { Err(ApiError::RateLimited((index + 1) * length - now)) } else { Ok(()) }
+    let counted = count_in_window(store, clock, key, window).await?;
+    if counted.count > max { Err(ApiError::RateLimited(counted.reset_secs)) } else { Ok(()) }
 }
 
 /// True when one more e-mail that anyone can trigger may go to `recipient_key`
@@ -88,18 +85,15 @@ pub async fn before_password_check(
     let now = clock.unix_secs();
     let account = account_of(account_key);
     let address = address.unwrap_or("unknown").to_owned();
-    let length = WINDOW.as_secs();
-    let index = now / length;
-    let reset = (index + 1) * length - now;
-    let ttl = WINDOW + Duration::from_secs(5);
-    let pair_key = format!("pw-pair:{account}:{address}:{index}");
-    if store.incr(&pair_key, 1, ttl).await? > PAIR_MAX_ATTEMPTS {
-        return Err(ApiError::RateLimited(reset));
+    let pair = count_in_window(store, clock, &format!("pw-pair:{account}:{address}"), WINDOW).await?;
+    if pair.count > PAIR_MAX_ATTEMPTS {
+        return Err(ApiError::RateLimited(pair.reset_secs));
     }
-    let address_key = format!("pw-addr:{address}:{index}");
-    if store.incr(&address_key, 1, ttl).await? > ADDRESS_MAX_FAILURES {
-        return Err(ApiError::RateLimited(reset));
+    let per_address = count_in_window(store, clock, &format!("pw-addr:{address}"), WINDOW).await?;
+    if per_address.count > ADDRESS_MAX_FAILURES {
+        return Err(ApiError::RateLimited(per_address.reset_secs));
     }
+    let (pair_key, address_key) = (pair.key, per_address.key);
     let known = store.set_members(&format!("pw-known:{account}")).await?.contains(&address);
     if !known {
         let attempts_key = format!("pw-acct:{account}");

@@ -11,12 +11,13 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
-use crate::{auth::Caller, clock::Clock, error::ApiError, store::KeyValueStore};
+use crate::{auth::Caller, clock::Clock, error::ApiError, ratelimit::count_in_window, store::KeyValueStore};
 
 /// Organizations a user may create per UTC day.
 pub const CREATIONS_PER_USER_PER_DAY: i64 = 20;
 
-const DAY_SECS: i64 = 86_400;
+/// The window of the limit: a UTC day.
+const DAY: Duration = Duration::from_secs(86_400);
 
 /// A creation counted against a user's daily limit; [`Reservation::release`]
 /// gives it back when the creation did not happen.
@@ -39,24 +40,19 @@ pub async fn reserve(store: &dyn KeyValueStore, clock: &Clock, caller: &Caller) 
     let Some(user_id) = counted_user(caller) else {
         return Ok(None);
     };
-    let now = clock.now().timestamp();
-    let day = now.div_euclid(DAY_SECS);
-    let retry_in = u64::try_from((day + 1) * DAY_SECS - now).unwrap_or(1);
-    let key = format!("org-creations:{user_id}:{day}");
-    let ttl = Duration::from_secs(retry_in + 60);
-    let count = store.incr(&key, 1, ttl).await?;
-    if count > CREATIONS_PER_USER_PER_DAY {
+    let counted = count_in_window(store, clock, &format!("org-creations:{user_id}"), DAY).await?;
+    if counted.count > CREATIONS_PER_USER_PER_DAY {
         // Refused attempts do not count: the next day starts afresh.
-        store.incr(&key, -1, ttl).await?;
-        return Err(ApiError::RateLimited(retry_in));
+        store.incr(&counted.key, -1, DAY).await?;
+        return Err(ApiError::RateLimited(counted.reset_secs));
     }
-    Ok(Some(Reservation { key }))
+    Ok(Some(Reservation { key: counted.key }))
 }
 
 impl Reservation {
     /// Gives the creation back (it was refused with user errors or failed).
     pub async fn release(self, store: &dyn KeyValueStore) {
-        if let Err(err) = store.incr(&self.key, -1, Duration::from_secs(DAY_SECS.unsigned_abs())).await {
+        if let Err(err) = store.incr(&self.key, -1, DAY).await {
             tracing::warn!(error = %crate::error::cause_chain(&err), "could not release a creation of the daily limit");
         }
     }
