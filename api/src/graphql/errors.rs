@@ -22,6 +22,13 @@ impl ExtensionFactory for ErrorCodes {
 
 struct ErrorCodesExtension;
 
+/// A request-level error (no path) carrying its stable code.
+pub fn coded_error(message: impl Into<String>, pos: Option<async_graphql::Pos>, code: ErrorCode) -> ServerError {
+    let mut error = ServerError::new(message, pos);
+    set_code(&mut error, code);
+    error
+}
+
 fn set_code(error: &mut ServerError, code: ErrorCode) {
     let ext = error.extensions.get_or_insert_with(Default::default);
     if ext.get("code").is_none() {

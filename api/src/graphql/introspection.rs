@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use async_graphql::{
-    ErrorExtensionValues, ServerError, ServerResult, Variables,
+    ServerResult, Variables,
     extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery},
     parser::types::{ExecutableDocument, Selection},
 };
@@ -33,13 +33,11 @@ impl Extension for RefuseIntrospection {
         let document = next.run(ctx, query, variables).await?;
         match first_introspection_field(&document) {
             None => Ok(document),
-            Some(pos) => {
-                let mut error = ServerError::new("introspection (__schema, __type) is disabled on this server", Some(pos));
-                let mut extensions = ErrorExtensionValues::default();
-                extensions.set("code", ErrorCode::GraphqlValidationFailed.as_str());
-                error.extensions = Some(extensions);
-                Err(error)
-            }
+            Some(pos) => Err(super::errors::coded_error(
+                "introspection (__schema, __type) is disabled on this server",
+                Some(pos),
+                ErrorCode::GraphqlValidationFailed,
+            )),
         }
     }
 }

@@ -17,7 +17,7 @@ use std::sync::{
 };
 
 use async_graphql::{
-    Request, ServerError, ServerResult, ValidationResult, Value,
+    Request, ServerError, ServerResult, ValidationResult,
     extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextValidation},
 };
 
@@ -86,9 +86,7 @@ impl Refusal {
     }
 
     fn into_server_error(self) -> ServerError {
-        let mut error = ServerError::new(self.message(), None);
-        error.extensions.get_or_insert_with(Default::default).set("code", Value::from(self.code().as_str()));
-        error
+        super::errors::coded_error(self.message(), None, self.code())
     }
 }
 
