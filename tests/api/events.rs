@@ -5,9 +5,11 @@
 use std::time::Duration;
 
 use api::{
+    accounts::types::User,
     clock::Clock,
     events::{Actor, TOPIC},
-    graphql::relay::{NodeType, decode_uuid, encode_uuid},
+    graphql::relay::{decode_uuid, encode_uuid},
+    organizations::types::Organization,
     organizations::write::{NewOrganization, create},
 };
 use entity::{enums::OrganizationType, event, organization};
@@ -25,7 +27,7 @@ async fn stored(app: &TestApp) -> Vec<event::Model> {
 
 async fn user_id(app: &TestApp, token: &str) -> Uuid {
     let viewer = app.data_as(token, "{ viewer { user { id } } }", json!({})).await;
-    decode_uuid(viewer["viewer"]["user"]["id"].as_str().expect("a user"), NodeType::User).expect("a user ID")
+    decode_uuid(viewer["viewer"]["user"]["id"].as_str().expect("a user"), User::KIND).expect("a user ID")
 }
 
 async fn next_published(stream: &mut BoxStream<'static, String>) -> Value {
@@ -57,7 +59,7 @@ async fn every_mutation_records_its_event_with_type_subject_actor_and_scope_and_
     let partner = create_partner(&app, json!({ "name": "Lake Region Partners", "countries": ["KE"] })).await;
     let organization = create_organization(&app, organization_input("Kisumu Makers")).await;
     let (partner_id, org_id) = (partner["id"].as_str().expect("id").to_owned(), organization["id"].as_str().expect("id").to_owned());
-    let org_uuid = decode_uuid(&org_id, NodeType::Organization).expect("uuid");
+    let org_uuid = decode_uuid(&org_id, Organization::KIND).expect("uuid");
     let before = stored(&app).await;
     assert_eq!(
         before.iter().map(|e| (e.event_type.as_str(), e.subject.as_str())).collect::<Vec<_>>(),
@@ -280,7 +282,7 @@ async fn a_write_joined_to_a_callers_transaction_is_undone_with_it_and_its_event
 
     // Assert
     let published = next_published(&mut bus).await;
-    assert_eq!(published["subject"], encode_uuid(NodeType::Organization, created.id).0);
+    assert_eq!(published["subject"], encode_uuid(Organization::KIND, created.id).0);
     assert_eq!(published["actor"], json!({ "kind": "system", "id": null, "name": "nightly-import" }));
     assert_eq!(published["occurredAt"], "2026-12-01T09:30:00.000000Z", "times come from the clock");
     assert_eq!(created.created_at, clock.now());

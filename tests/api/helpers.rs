@@ -259,13 +259,8 @@ impl TestApp {
         scope_id: &str,
         role: entity::enums::Role,
     ) -> String {
-        use api::graphql::relay::{NodeType, decode_uuid};
-        let node_type = match scope {
-            entity::enums::MembershipScope::Organization => NodeType::Organization,
-            entity::enums::MembershipScope::Partner => NodeType::Partner,
-            entity::enums::MembershipScope::Donor => NodeType::Donor,
-        };
-        let id = decode_uuid(scope_id, node_type).expect("a global ID of the scope");
+        let kind = api::memberships::types::node_kind(scope);
+        let id = api::graphql::relay::decode_uuid(scope_id, kind).expect("a global ID of the scope");
         let (user, _) =
             api::accounts::service::ensure_user(&self.db, email, TEST_PASSWORD.to_owned(), "Test member", false).await.expect("user");
         api::memberships::service::grant(&self.db, &api::clock::Clock::system(), user.id, scope, id, role).await.expect("grant");

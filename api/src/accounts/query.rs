@@ -65,3 +65,8 @@ impl AccountQuery {
         Viewer
     }
 }
+
+/// Accounts (reached through `viewer`) are never fetched by ID: `node(id:)` answers null for theirs.
+pub fn register_nodes(registry: &mut crate::graphql::node::NodeRegistry) {
+    registry.private(super::types::User::KIND);
+}

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use crate::{
     auth::sessions::SessionRecord,
     graphql::{
-        relay::{NodeType, encode_uuid},
+        relay::{NodeKind, encode_uuid},
         user_error::UserError,
     },
 };
@@ -15,12 +15,17 @@ use crate::{
 #[derive(Clone, Debug)]
 pub struct User(pub entity::user::Model);
 
+impl User {
+    /// The type of its global IDs: a user account; never fetchable by ID (accounts are reached through `viewer`).
+    pub const KIND: NodeKind = NodeKind::new("User");
+}
+
 /// A person with an account.
 #[Object]
 impl User {
     /// Global ID.
     pub async fn id(&self) -> ID {
-        encode_uuid(NodeType::User, self.0.id)
+        encode_uuid(User::KIND, self.0.id)
     }
 
     /// E-mail address (case-insensitive, unique).

@@ -12,7 +12,7 @@ use crate::{
     events::{Actor, published},
     graphql::{
         context::{bus, clock, db, policy, request},
-        relay::{NodeType, decode},
+        relay::decode,
         user_error::outcome,
     },
     user_errors::{UserErrorCode, field_error},
@@ -20,13 +20,15 @@ use crate::{
 
 /// The owner (scope and id) of a partner or donor global ID.
 pub fn owner_of(id: &str) -> Result<(MembershipScope, uuid::Uuid), ApiError> {
-    let (node_type, key) = decode(id)?;
-    let scope = match node_type {
-        NodeType::Partner => MembershipScope::Partner,
-        NodeType::Donor => MembershipScope::Donor,
-        _ => return Err(ApiError::InvalidId("an API key belongs to a partner or a donor".to_owned())),
+    let global = decode(id)?;
+    let scope = if global.kind == crate::partners::types::Partner::KIND.name() {
+        MembershipScope::Partner
+    } else if global.kind == crate::donors::types::Donor::KIND.name() {
+        MembershipScope::Donor
+    } else {
+        return Err(ApiError::InvalidId("an API key belongs to a partner or a donor".to_owned()));
     };
-    let owner = uuid::Uuid::parse_str(&key).map_err(|_| ApiError::InvalidId("malformed ID".to_owned()))?;
+    let owner = uuid::Uuid::parse_str(&global.key).map_err(|_| ApiError::InvalidId("malformed ID".to_owned()))?;
     Ok((scope, owner))
 }
 
@@ -68,7 +70,7 @@ impl ApiKeyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The key to revoke.")] input: RevokeApiKeyInput,
     ) -> Result<RevokeApiKeyPayload> {
-        let id = crate::graphql::relay::decode_uuid(&input.id, NodeType::ApiKey)?;
+        let id = crate::graphql::relay::decode_uuid(&input.id, crate::api_keys::types::ApiKey::KIND)?;
         let caller = &request(ctx)?.caller;
         let Some(key) = service::by_id(db(ctx)?, id).await? else {
             let (_, user_errors) = outcome::<(), ()>(Err(field_error(&["id"], UserErrorCode::NotFound, "no API key has this ID")), |v| v)?;

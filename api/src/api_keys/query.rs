@@ -18,3 +18,8 @@ impl ApiKeyQuery {
         Ok(service::of_owner(db(ctx)?, scope, owner_id).await?.into_iter().map(ApiKey).collect())
     }
 }
+
+/// API keys (listed by `apiKeys`) are never fetched by ID: `node(id:)` answers null for theirs.
+pub fn register_nodes(registry: &mut crate::graphql::node::NodeRegistry) {
+    registry.private(super::types::ApiKey::KIND);
+}

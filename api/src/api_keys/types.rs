@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::enums::MembershipScope;
 
 use crate::graphql::{
-    relay::{NodeType, encode_uuid},
+    relay::{NodeKind, encode_uuid},
     user_error::UserError,
 };
 
@@ -13,12 +13,17 @@ use crate::graphql::{
 #[derive(Clone, Debug)]
 pub struct ApiKey(pub entity::api_key::Model);
 
+impl ApiKey {
+    /// The type of its global IDs: an API key.
+    pub const KIND: NodeKind = NodeKind::new("ApiKey");
+}
+
 /// An API key of an integration. The secret is shown once, at creation.
 #[Object]
 impl ApiKey {
     /// Global ID.
     async fn id(&self) -> ID {
-        encode_uuid(NodeType::ApiKey, self.0.id)
+        encode_uuid(ApiKey::KIND, self.0.id)
     }
 
     /// A name to recognise it by.
@@ -38,7 +43,11 @@ impl ApiKey {
 
     /// Global ID of the owning partner or donor.
     async fn owner_id(&self) -> ID {
-        let node_type = if self.0.owner_scope == MembershipScope::Partner { NodeType::Partner } else { NodeType::Donor };
+        let node_type = if self.0.owner_scope == MembershipScope::Partner {
+            crate::partners::types::Partner::KIND
+        } else {
+            crate::donors::types::Donor::KIND
+        };
         encode_uuid(node_type, self.0.owner_id)
     }
 

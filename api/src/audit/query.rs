@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::service;
 use crate::graphql::{
     context::{db, policy, request},
-    relay::{NodeType, encode_uuid},
+    relay::encode_uuid,
 };
 
 /// Who read or changed something sensitive, and when.
@@ -43,9 +43,13 @@ impl AuditQuery {
         Ok(rows
             .into_iter()
             .map(|e| AuditEvent {
-                actor_id: e.actor_user_id.map(|id| encode_uuid(NodeType::User, id)),
+                actor_id: e.actor_user_id.map(|id| encode_uuid(crate::accounts::types::User::KIND, id)),
                 subject_id: encode_uuid(
-                    if e.subject_type == "Organization" { NodeType::Organization } else { NodeType::User },
+                    if e.subject_type == "Organization" {
+                        crate::organizations::types::Organization::KIND
+                    } else {
+                        crate::accounts::types::User::KIND
+                    },
                     e.subject_id,
                 ),
                 action: e.action,

@@ -5,14 +5,19 @@ use std::{collections::HashMap, sync::Arc};
 use async_graphql::dataloader::Loader;
 use sea_orm::DatabaseConnection;
 
-use crate::{auth::OrgScope, error::ApiError, organizations::service as organizations};
+use crate::{
+    auth::{OrgScope, ReadableOrganizations},
+    error::ApiError,
+    graphql::context::{RequestContext, RequestLoader},
+    organizations::service as organizations,
+};
 
 /// Number of organizations the caller may see, by country code.
 pub struct OrganizationCountsByCountry {
     /// Database.
     pub db: DatabaseConnection,
     /// The caller's scope.
-    pub scope: OrgScope,
+    pub scope: Arc<OrgScope>,
 }
 
 impl Loader<String> for OrganizationCountsByCountry {
@@ -21,5 +26,11 @@ impl Loader<String> for OrganizationCountsByCountry {
 
     async fn load(&self, keys: &[String]) -> Result<HashMap<String, u64>, Self::Error> {
         organizations::count_by_country(&self.db, &self.scope, keys).await.map_err(Arc::new)
+    }
+}
+
+impl RequestLoader for OrganizationCountsByCountry {
+    fn build(request: &RequestContext) -> Self {
+        Self { db: request.db().clone(), scope: request.scope::<ReadableOrganizations>() }
     }
 }

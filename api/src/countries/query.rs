@@ -45,3 +45,10 @@ impl CountryQuery {
         domain::CountryCode::parse(&code.0).ok().map(Country)
     }
 }
+
+/// Countries by global ID (any valid code; null for an unknown one).
+pub fn register_nodes(registry: &mut crate::graphql::node::NodeRegistry) {
+    registry.add(super::types::Country::KIND, |_, key| {
+        Box::pin(async move { Ok(crate::domain::CountryCode::parse(&key).ok().map(|c| super::types::Country(c).into())) })
+    });
+}

@@ -3,25 +3,36 @@
 use async_graphql::{Context, ID, InputObject, Object, Result};
 
 use crate::{
+    countries::loader::OrganizationCountsByCountry,
     domain,
     graphql::{
-        context::loaders,
-        relay::{NodeType, encode},
+        context::loader,
+        relay::{NodeKind, encode},
         scalars::{CountryCode, CurrencyCode},
     },
-    partners::types::Partner,
+    partners::{loader::PartnersByCountry, types::Partner},
 };
 
 /// A country or territory of ISO 3166-1.
 #[derive(Clone, Debug)]
 pub struct Country(pub domain::CountryCode);
 
+impl Country {
+    /// The type of its global IDs: a country, keyed by its ISO code.
+    pub const KIND: NodeKind = NodeKind::new("Country");
+}
+
+impl crate::graphql::connection::Listed for Country {
+    const CONNECTION: &'static str = "CountryConnection";
+    const EDGE: &'static str = "CountryEdge";
+}
+
 /// A country or territory of ISO 3166-1, with the network partners serving it.
 #[Object]
 impl Country {
     /// Global ID.
     pub async fn id(&self) -> ID {
-        encode(NodeType::Country, self.0.as_str())
+        encode(Country::KIND, self.0.as_str())
     }
 
     /// ISO 3166-1 alpha-2 code, e.g. `KE`.
@@ -46,13 +57,13 @@ impl Country {
 
     /// The network partners serving this country (not archived), oldest member first.
     async fn partners(&self, ctx: &Context<'_>) -> Result<Vec<Partner>> {
-        let partners = loaders(ctx)?.partners_by_country.load_one(self.0.as_str().to_owned()).await?;
+        let partners = loader::<PartnersByCountry>(ctx)?.load_one(self.0.as_str().to_owned()).await?;
         Ok(partners.unwrap_or_default().into_iter().map(Partner::from).collect())
     }
 
     /// Number of organizations in this country that the caller may see (archived ones excluded).
     async fn organization_count(&self, ctx: &Context<'_>) -> Result<u64> {
-        let count = loaders(ctx)?.organization_counts_by_country.load_one(self.0.as_str().to_owned()).await?;
+        let count = loader::<OrganizationCountsByCountry>(ctx)?.load_one(self.0.as_str().to_owned()).await?;
         Ok(count.unwrap_or(0))
     }
 }

@@ -20,3 +20,8 @@ impl DonorQuery {
         Ok(service::by_slug(db(ctx)?, &slug).await?.map(Donor))
     }
 }
+
+/// Donors (reached by slug) are never fetched by ID: `node(id:)` answers null for theirs.
+pub fn register_nodes(registry: &mut crate::graphql::node::NodeRegistry) {
+    registry.private(super::types::Donor::KIND);
+}

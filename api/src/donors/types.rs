@@ -4,7 +4,7 @@ use async_graphql::{ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use crate::graphql::{
-    relay::{NodeType, encode_uuid},
+    relay::{NodeKind, encode_uuid},
     user_error::UserError,
 };
 
@@ -12,12 +12,17 @@ use crate::graphql::{
 #[derive(Clone, Debug)]
 pub struct Donor(pub entity::donor::Model);
 
+impl Donor {
+    /// The type of its global IDs: a donor company.
+    pub const KIND: NodeKind = NodeKind::new("Donor");
+}
+
 /// A donor company offering programs to the network.
 #[Object]
 impl Donor {
     /// Global ID.
     pub async fn id(&self) -> ID {
-        encode_uuid(NodeType::Donor, self.0.id)
+        encode_uuid(Donor::KIND, self.0.id)
     }
 
     /// URL-safe unique handle.

@@ -6,7 +6,7 @@
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::graphql::relay::{NodeType, encode_uuid};
+use crate::graphql::relay::{NodeKind, encode_uuid};
 
 /// Something that happened, with its payload. Serialized as
 /// `{"type": "organization.created", "payload": {...}}`; the payload alone is stored.
@@ -137,11 +137,11 @@ pub struct MembershipChange {
     pub role: String,
 }
 
-fn scope_node(scope: &str) -> NodeType {
+fn scope_node(scope: &str) -> NodeKind {
     match scope {
-        "organization" => NodeType::Organization,
-        "partner" => NodeType::Partner,
-        _ => NodeType::Donor,
+        "organization" => crate::organizations::types::Organization::KIND,
+        "partner" => crate::partners::types::Partner::KIND,
+        _ => crate::donors::types::Donor::KIND,
     }
 }
 
@@ -171,15 +171,19 @@ impl DomainEvent {
         let id = match self {
             Self::OrganizationCreated { organization, .. }
             | Self::OrganizationUpdated { organization, .. }
-            | Self::OrganizationArchived { organization, .. } => encode_uuid(NodeType::Organization, *organization),
+            | Self::OrganizationArchived { organization, .. } => {
+                encode_uuid(crate::organizations::types::Organization::KIND, *organization)
+            }
             Self::PartnerCreated { partner, .. }
             | Self::PartnerUpdated { partner, .. }
             | Self::PartnerCountriesChanged { partner, .. }
-            | Self::PartnerArchived { partner } => encode_uuid(NodeType::Partner, *partner),
+            | Self::PartnerArchived { partner } => encode_uuid(crate::partners::types::Partner::KIND, *partner),
             Self::MembershipGranted(m) | Self::MembershipLeft(m) => encode_uuid(scope_node(&m.scope), m.scope_id),
             Self::InvitationSent { scope, scope_id, .. } => encode_uuid(scope_node(scope), *scope_id),
-            Self::ApiKeyCreated { api_key, .. } | Self::ApiKeyRevoked { api_key, .. } => encode_uuid(NodeType::ApiKey, *api_key),
-            Self::DonorCreated { donor, .. } => encode_uuid(NodeType::Donor, *donor),
+            Self::ApiKeyCreated { api_key, .. } | Self::ApiKeyRevoked { api_key, .. } => {
+                encode_uuid(crate::api_keys::types::ApiKey::KIND, *api_key)
+            }
+            Self::DonorCreated { donor, .. } => encode_uuid(crate::donors::types::Donor::KIND, *donor),
         };
         id.0
     }
@@ -232,6 +236,6 @@ mod tests {
         });
         assert_eq!(serde_json::to_value(&membership).expect("serializes")["type"], membership.type_name());
         assert_eq!(membership.organization_id(), Some(Uuid::max()));
-        assert_eq!(membership.subject(), encode_uuid(NodeType::Organization, Uuid::max()).0);
+        assert_eq!(membership.subject(), encode_uuid(crate::organizations::types::Organization::KIND, Uuid::max()).0);
     }
 }

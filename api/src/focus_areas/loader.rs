@@ -7,7 +7,10 @@ use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::service;
-use crate::error::ApiError;
+use crate::{
+    error::ApiError,
+    graphql::context::{RequestContext, RequestLoader},
+};
 
 /// Focus areas of organizations, by organization id.
 pub struct FocusAreasByOrganization(pub DatabaseConnection);
@@ -31,5 +34,17 @@ impl Loader<Uuid> for FocusAreaById {
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         let rows = service::by_ids(&self.0, keys).await.map_err(Arc::new)?;
         Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+    }
+}
+
+impl RequestLoader for FocusAreasByOrganization {
+    fn build(request: &RequestContext) -> Self {
+        Self(request.db().clone())
+    }
+}
+
+impl RequestLoader for FocusAreaById {
+    fn build(request: &RequestContext) -> Self {
+        Self(request.db().clone())
     }
 }

@@ -16,3 +16,8 @@ impl FocusAreaQuery {
         Ok(service::all(db(ctx)?).await?.into_iter().map(FocusArea::from).collect())
     }
 }
+
+/// Focus areas by global ID.
+pub fn register_nodes(registry: &mut crate::graphql::node::NodeRegistry) {
+    registry.add_loaded::<super::loader::FocusAreaById, super::types::FocusArea>(super::types::FocusArea::KIND);
+}

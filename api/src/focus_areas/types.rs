@@ -2,11 +2,16 @@
 
 use async_graphql::{ID, Object};
 
-use crate::graphql::relay::{NodeType, encode_uuid};
+use crate::graphql::relay::{NodeKind, encode_uuid};
 
 /// A focus area of the taxonomy (what an organization works on), e.g. `digital-literacy`.
 #[derive(Clone, Debug)]
 pub struct FocusArea(pub entity::focus_area::Model);
+
+impl FocusArea {
+    /// The type of its global IDs: a focus area.
+    pub const KIND: NodeKind = NodeKind::new("FocusArea");
+}
 
 impl From<entity::focus_area::Model> for FocusArea {
     fn from(model: entity::focus_area::Model) -> Self {
@@ -19,7 +24,7 @@ impl From<entity::focus_area::Model> for FocusArea {
 impl FocusArea {
     /// Global ID.
     pub async fn id(&self) -> ID {
-        encode_uuid(NodeType::FocusArea, self.0.id)
+        encode_uuid(FocusArea::KIND, self.0.id)
     }
 
     /// Stable handle, used in filters and inputs, e.g. `digital-literacy`.

@@ -1,8 +1,20 @@
-//! Relay cursor connections built from service pages.
+//! Relay cursor connections built from service pages. The types are generic:
+//! an area names the connection of its type by implementing [`Listed`]
+//! (`OrganizationConnection`, `OrganizationEdge`).
 
-use async_graphql::{Object, OutputType, Result, SimpleObject, futures_util::future::BoxFuture};
+use std::borrow::Cow;
 
-use crate::{countries::types::Country, error::ApiError, organizations::types::Organization, pagination::Page, partners::types::Partner};
+use async_graphql::{Object, OutputType, Result, SimpleObject, TypeName, futures_util::future::BoxFuture};
+
+use crate::{error::ApiError, pagination::Page};
+
+/// A type listed in pages: the names of its connection and edge types.
+pub trait Listed: OutputType {
+    /// The connection's GraphQL name, e.g. `OrganizationConnection`.
+    const CONNECTION: &'static str;
+    /// The edge's GraphQL name, e.g. `OrganizationEdge`.
+    const EDGE: &'static str;
+}
 
 type CountFn = Box<dyn Fn() -> BoxFuture<'static, Result<u64>> + Send + Sync>;
 
@@ -55,13 +67,15 @@ pub struct Edge<N> {
     node: N,
 }
 
+impl<N: Listed> TypeName for Edge<N> {
+    fn type_name() -> Cow<'static, str> {
+        Cow::Borrowed(N::EDGE)
+    }
+}
+
 /// One item of a page and its cursor.
-#[Object(
-    concrete(name = "CountryEdge", params(Country)),
-    concrete(name = "PartnerEdge", params(Partner)),
-    concrete(name = "OrganizationEdge", params(Organization))
-)]
-impl<N: OutputType> Edge<N> {
+#[Object(name_type)]
+impl<N: Listed> Edge<N> {
     /// Opaque cursor of this item, for `after` and `before`.
     async fn cursor(&self) -> &str {
         &self.cursor
@@ -80,17 +94,16 @@ pub struct Conn<N> {
     total: TotalCount,
 }
 
+impl<N: Listed> TypeName for Conn<N> {
+    fn type_name() -> Cow<'static, str> {
+        Cow::Borrowed(N::CONNECTION)
+    }
+}
+
 /// One page of a list (`first`/`after` or `last`/`before`, at most 100 items),
 /// with cursors to move on and the total across pages.
-#[Object(
-    concrete(name = "CountryConnection", params(Country)),
-    concrete(name = "PartnerConnection", params(Partner)),
-    concrete(name = "OrganizationConnection", params(Organization))
-)]
-impl<N: OutputType> Conn<N>
-where
-    Edge<N>: OutputType,
-{
+#[Object(name_type)]
+impl<N: Listed> Conn<N> {
     /// The items of this page with their cursors.
     async fn edges(&self) -> &[Edge<N>] {
         &self.edges

@@ -1,70 +1,60 @@
-//! Per-request data: the caller, what they may see, and the DataLoaders.
-//! Loaders are created per request, so nothing one caller loads is served to another.
+//! Per-request data: the caller, where they call from, and what the request
+//! computes once and shares between its resolvers (scopes, DataLoaders).
+//! Nothing here names an area: each area builds its own loaders
+//! ([`RequestLoader`]) and the policy computes each scope ([`ScopeKind`]) the
+//! first time a resolver asks, so a request pays only for what it uses.
+//! Everything is per request: nothing one caller loads is served to another.
 
-use std::sync::Arc;
+use std::{
+    any::{Any, TypeId},
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
 
 use async_graphql::{Context, dataloader::DataLoader};
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    auth::{Action, Caller, OrgScope, Policy, UserCaller, sessions::SessionManager},
-    countries::loader::OrganizationCountsByCountry,
+    auth::{Action, Caller, OrgScope, Policy, ScopeKind, UserCaller, sessions::SessionManager},
     error::ApiError,
-    focus_areas::loader::{FocusAreaById, FocusAreasByOrganization},
     mail::Mailer,
-    organizations::loader::{
-        OrganizationById, PartnerFirstPages, PartnerOrganizationCounts, PossibleDuplicates, RegistrationsByOrganization,
-    },
-    partners::loader::{CountriesByPartner, PartnerById, PartnersByCountry},
     store::KeyValueStore,
 };
 
-/// Every DataLoader of a request.
-pub struct Loaders {
-    /// Organizations by id (scoped).
-    pub organization_by_id: DataLoader<OrganizationById>,
-    /// Registrations by organization.
-    pub registrations_by_organization: DataLoader<RegistrationsByOrganization>,
-    /// Focus areas by organization.
-    pub focus_areas_by_organization: DataLoader<FocusAreasByOrganization>,
-    /// Focus areas by id.
-    pub focus_area_by_id: DataLoader<FocusAreaById>,
-    /// Partners by id.
-    pub partner_by_id: DataLoader<PartnerById>,
-    /// Partners by country code.
-    pub partners_by_country: DataLoader<PartnersByCountry>,
-    /// Country codes by partner.
-    pub countries_by_partner: DataLoader<CountriesByPartner>,
-    /// Visible organization counts by country code.
-    pub organization_counts_by_country: DataLoader<OrganizationCountsByCountry>,
-    /// First pages of `partner.organizations`.
-    pub partner_first_pages: DataLoader<PartnerFirstPages>,
-    /// Totals of `partner.organizations`.
-    pub partner_organization_counts: DataLoader<PartnerOrganizationCounts>,
-    /// Possible duplicates by organization (scoped).
-    pub possible_duplicates: DataLoader<PossibleDuplicates>,
+/// A DataLoader's batch function that an area builds for one request, from
+/// what the request knows (database, caller, scopes).
+pub trait RequestLoader: Send + Sync + Sized + 'static {
+    /// Builds the loader for `request`.
+    fn build(request: &RequestContext) -> Self;
 }
 
 fn spawn(fut: async_graphql::futures_util::future::BoxFuture<'static, ()>) {
     tokio::spawn(fut);
 }
 
-impl Loaders {
-    /// Fresh loaders for one request.
-    pub fn new(db: &DatabaseConnection, scope: &OrgScope) -> Self {
-        Self {
-            organization_by_id: DataLoader::new(OrganizationById { db: db.clone(), scope: scope.clone() }, spawn),
-            registrations_by_organization: DataLoader::new(RegistrationsByOrganization(db.clone()), spawn),
-            focus_areas_by_organization: DataLoader::new(FocusAreasByOrganization(db.clone()), spawn),
-            focus_area_by_id: DataLoader::new(FocusAreaById(db.clone()), spawn),
-            partner_by_id: DataLoader::new(PartnerById(db.clone()), spawn),
-            partners_by_country: DataLoader::new(PartnersByCountry(db.clone()), spawn),
-            countries_by_partner: DataLoader::new(CountriesByPartner(db.clone()), spawn),
-            organization_counts_by_country: DataLoader::new(OrganizationCountsByCountry { db: db.clone(), scope: scope.clone() }, spawn),
-            partner_first_pages: DataLoader::new(PartnerFirstPages { db: db.clone(), scope: scope.clone() }, spawn),
-            partner_organization_counts: DataLoader::new(PartnerOrganizationCounts { db: db.clone(), scope: scope.clone() }, spawn),
-            possible_duplicates: DataLoader::new(PossibleDuplicates { db: db.clone(), scope: scope.clone() }, spawn),
+/// Values computed at most once per request, by type.
+#[derive(Default)]
+struct Memo(Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>);
+
+impl Memo {
+    fn get_or_init<T: Any + Send + Sync>(&self, key: TypeId, init: impl FnOnce() -> T) -> Arc<T> {
+        let cached =
+            |map: &HashMap<TypeId, Arc<dyn Any + Send + Sync>>| map.get(&key).cloned().and_then(|value| value.downcast::<T>().ok());
+        if let Some(found) = cached(&self.lock()) {
+            return found;
         }
+        // Built without the lock held: building may ask for other memoized
+        // values (a loader asks for its scope).
+        let built: Arc<dyn Any + Send + Sync> = Arc::new(init());
+        let mut map = self.lock();
+        let value = map.entry(key).or_insert(built).clone();
+        value.downcast::<T>().unwrap_or_else(|_| unreachable!("memo entries are keyed by their own type"))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<TypeId, Arc<dyn Any + Send + Sync>>> {
+        // A panic while holding the lock cannot leave the map inconsistent
+        // (inserts are single operations): recover it.
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -77,40 +67,51 @@ pub struct ClientInfo {
     pub user_agent: Option<String>,
 }
 
-/// What the edge decided about a request.
+/// What the edge decided about a request, and what it computes once.
 pub struct RequestContext {
     /// Who is calling.
     pub caller: Caller,
     /// Where the request comes from.
     pub client: ClientInfo,
-    /// Organizations they may read.
-    pub org_scope: OrgScope,
-    /// Organizations they may change.
-    pub org_write_scope: OrgScope,
-    /// Organizations they may archive.
-    pub org_archive_scope: OrgScope,
-    /// DataLoaders (shared with lazily computed fields such as `totalCount`).
-    pub loaders: Arc<Loaders>,
+    db: DatabaseConnection,
+    policy: Policy,
+    memo: Memo,
     /// Set by the request's one password operation (see [`claim_password_operation`]).
     password_operation: std::sync::atomic::AtomicBool,
 }
 
+/// Keys of the memo: a scope kind and a loader type never share an entry.
+struct ScopeKey<K>(std::marker::PhantomData<K>);
+struct LoaderKey<L>(std::marker::PhantomData<L>);
+
 impl RequestContext {
-    /// Builds the context of a request from the caller.
+    /// The context of a request from the caller.
     pub fn new(db: &DatabaseConnection, policy: &Policy, caller: Caller, client: ClientInfo) -> Self {
-        let org_scope = policy.organization_scope(&caller);
-        let org_write_scope = policy.organization_write_scope(&caller);
-        let org_archive_scope = policy.organization_archive_scope(&caller);
-        let loaders = Arc::new(Loaders::new(db, &org_scope));
         Self {
             caller,
             client,
-            org_scope,
-            org_write_scope,
-            org_archive_scope,
-            loaders,
+            db: db.clone(),
+            policy: *policy,
+            memo: Memo::default(),
             password_operation: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// The database (for loaders).
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// The organizations the caller may reach for `K` (reading, changing,
+    /// archiving, ...): asked of the policy the first time, then reused.
+    pub fn scope<K: ScopeKind>(&self) -> Arc<OrgScope> {
+        self.memo.get_or_init(TypeId::of::<ScopeKey<K>>(), || K::scope(&self.policy, &self.caller))
+    }
+
+    /// The request's DataLoader of `L`, built on first use (and shared with
+    /// lazily computed fields such as `totalCount`).
+    pub fn loader<L: RequestLoader>(&self) -> Arc<DataLoader<L>> {
+        self.memo.get_or_init(TypeId::of::<LoaderKey<L>>(), || DataLoader::new(L::build(self), spawn))
     }
 }
 
@@ -128,9 +129,14 @@ pub fn request<'a>(ctx: &Context<'a>) -> Result<&'a RequestContext, ApiError> {
     ctx.data::<RequestContext>().map_err(|_| missing("request context"))
 }
 
-/// The request's loaders.
-pub fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Arc<Loaders>, ApiError> {
-    Ok(&request(ctx)?.loaders)
+/// The request's DataLoader of `L` (see [`RequestContext::loader`]).
+pub fn loader<L: RequestLoader>(ctx: &Context<'_>) -> Result<Arc<DataLoader<L>>, ApiError> {
+    Ok(request(ctx)?.loader::<L>())
+}
+
+/// The organizations the caller may reach for `K` (see [`RequestContext::scope`]).
+pub fn scope<K: ScopeKind>(ctx: &Context<'_>) -> Result<Arc<OrgScope>, ApiError> {
+    Ok(request(ctx)?.scope::<K>())
 }
 
 /// The session manager.

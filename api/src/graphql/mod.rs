@@ -36,6 +36,33 @@ pub const MAX_DEPTH: usize = 12;
 /// Largest complexity (fields, multiplied by page sizes) a query may have.
 pub const MAX_COMPLEXITY: usize = 50_000;
 
+/// An object with a global ID, fetchable with `node(id:)`.
+#[derive(async_graphql::Interface)]
+#[graphql(field(name = "id", ty = "async_graphql::ID", desc = "Global ID: opaque, stable, usable with `node(id:)`."))]
+pub enum Node {
+    /// A country.
+    Country(crate::countries::types::Country),
+    /// A network partner.
+    Partner(crate::partners::types::Partner),
+    /// An organization.
+    Organization(crate::organizations::types::Organization),
+    /// A focus area.
+    FocusArea(crate::focus_areas::types::FocusArea),
+}
+
+/// The types `node(id:)` knows: each area registers its own.
+fn node_registry() -> node::NodeRegistry {
+    let mut registry = node::NodeRegistry::default();
+    crate::accounts::query::register_nodes(&mut registry);
+    crate::api_keys::query::register_nodes(&mut registry);
+    crate::countries::query::register_nodes(&mut registry);
+    crate::donors::query::register_nodes(&mut registry);
+    crate::focus_areas::query::register_nodes(&mut registry);
+    crate::organizations::query::register_nodes(&mut registry);
+    crate::partners::query::register_nodes(&mut registry);
+    registry
+}
+
 /// Every query root, merged.
 #[derive(MergedObject, Default)]
 pub struct QueryRoot(
@@ -118,7 +145,8 @@ pub fn build_schema(shared: SharedData, options: SchemaOptions) -> AppSchema {
         .data(shared.mailer)
         .data(shared.store)
         .data(shared.clock)
-        .data(shared.bus);
+        .data(shared.bus)
+        .data(Arc::new(node_registry()));
     if !options.introspection {
         builder = builder.disable_introspection().extension(introspection::RefuseIntrospection);
     }

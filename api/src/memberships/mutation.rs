@@ -7,7 +7,7 @@ use super::{
     service,
     types::{
         AcceptInvitationInput, Invitation, InviteMemberInput, InviteMemberPayload, LeaveMembershipInput, Membership, MembershipPayload,
-        node_type,
+        node_kind,
     },
 };
 use crate::{
@@ -34,7 +34,7 @@ impl MembershipMutation {
         #[graphql(desc = "The invitation.")] input: InviteMemberInput,
     ) -> Result<InviteMemberPayload> {
         let scope: enums::MembershipScope = input.scope.into();
-        let scope_id = decode_uuid(&input.scope_id, node_type(scope))?;
+        let scope_id = decode_uuid(&input.scope_id, node_kind(scope))?;
         let caller = &request(ctx)?.caller;
         policy(ctx)?.authorize_invite(caller, scope, scope_id, input.role.into())?;
         let new = service::NewInvitation {
@@ -51,7 +51,7 @@ impl MembershipMutation {
         };
         let (invitation, user_errors) = outcome(sent, |i| Invitation {
             scope: i.scope.into(),
-            scope_id: encode_uuid(node_type(i.scope), i.scope_id),
+            scope_id: encode_uuid(node_kind(i.scope), i.scope_id),
             role: i.role.into(),
             expires_at: i.expires_at,
         })?;
@@ -81,7 +81,7 @@ impl MembershipMutation {
     ) -> Result<MembershipPayload> {
         let user_id = signed_in(ctx)?.user_id;
         let scope: enums::MembershipScope = input.scope.into();
-        let scope_id = decode_uuid(&input.scope_id, node_type(scope))?;
+        let scope_id = decode_uuid(&input.scope_id, node_kind(scope))?;
         let written = service::leave(db(ctx)?, clock(ctx)?, &Actor::User(user_id), user_id, scope, scope_id).await;
         let (membership, user_errors) = outcome(published(bus(ctx)?, written).await, Membership::from)?;
         Ok(MembershipPayload { membership, user_errors })

@@ -7,7 +7,7 @@ use entity::enums;
 
 use crate::graphql::{
     enums::mirror_enum,
-    relay::{NodeType, encode_uuid},
+    relay::{NodeKind, encode_uuid},
     user_error::UserError,
 };
 
@@ -42,12 +42,12 @@ mirror_enum! {
     }
 }
 
-/// The node type of a scope's global ID.
-pub(super) fn node_type(scope: enums::MembershipScope) -> NodeType {
+/// The type of the global IDs of a membership scope (organization, partner, donor).
+pub fn node_kind(scope: enums::MembershipScope) -> NodeKind {
     match scope {
-        enums::MembershipScope::Organization => NodeType::Organization,
-        enums::MembershipScope::Partner => NodeType::Partner,
-        enums::MembershipScope::Donor => NodeType::Donor,
+        enums::MembershipScope::Organization => crate::organizations::types::Organization::KIND,
+        enums::MembershipScope::Partner => crate::partners::types::Partner::KIND,
+        enums::MembershipScope::Donor => crate::donors::types::Donor::KIND,
     }
 }
 
@@ -66,7 +66,7 @@ pub struct Membership {
 
 impl From<entity::membership::Model> for Membership {
     fn from(m: entity::membership::Model) -> Self {
-        Self { scope: m.scope.into(), scope_id: encode_uuid(node_type(m.scope), m.scope_id), role: m.role.into(), created_at: m.created_at }
+        Self { scope: m.scope.into(), scope_id: encode_uuid(node_kind(m.scope), m.scope_id), role: m.role.into(), created_at: m.created_at }
     }
 }
 

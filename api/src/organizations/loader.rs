@@ -7,14 +7,18 @@ use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::service;
-use crate::{auth::OrgScope, error::ApiError};
+use crate::{
+    auth::{OrgScope, ReadableOrganizations},
+    error::ApiError,
+    graphql::context::{RequestContext, RequestLoader},
+};
 
 /// Organizations by id, within the caller's scope: one outside it is simply absent.
 pub struct OrganizationById {
     /// Database.
     pub db: DatabaseConnection,
     /// The caller's scope.
-    pub scope: OrgScope,
+    pub scope: Arc<OrgScope>,
 }
 
 impl Loader<Uuid> for OrganizationById {
@@ -45,7 +49,7 @@ pub struct PossibleDuplicates {
     /// Database.
     pub db: DatabaseConnection,
     /// The caller's scope.
-    pub scope: OrgScope,
+    pub scope: Arc<OrgScope>,
 }
 
 impl Loader<Uuid> for PossibleDuplicates {
@@ -115,7 +119,7 @@ pub struct PartnerFirstPages {
     /// Database.
     pub db: DatabaseConnection,
     /// The caller's scope.
-    pub scope: OrgScope,
+    pub scope: Arc<OrgScope>,
 }
 
 impl Loader<PartnerPageKey> for PartnerFirstPages {
@@ -139,7 +143,7 @@ pub struct PartnerOrganizationCounts {
     /// Database.
     pub db: DatabaseConnection,
     /// The caller's scope.
-    pub scope: OrgScope,
+    pub scope: Arc<OrgScope>,
 }
 
 impl Loader<PartnerPageKey> for PartnerOrganizationCounts {
@@ -153,5 +157,35 @@ impl Loader<PartnerPageKey> for PartnerOrganizationCounts {
             out.extend(totals.into_iter().map(|(partner_id, n)| (PartnerPageKey { partner_id, args: args.clone() }, n)));
         }
         Ok(out)
+    }
+}
+
+impl RequestLoader for RegistrationsByOrganization {
+    fn build(request: &RequestContext) -> Self {
+        Self(request.db().clone())
+    }
+}
+
+impl RequestLoader for OrganizationById {
+    fn build(request: &RequestContext) -> Self {
+        Self { db: request.db().clone(), scope: request.scope::<ReadableOrganizations>() }
+    }
+}
+
+impl RequestLoader for PossibleDuplicates {
+    fn build(request: &RequestContext) -> Self {
+        Self { db: request.db().clone(), scope: request.scope::<ReadableOrganizations>() }
+    }
+}
+
+impl RequestLoader for PartnerFirstPages {
+    fn build(request: &RequestContext) -> Self {
+        Self { db: request.db().clone(), scope: request.scope::<ReadableOrganizations>() }
+    }
+}
+
+impl RequestLoader for PartnerOrganizationCounts {
+    fn build(request: &RequestContext) -> Self {
+        Self { db: request.db().clone(), scope: request.scope::<ReadableOrganizations>() }
     }
 }

@@ -10,11 +10,11 @@ use super::{
     write,
 };
 use crate::{
-    auth::Action,
+    auth::{Action, ArchivableOrganizations, ReadableOrganizations, WritableOrganizations},
     events::{Actor, published},
     graphql::{
         context::{authorize, bus, clock, db, request, store},
-        relay::{NodeType, decode_uuid},
+        relay::decode_uuid,
         scalars::MoneyValue,
         user_error::outcome,
     },
@@ -86,7 +86,7 @@ impl OrganizationMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to do.")] input: UpdateOrganizationInput,
     ) -> Result<UpdateOrganizationPayload> {
-        let id = decode_uuid(&input.id, NodeType::Organization)?;
+        let id = decode_uuid(&input.id, crate::organizations::types::Organization::KIND)?;
         authorize(ctx, Action::ChangeOrganization)?;
         let changes = write::OrganizationChanges {
             id,
@@ -109,7 +109,7 @@ impl OrganizationMutation {
             contact_address: maybe(input.contact_address, |v| v),
         };
         let req = request(ctx)?;
-        let scopes = write::WriteScopes { read: req.org_scope.clone(), write: req.org_write_scope.clone() };
+        let scopes = write::WriteScopes { read: req.scope::<ReadableOrganizations>(), write: req.scope::<WritableOrganizations>() };
         let actor = Actor::of(&req.caller)?;
         let written = write::update(db(ctx)?, clock(ctx)?, &actor, &scopes, changes).await;
         let (organization, user_errors) = outcome(published(bus(ctx)?, written).await, Organization::from)?;
@@ -122,10 +122,10 @@ impl OrganizationMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to do.")] input: ArchiveOrganizationInput,
     ) -> Result<ArchiveOrganizationPayload> {
-        let id = decode_uuid(&input.id, NodeType::Organization)?;
+        let id = decode_uuid(&input.id, crate::organizations::types::Organization::KIND)?;
         authorize(ctx, Action::ChangeOrganization)?;
         let req = request(ctx)?;
-        let scopes = write::WriteScopes { read: req.org_scope.clone(), write: req.org_archive_scope.clone() };
+        let scopes = write::WriteScopes { read: req.scope::<ReadableOrganizations>(), write: req.scope::<ArchivableOrganizations>() };
         let actor = Actor::of(&req.caller)?;
         let written = write::archive(db(ctx)?, clock(ctx)?, &actor, &scopes, id, input.expected_version).await;
         let (organization, user_errors) = outcome(published(bus(ctx)?, written).await, Organization::from)?;

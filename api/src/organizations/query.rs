@@ -9,13 +9,15 @@ use super::{
     types::{Organization, OrganizationFilter, OrganizationOrder},
 };
 use crate::{
+    auth::ReadableOrganizations,
     graphql::{
         connection::{Conn, TotalCount, from_page},
-        context::{db, loaders, request},
-        relay::{NodeType, decode_uuid},
+        context::{db, loader, request, scope},
+        relay::decode_uuid,
     },
-    organizations::loader::{PartnerPageArgs, PartnerPageKey},
+    organizations::loader::{OrganizationById, PartnerFirstPages, PartnerOrganizationCounts, PartnerPageArgs, PartnerPageKey},
     pagination::{Page, PageRequest},
+    partners::loader::CountriesByPartner,
 };
 
 /// Queries of organizations.
@@ -37,7 +39,7 @@ pub async fn connection(
     let mut filter: service::OrganizationFilter = filter.unwrap_or_default().into();
     filter.within_countries = within_countries;
     let order = order_by.map(Into::into).unwrap_or_default();
-    let scope = request(ctx)?.org_scope.clone();
+    let scope = scope::<ReadableOrganizations>(ctx)?;
     let db = db(ctx)?.clone();
     let rows = service::list(&db, &scope, &filter, order, &page).await?;
     let total = TotalCount::lazy(move || {
@@ -57,23 +59,24 @@ pub async fn partner_connection(
     (first, after, last, before): PageArgs,
 ) -> Result<Conn<Organization>> {
     let page = PageRequest::from_args(first, after.as_deref(), last, before.as_deref())?;
-    let loaders = loaders(ctx)?.clone();
+    let request = request(ctx)?;
     if page.cursor.is_some() || page.direction != crate::pagination::Direction::Forward {
-        let codes = loaders.countries_by_partner.load_one(partner_id).await?.unwrap_or_default();
+        let codes = request.loader::<CountriesByPartner>().load_one(partner_id).await?.unwrap_or_default();
         return connection(ctx, filter, order_by, Some(codes), (first, after, last, before)).await;
     }
     let filter: service::OrganizationFilter = filter.unwrap_or_default().into();
     let order = order_by.map(Into::into).unwrap_or_default();
     let key = PartnerPageKey { partner_id, args: Arc::new(PartnerPageArgs::new(filter.clone(), order, page.limit)) };
     let count_key = PartnerPageKey { partner_id, args: Arc::new(PartnerPageArgs::new(filter, order, 0)) };
-    let rows = loaders.partner_first_pages.load_one(key).await?.unwrap_or(Page {
+    let rows = request.loader::<PartnerFirstPages>().load_one(key).await?.unwrap_or(Page {
         items: Vec::new(),
         has_next_page: false,
         has_previous_page: false,
     });
+    let counts = request.loader::<PartnerOrganizationCounts>();
     let total = TotalCount::lazy_graphql(move || {
-        let (loaders, key) = (loaders.clone(), count_key.clone());
-        Box::pin(async move { Ok(loaders.partner_organization_counts.load_one(key).await?.unwrap_or(0)) })
+        let (counts, key) = (counts.clone(), count_key.clone());
+        Box::pin(async move { Ok(counts.load_one(key).await?.unwrap_or(0)) })
     });
     Ok(from_page(rows, total, Organization::from))
 }
@@ -101,7 +104,12 @@ impl OrganizationQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The organization's global ID.")] id: ID,
     ) -> Result<Option<Organization>> {
-        let id = decode_uuid(&id, NodeType::Organization)?;
-        Ok(loaders(ctx)?.organization_by_id.load_one(id).await?.map(Organization::from))
+        let id = decode_uuid(&id, crate::organizations::types::Organization::KIND)?;
+        Ok(loader::<OrganizationById>(ctx)?.load_one(id).await?.map(Organization::from))
     }
+}
+
+/// Organizations by global ID (within the caller's scope).
+pub fn register_nodes(registry: &mut crate::graphql::node::NodeRegistry) {
+    registry.add_loaded::<super::loader::OrganizationById, super::types::Organization>(super::types::Organization::KIND);
 }

@@ -7,16 +7,17 @@ use entity::enums;
 use crate::{
     countries::types::Country,
     domain,
-    focus_areas::types::FocusArea,
+    focus_areas::{loader::FocusAreasByOrganization, types::FocusArea},
     graphql::{
-        context::{db, loaders, policy, request},
+        context::{db, loader, policy, request},
         enums::mirror_enum,
         order::OrderDirection,
-        relay::{NodeType, encode_uuid},
+        relay::{NodeKind, encode_uuid},
         scalars::{CountryCode, MoneyValue},
         user_error::UserError,
     },
-    partners::types::Partner,
+    organizations::loader::{PossibleDuplicates, RegistrationsByOrganization},
+    partners::{loader::PartnersByCountry, types::Partner},
 };
 
 mirror_enum! {
@@ -146,6 +147,16 @@ pub struct Registration {
 #[derive(Clone, Debug)]
 pub struct Organization(pub entity::organization::Model);
 
+impl Organization {
+    /// The type of its global IDs: an organization.
+    pub const KIND: NodeKind = NodeKind::new("Organization");
+}
+
+impl crate::graphql::connection::Listed for Organization {
+    const CONNECTION: &'static str = "OrganizationConnection";
+    const EDGE: &'static str = "OrganizationEdge";
+}
+
 impl From<entity::organization::Model> for Organization {
     fn from(model: entity::organization::Model) -> Self {
         Self(model)
@@ -157,7 +168,7 @@ impl From<entity::organization::Model> for Organization {
 impl Organization {
     /// Global ID.
     pub async fn id(&self) -> ID {
-        encode_uuid(NodeType::Organization, self.0.id)
+        encode_uuid(Organization::KIND, self.0.id)
     }
 
     /// Name as registered (or as the group calls itself when unregistered).
@@ -183,19 +194,19 @@ impl Organization {
 
     /// Official identifiers; empty for unregistered groups.
     async fn registrations(&self, ctx: &Context<'_>) -> Result<Vec<Registration>> {
-        let rows = loaders(ctx)?.registrations_by_organization.load_one(self.0.id).await?.unwrap_or_default();
+        let rows = loader::<RegistrationsByOrganization>(ctx)?.load_one(self.0.id).await?.unwrap_or_default();
         Ok(rows.into_iter().map(|r| Registration { kind: r.kind.into(), number: r.number }).collect())
     }
 
     /// What it works on, by name.
     async fn focus_areas(&self, ctx: &Context<'_>) -> Result<Vec<FocusArea>> {
-        let rows = loaders(ctx)?.focus_areas_by_organization.load_one(self.0.id).await?.unwrap_or_default();
+        let rows = loader::<FocusAreasByOrganization>(ctx)?.load_one(self.0.id).await?.unwrap_or_default();
         Ok(rows.into_iter().map(FocusArea::from).collect())
     }
 
     /// The network partner serving its country (the longest-standing one when several do).
     async fn partner(&self, ctx: &Context<'_>) -> Result<Option<Partner>> {
-        let partners = loaders(ctx)?.partners_by_country.load_one(self.0.country_code.clone()).await?.unwrap_or_default();
+        let partners = loader::<PartnersByCountry>(ctx)?.load_one(self.0.country_code.clone()).await?.unwrap_or_default();
         Ok(partners.into_iter().next().map(Partner::from))
     }
 
@@ -224,7 +235,7 @@ impl Organization {
         if !policy(ctx)?.may_review_duplicates(&req.caller, &self.0.country_code) {
             return Ok(None);
         }
-        let rows = loaders(ctx)?.possible_duplicates.load_one(self.0.id).await?.unwrap_or_default();
+        let rows = loader::<PossibleDuplicates>(ctx)?.load_one(self.0.id).await?.unwrap_or_default();
         Ok(Some(rows.into_iter().map(Organization::from).collect()))
     }
 

@@ -266,9 +266,9 @@ async fn replace_focus_areas(db: &impl ConnectionTrait, org_id: Uuid, ids: &[Uui
 #[derive(Clone, Debug)]
 pub struct WriteScopes {
     /// What the caller may read: outside it, NOT_FOUND (as if it did not exist).
-    pub read: OrgScope,
+    pub read: std::sync::Arc<OrgScope>,
     /// What the caller may change: outside it (but readable), FORBIDDEN.
-    pub write: OrgScope,
+    pub write: std::sync::Arc<OrgScope>,
 }
 
 async fn load_for_write(

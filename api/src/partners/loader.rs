@@ -7,7 +7,10 @@ use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::service;
-use crate::error::ApiError;
+use crate::{
+    error::ApiError,
+    graphql::context::{RequestContext, RequestLoader},
+};
 
 /// Partners by id.
 pub struct PartnerById(pub DatabaseConnection);
@@ -43,5 +46,23 @@ impl Loader<Uuid> for CountriesByPartner {
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         service::countries_of(&self.0, keys).await.map_err(Arc::new)
+    }
+}
+
+impl RequestLoader for PartnerById {
+    fn build(request: &RequestContext) -> Self {
+        Self(request.db().clone())
+    }
+}
+
+impl RequestLoader for PartnersByCountry {
+    fn build(request: &RequestContext) -> Self {
+        Self(request.db().clone())
+    }
+}
+
+impl RequestLoader for CountriesByPartner {
+    fn build(request: &RequestContext) -> Self {
+        Self(request.db().clone())
     }
 }

@@ -14,7 +14,7 @@ use crate::{
     events::{Actor, published},
     graphql::{
         context::{authorize, bus, clock, db, request},
-        relay::{NodeType, decode_uuid},
+        relay::decode_uuid,
         user_error::outcome,
     },
 };
@@ -64,7 +64,7 @@ impl PartnerMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to do.")] input: UpdatePartnerInput,
     ) -> Result<UpdatePartnerPayload> {
-        let id = decode_uuid(&input.id, NodeType::Partner)?;
+        let id = decode_uuid(&input.id, crate::partners::types::Partner::KIND)?;
         authorize(ctx, Action::UpdatePartner(id))?;
         if input.countries.is_some() {
             authorize(ctx, Action::ChangePartnerCountries(id))?;
@@ -95,7 +95,7 @@ impl PartnerMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to do.")] input: ArchivePartnerInput,
     ) -> Result<ArchivePartnerPayload> {
-        let id = decode_uuid(&input.id, NodeType::Partner)?;
+        let id = decode_uuid(&input.id, crate::partners::types::Partner::KIND)?;
         authorize(ctx, Action::ArchivePartner(id))?;
         let actor = Actor::of(&request(ctx)?.caller)?;
         let written = write::archive(db(ctx)?, clock(ctx)?, &actor, id, input.expected_version).await;

@@ -53,3 +53,8 @@ impl PartnerQuery {
         Ok(service::by_slug(db(ctx)?, &slug).await?.map(Partner::from))
     }
 }
+
+/// Partners by global ID.
+pub fn register_nodes(registry: &mut crate::graphql::node::NodeRegistry) {
+    registry.add_loaded::<super::loader::PartnerById, super::types::Partner>(super::types::Partner::KIND);
+}

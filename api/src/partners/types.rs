@@ -8,19 +8,30 @@ use crate::{
     countries::types::Country,
     domain,
     graphql::{
-        context::loaders,
+        context::loader,
         order::OrderDirection,
-        relay::{NodeType, encode_uuid},
+        relay::{NodeKind, encode_uuid},
         scalars::{CountryCode, Date},
         user_error::UserError,
     },
     organizations::types::{OrganizationFilter, OrganizationOrder},
+    partners::loader::CountriesByPartner,
 };
 
 /// A network partner: the organization that vets and serves civil-society
 /// organizations in the countries it covers.
 #[derive(Clone, Debug)]
 pub struct Partner(pub entity::partner::Model);
+
+impl Partner {
+    /// The type of its global IDs: a network partner.
+    pub const KIND: NodeKind = NodeKind::new("Partner");
+}
+
+impl crate::graphql::connection::Listed for Partner {
+    const CONNECTION: &'static str = "PartnerConnection";
+    const EDGE: &'static str = "PartnerEdge";
+}
 
 impl From<entity::partner::Model> for Partner {
     fn from(model: entity::partner::Model) -> Self {
@@ -76,7 +87,7 @@ impl From<PartnerStatus> for enums::PartnerStatus {
 impl Partner {
     /// Global ID.
     pub async fn id(&self) -> ID {
-        encode_uuid(NodeType::Partner, self.0.id)
+        encode_uuid(Partner::KIND, self.0.id)
     }
 
     /// URL-safe unique handle, e.g. `amani-digital-commons`.
@@ -116,7 +127,7 @@ impl Partner {
 
     /// The countries the partner serves, by code.
     async fn countries(&self, ctx: &Context<'_>) -> Result<Vec<Country>> {
-        let codes = loaders(ctx)?.countries_by_partner.load_one(self.0.id).await?.unwrap_or_default();
+        let codes = loader::<CountriesByPartner>(ctx)?.load_one(self.0.id).await?.unwrap_or_default();
         Ok(codes.iter().filter_map(|c| domain::CountryCode::parse(c).ok()).map(Country).collect())
     }
 

@@ -24,6 +24,8 @@ mod directory;
 mod memberships;
 mod organizations;
 
+pub use self::organizations::{ArchivableOrganizations, ReadableOrganizations, WritableOrganizations};
+
 use entity::enums::{MembershipScope, Role, Visibility};
 use uuid::Uuid;
 
@@ -48,6 +50,14 @@ pub enum Action {
     ChangeOrganization,
     /// Create a donor company.
     CreateDonor,
+}
+
+/// A purpose for which a caller reaches organizations (reading, changing,
+/// archiving): the request asks the policy for its scope the first time a
+/// resolver needs it (`RequestContext::scope`), then reuses it.
+pub trait ScopeKind: 'static {
+    /// The organizations `caller` may reach for this purpose.
+    fn scope(policy: &Policy, caller: &Caller) -> OrgScope;
 }
 
 /// A set of organizations, as SQL can filter it: every organization, or those
