@@ -7,7 +7,7 @@ use crate::{
     auth::sessions::SessionRecord,
     graphql::{
         relay::{NodeKind, encode_uuid},
-        user_error::UserError,
+        user_error::{UserError, payload},
     },
 };
 
@@ -162,13 +162,9 @@ pub struct LogOutPayload {
     pub revoked_sessions: i32,
 }
 
-/// Result of mutations that change the viewer's account.
-#[derive(SimpleObject)]
-pub struct AccountPayload {
-    /// The account after the change; null when there are user errors.
-    pub user: Option<User>,
-    /// What the caller must fix; empty on success.
-    pub user_errors: Vec<UserError>,
+payload! {
+    /// Result of mutations that change the viewer's account.
+    AccountPayload { user: User, "The account after the change" }
 }
 
 /// Result of `requestPasswordReset`.

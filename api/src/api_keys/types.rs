@@ -6,7 +6,7 @@ use entity::enums::MembershipScope;
 
 use crate::graphql::{
     relay::{NodeKind, encode_uuid},
-    user_error::UserError,
+    user_error::{UserError, payload},
 };
 
 /// An API key of an integration (never its secret).
@@ -83,13 +83,9 @@ pub struct CreateApiKeyPayload {
     pub user_errors: Vec<UserError>,
 }
 
-/// Result of `revokeApiKey`.
-#[derive(SimpleObject)]
-pub struct RevokeApiKeyPayload {
-    /// The revoked key; null when there are user errors.
-    pub api_key: Option<ApiKey>,
-    /// What the caller must fix; empty on success.
-    pub user_errors: Vec<UserError>,
+payload! {
+    /// Result of `revokeApiKey`.
+    RevokeApiKeyPayload { api_key: ApiKey, "The revoked key" }
 }
 
 /// Input of `createApiKey`.

@@ -26,7 +26,7 @@ impl DonorMutation {
         authorize(ctx, Action::CreateDonor)?;
         let actor = Actor::of(&request(ctx)?.caller)?;
         let written = service::create(db(ctx)?, clock(ctx)?, &actor, &input.name, input.slug.as_deref(), input.website.as_deref()).await;
-        let (donor, user_errors) = outcome(published(bus(ctx)?, written).await, Donor)?;
+        let (donor, user_errors) = outcome(published(bus(ctx)?, written).await, Donor::from)?;
         Ok(CreateDonorPayload { donor, user_errors })
     }
 }

@@ -17,7 +17,7 @@ impl DonorQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The donor's slug.", validator(max_length = 60))] slug: String,
     ) -> Result<Option<Donor>> {
-        Ok(service::by_slug(db(ctx)?, &slug).await?.map(Donor))
+        Ok(service::by_slug(db(ctx)?, &slug).await?.map(Donor::from))
     }
 }
 

@@ -1,48 +1,36 @@
 //! GraphQL types of donors: the donor object, inputs and payloads.
 
-use async_graphql::{ID, InputObject, Object, SimpleObject};
+use async_graphql::{ID, InputObject, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use crate::graphql::{
     relay::{NodeKind, encode_uuid},
-    user_error::UserError,
+    user_error::payload,
 };
 
 /// A donor company offering programs to the network.
-#[derive(Clone, Debug)]
-pub struct Donor(pub entity::donor::Model);
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Donor {
+    /// Global ID (donors are reached by slug, not with `node(id:)`).
+    pub id: ID,
+    /// URL-safe unique handle, e.g. `acme-cloud`: how `donor(slug:)` finds it.
+    pub slug: String,
+    /// The company's name, as organizations see it.
+    pub name: String,
+    /// Its public web site, when it gave one.
+    pub website: Option<String>,
+    /// When it was added to the network.
+    pub created_at: DateTime<Utc>,
+}
 
 impl Donor {
     /// The type of its global IDs: a donor company.
     pub const KIND: NodeKind = NodeKind::new("Donor");
 }
 
-/// A donor company offering programs to the network.
-#[Object]
-impl Donor {
-    /// Global ID.
-    pub async fn id(&self) -> ID {
-        encode_uuid(Donor::KIND, self.0.id)
-    }
-
-    /// URL-safe unique handle.
-    async fn slug(&self) -> &str {
-        &self.0.slug
-    }
-
-    /// Name.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-
-    /// Web site.
-    async fn website(&self) -> Option<&str> {
-        self.0.website.as_deref()
-    }
-
-    /// When it joined.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+impl From<entity::donor::Model> for Donor {
+    fn from(row: entity::donor::Model) -> Self {
+        Self { id: encode_uuid(Self::KIND, row.id), slug: row.slug, name: row.name, website: row.website, created_at: row.created_at }
     }
 }
 
@@ -57,11 +45,7 @@ pub struct CreateDonorInput {
     pub website: Option<String>,
 }
 
-/// Result of `createDonor`.
-#[derive(SimpleObject)]
-pub struct CreateDonorPayload {
-    /// The new donor; null when there are user errors.
-    pub donor: Option<Donor>,
-    /// What the caller must fix; empty on success.
-    pub user_errors: Vec<UserError>,
+payload! {
+    /// Result of `createDonor`.
+    CreateDonorPayload { donor: Donor, "The new donor" }
 }

@@ -118,16 +118,24 @@ fn parse_fields(body: Body) -> Result<Parsed, &'static str> {
     Ok(Parsed { query, operation_name, variables })
 }
 
-/// `POST /graphql`.
-#[tracing::instrument(skip_all, name = "graphql_post")]
-pub async fn post(req: HttpRequest, mut payload: web::Payload, state: web::Data<AppState>) -> HttpResponse {
-    let Some(media) = negotiate(&req) else {
-        return request_error(
+/// The media type to answer in, or 406 when `Accept` allows none of ours.
+fn acceptable(req: &HttpRequest) -> Result<MediaType, Box<HttpResponse>> {
+    negotiate(req).ok_or_else(|| {
+        Box::new(request_error(
             StatusCode::NOT_ACCEPTABLE,
             MediaType::Json,
             ErrorCode::BadRequest,
             "Accept must allow application/graphql-response+json or application/json",
-        );
+        ))
+    })
+}
+
+/// `POST /graphql`.
+#[tracing::instrument(skip_all, name = "graphql_post")]
+pub async fn post(req: HttpRequest, mut payload: web::Payload, state: web::Data<AppState>) -> HttpResponse {
+    let media = match acceptable(&req) {
+        Ok(media) => media,
+        Err(refusal) => return *refusal,
     };
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<mime::Mime>().ok());
     let is_json = content_type.as_ref().is_some_and(|m| {
@@ -171,13 +179,9 @@ pub async fn post(req: HttpRequest, mut payload: web::Payload, state: web::Data<
 /// `GET /graphql?query=...`: queries only.
 #[tracing::instrument(skip_all, name = "graphql_get")]
 pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let Some(media) = negotiate(&req) else {
-        return request_error(
-            StatusCode::NOT_ACCEPTABLE,
-            MediaType::Json,
-            ErrorCode::BadRequest,
-            "Accept must allow application/graphql-response+json or application/json",
-        );
+    let media = match acceptable(&req) {
+        Ok(media) => media,
+        Err(refusal) => return *refusal,
     };
     let Ok(pairs) = serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string()) else {
         return request_error(StatusCode::BAD_REQUEST, media, ErrorCode::BadRequest, "the query string is malformed");

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use async_graphql::{
-    ServerResult, Variables,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery},
+    Request, ServerResult,
+    extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest},
     parser::types::{ExecutableDocument, Selection},
 };
 
@@ -23,22 +23,17 @@ impl ExtensionFactory for RefuseIntrospection {
 
 #[async_graphql::async_trait::async_trait]
 impl Extension for RefuseIntrospection {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        match first_introspection_field(&document) {
-            None => Ok(document),
-            Some(pos) => Err(super::errors::coded_error(
+    async fn prepare_request(&self, ctx: &ExtensionContext<'_>, request: Request, next: NextPrepareRequest<'_>) -> ServerResult<Request> {
+        let mut request = next.run(ctx, request).await?;
+        // A document that does not parse is left to async-graphql to report.
+        if let Some(pos) = request.parsed_query().ok().and_then(first_introspection_field) {
+            return Err(super::errors::coded_error(
                 "introspection (__schema, __type) is disabled on this server",
                 Some(pos),
                 ErrorCode::GraphqlValidationFailed,
-            )),
+            ));
         }
+        Ok(request)
     }
 }
 

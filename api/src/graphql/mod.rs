@@ -8,6 +8,7 @@ pub mod graphiql;
 pub mod http;
 pub mod introspection;
 pub mod limits;
+pub mod loader;
 pub mod node;
 pub mod order;
 pub mod prepare;

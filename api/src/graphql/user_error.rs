@@ -25,6 +25,26 @@ impl From<FieldError> for UserError {
     }
 }
 
+/// Declares mutation payloads: each the object its mutation returns (null
+/// when there are user errors) and its `userErrors`:
+/// `payload! { /// Result of `createThing`.  CreateThingPayload { thing: Thing, "The new thing" } ... }`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __payload {
+    ($($(#[$meta:meta])* $name:ident { $field:ident: $ty:ty, $what:literal })+) => {$(
+        $(#[$meta])*
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $name {
+            #[doc = concat!($what, "; null when there are user errors.")]
+            pub $field: Option<$ty>,
+            /// What the caller must fix; empty on success.
+            pub user_errors: Vec<$crate::graphql::user_error::UserError>,
+        }
+    )+};
+}
+
+pub use crate::__payload as payload;
+
 /// Splits a write's outcome into the payload's object and user errors; other
 /// failures become GraphQL errors.
 pub fn outcome<T, N>(result: Result<T, WriteError>, map: impl FnOnce(T) -> N) -> Result<(Option<N>, Vec<UserError>), ApiError> {

@@ -8,7 +8,7 @@ use entity::enums;
 use crate::graphql::{
     enums::mirror_enum,
     relay::{NodeKind, encode_uuid},
-    user_error::UserError,
+    user_error::payload,
 };
 
 mirror_enum! {
@@ -112,20 +112,9 @@ pub struct LeaveMembershipInput {
     pub scope_id: ID,
 }
 
-/// Result of `inviteMember`.
-#[derive(SimpleObject)]
-pub struct InviteMemberPayload {
-    /// The invitation; null when there are user errors.
-    pub invitation: Option<Invitation>,
-    /// What the caller must fix; empty on success.
-    pub user_errors: Vec<UserError>,
-}
-
-/// Result of `acceptInvitation` and `leaveMembership`.
-#[derive(SimpleObject)]
-pub struct MembershipPayload {
-    /// The role taken (or left); null when there are user errors.
-    pub membership: Option<Membership>,
-    /// What the caller must fix; empty on success.
-    pub user_errors: Vec<UserError>,
+payload! {
+    /// Result of `inviteMember`.
+    InviteMemberPayload { invitation: Invitation, "The invitation" }
+    /// Result of `acceptInvitation` and `leaveMembership`.
+    MembershipPayload { membership: Membership, "The role taken (or left)" }
 }

@@ -2,63 +2,32 @@
 
 use std::{collections::HashMap, sync::Arc};
 
-use async_graphql::dataloader::Loader;
-use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::service;
 use crate::{
-    auth::{OrgScope, ReadableOrganizations},
+    auth::OrgScope,
     error::ApiError,
-    graphql::context::{RequestContext, RequestLoader},
+    graphql::loader::{batch_loader, by_id},
 };
 
-/// Organizations by id, within the caller's scope: one outside it is simply absent.
-pub struct OrganizationById {
-    /// Database.
-    pub db: DatabaseConnection,
-    /// The caller's scope.
-    pub scope: Arc<OrgScope>,
+batch_loader! {
+    /// Organizations by id, within the caller's scope: one outside it is simply absent.
+    OrganizationById: Uuid => entity::organization::Model,
+    |db, scope, keys| service::by_ids(db, scope, keys).await.map(|rows| by_id(rows, |m| m.id))
 }
 
-impl Loader<Uuid> for OrganizationById {
-    type Value = entity::organization::Model;
-    type Error = Arc<ApiError>;
-
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let rows = service::by_ids(&self.db, &self.scope, keys).await.map_err(Arc::new)?;
-        Ok(rows.into_iter().map(|m| (m.id, m)).collect())
-    }
+batch_loader! {
+    /// Registration identifiers by organization id.
+    RegistrationsByOrganization: Uuid => Vec<entity::organization_registration::Model>,
+    |db, keys| service::registrations_of(db, keys).await
 }
 
-/// Registration identifiers by organization id.
-pub struct RegistrationsByOrganization(pub DatabaseConnection);
-
-impl Loader<Uuid> for RegistrationsByOrganization {
-    type Value = Vec<entity::organization_registration::Model>;
-    type Error = Arc<ApiError>;
-
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        service::registrations_of(&self.0, keys).await.map_err(Arc::new)
-    }
-}
-
-/// Possible duplicates by organization id, within the caller's scope (the field
-/// asks the policy before loading).
-pub struct PossibleDuplicates {
-    /// Database.
-    pub db: DatabaseConnection,
-    /// The caller's scope.
-    pub scope: Arc<OrgScope>,
-}
-
-impl Loader<Uuid> for PossibleDuplicates {
-    type Value = Vec<entity::organization::Model>;
-    type Error = Arc<ApiError>;
-
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        super::duplicates::possible_duplicates(&self.db, &self.scope, keys).await.map_err(Arc::new)
-    }
+batch_loader! {
+    /// Possible duplicates by organization id, within the caller's scope (the
+    /// field asks the policy before loading).
+    PossibleDuplicates: Uuid => Vec<entity::organization::Model>,
+    |db, scope, keys| super::duplicates::possible_duplicates(db, scope, keys).await
 }
 
 /// The arguments of one `partner.organizations` field (the same for every
@@ -114,78 +83,44 @@ fn by_args(keys: &[PartnerPageKey]) -> HashMap<Arc<PartnerPageArgs>, Vec<Uuid>> 
     groups
 }
 
-/// First pages of `partner.organizations`, for all partners of a list at once.
-pub struct PartnerFirstPages {
-    /// Database.
-    pub db: DatabaseConnection,
-    /// The caller's scope.
-    pub scope: Arc<OrgScope>,
+batch_loader! {
+    /// First pages of `partner.organizations`, for all partners of a list at once.
+    PartnerFirstPages: PartnerPageKey => crate::pagination::Page<entity::organization::Model>,
+    |db, scope, keys| first_pages(db, scope, keys).await
 }
 
-impl Loader<PartnerPageKey> for PartnerFirstPages {
-    type Value = crate::pagination::Page<entity::organization::Model>;
-    type Error = Arc<ApiError>;
+batch_loader! {
+    /// Totals of `partner.organizations`, for all partners of a list at once.
+    PartnerOrganizationCounts: PartnerPageKey => u64,
+    |db, scope, keys| counts(db, scope, keys).await
+}
 
-    async fn load(&self, keys: &[PartnerPageKey]) -> Result<HashMap<PartnerPageKey, Self::Value>, Self::Error> {
-        let mut out = HashMap::new();
-        for (args, partners) in by_args(keys) {
-            let pages = super::by_partner::first_pages(&self.db, &self.scope, &args.filter, args.order, args.limit, &partners)
-                .await
-                .map_err(Arc::new)?;
-            out.extend(pages.into_iter().map(|(partner_id, page)| (PartnerPageKey { partner_id, args: args.clone() }, page)));
-        }
-        Ok(out)
+type PageOf = crate::pagination::Page<entity::organization::Model>;
+
+/// One statement per distinct argument set.
+async fn first_pages(
+    db: &sea_orm::DatabaseConnection,
+    scope: &OrgScope,
+    keys: &[PartnerPageKey],
+) -> Result<HashMap<PartnerPageKey, PageOf>, ApiError> {
+    let mut out = HashMap::new();
+    for (args, partners) in by_args(keys) {
+        let pages = super::by_partner::first_pages(db, scope, &args.filter, args.order, args.limit, &partners).await?;
+        out.extend(pages.into_iter().map(|(partner_id, page)| (PartnerPageKey { partner_id, args: args.clone() }, page)));
     }
+    Ok(out)
 }
 
-/// Totals of `partner.organizations`, for all partners of a list at once.
-pub struct PartnerOrganizationCounts {
-    /// Database.
-    pub db: DatabaseConnection,
-    /// The caller's scope.
-    pub scope: Arc<OrgScope>,
-}
-
-impl Loader<PartnerPageKey> for PartnerOrganizationCounts {
-    type Value = u64;
-    type Error = Arc<ApiError>;
-
-    async fn load(&self, keys: &[PartnerPageKey]) -> Result<HashMap<PartnerPageKey, u64>, Self::Error> {
-        let mut out = HashMap::new();
-        for (args, partners) in by_args(keys) {
-            let totals = super::by_partner::counts(&self.db, &self.scope, &args.filter, &partners).await.map_err(Arc::new)?;
-            out.extend(totals.into_iter().map(|(partner_id, n)| (PartnerPageKey { partner_id, args: args.clone() }, n)));
-        }
-        Ok(out)
+/// One statement per distinct argument set.
+async fn counts(
+    db: &sea_orm::DatabaseConnection,
+    scope: &OrgScope,
+    keys: &[PartnerPageKey],
+) -> Result<HashMap<PartnerPageKey, u64>, ApiError> {
+    let mut out = HashMap::new();
+    for (args, partners) in by_args(keys) {
+        let totals = super::by_partner::counts(db, scope, &args.filter, &partners).await?;
+        out.extend(totals.into_iter().map(|(partner_id, n)| (PartnerPageKey { partner_id, args: args.clone() }, n)));
     }
-}
-
-impl RequestLoader for RegistrationsByOrganization {
-    fn build(request: &RequestContext) -> Self {
-        Self(request.db().clone())
-    }
-}
-
-impl RequestLoader for OrganizationById {
-    fn build(request: &RequestContext) -> Self {
-        Self { db: request.db().clone(), scope: request.scope::<ReadableOrganizations>() }
-    }
-}
-
-impl RequestLoader for PossibleDuplicates {
-    fn build(request: &RequestContext) -> Self {
-        Self { db: request.db().clone(), scope: request.scope::<ReadableOrganizations>() }
-    }
-}
-
-impl RequestLoader for PartnerFirstPages {
-    fn build(request: &RequestContext) -> Self {
-        Self { db: request.db().clone(), scope: request.scope::<ReadableOrganizations>() }
-    }
-}
-
-impl RequestLoader for PartnerOrganizationCounts {
-    fn build(request: &RequestContext) -> Self {
-        Self { db: request.db().clone(), scope: request.scope::<ReadableOrganizations>() }
-    }
+    Ok(out)
 }

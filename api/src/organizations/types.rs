@@ -11,10 +11,10 @@ use crate::{
     graphql::{
         context::{db, loader, policy, request},
         enums::mirror_enum,
-        order::OrderDirection,
+        order::order_input,
         relay::{NodeKind, encode_uuid},
         scalars::{CountryCode, MoneyValue},
-        user_error::UserError,
+        user_error::payload,
     },
     organizations::loader::{PossibleDuplicates, RegistrationsByOrganization},
     partners::{loader::PartnersByCountry, types::Partner},
@@ -333,64 +333,30 @@ impl From<OrganizationFilter> for crate::organizations::service::OrganizationFil
     }
 }
 
-/// Fields organizations can be sorted by.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OrganizationOrderField {
-    /// Display name.
-    Name,
-    /// Creation time.
-    CreatedAt,
-    /// Last update time.
-    UpdatedAt,
-}
-
-/// Sort order of organizations.
-#[derive(InputObject)]
-pub struct OrganizationOrder {
-    /// Field to sort by.
-    pub field: OrganizationOrderField,
-    /// Direction (ascending by default).
-    #[graphql(default)]
-    pub direction: OrderDirection,
-}
-
-impl From<OrganizationOrder> for crate::organizations::service::OrganizationOrder {
-    fn from(o: OrganizationOrder) -> Self {
-        use crate::organizations::service::OrganizationOrderField as F;
-        let field = match o.field {
-            OrganizationOrderField::Name => F::Name,
-            OrganizationOrderField::CreatedAt => F::CreatedAt,
-            OrganizationOrderField::UpdatedAt => F::UpdatedAt,
-        };
-        Self { field, ascending: o.direction == OrderDirection::Asc }
+mirror_enum! {
+    /// Fields organizations can be sorted by.
+    OrganizationOrderField => crate::organizations::service::OrganizationOrderField {
+        /// Display name.
+        Name,
+        /// Creation time.
+        CreatedAt,
+        /// Last update time.
+        UpdatedAt,
     }
 }
 
-/// Result of `createOrganization`.
-#[derive(SimpleObject)]
-pub struct CreateOrganizationPayload {
-    /// The new organization; null when there are user errors.
-    pub organization: Option<Organization>,
-    /// What the caller must fix; empty on success.
-    pub user_errors: Vec<UserError>,
+order_input! {
+    /// Sort order of organizations.
+    OrganizationOrder { field: OrganizationOrderField } => crate::organizations::service::OrganizationOrder
 }
 
-/// Result of `updateOrganization`.
-#[derive(SimpleObject)]
-pub struct UpdateOrganizationPayload {
-    /// The updated organization; null when there are user errors.
-    pub organization: Option<Organization>,
-    /// What the caller must fix; empty on success.
-    pub user_errors: Vec<UserError>,
-}
-
-/// Result of `archiveOrganization`.
-#[derive(SimpleObject)]
-pub struct ArchiveOrganizationPayload {
-    /// The archived organization; null when there are user errors.
-    pub organization: Option<Organization>,
-    /// What the caller must fix; empty on success.
-    pub user_errors: Vec<UserError>,
+payload! {
+    /// Result of `createOrganization`.
+    CreateOrganizationPayload { organization: Organization, "The new organization" }
+    /// Result of `updateOrganization`.
+    UpdateOrganizationPayload { organization: Organization, "The updated organization" }
+    /// Result of `archiveOrganization`.
+    ArchiveOrganizationPayload { organization: Organization, "The archived organization" }
 }
 
 /// An official identifier to record.

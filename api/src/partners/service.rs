@@ -86,49 +86,23 @@ pub async fn list(
 ) -> Result<Page<partner::Model>, ApiError> {
     let select = filtered(filter)?;
     let dir = if order.ascending { "asc" } else { "desc" };
+    let (tag, sort) = match order.field {
+        PartnerOrderField::Name => ("name", partner::Column::Name),
+        PartnerOrderField::JoinedOn => ("joined", partner::Column::JoinedOn),
+        PartnerOrderField::CreatedAt => ("created", partner::Column::CreatedAt),
+    };
+    let keyset = Keyset { tag: format!("partner:{tag}:{dir}"), sort, id: partner::Column::Id, ascending: order.ascending };
     match order.field {
         PartnerOrderField::Name => {
-            let keyset = Keyset {
-                tag: format!("partner:name:{dir}"),
-                sort: partner::Column::Name,
-                id: partner::Column::Id,
-                ascending: order.ascending,
-            };
             paginate(db, select, &keyset, page, |m| (m.name.clone(), m.id), |k| Some(Value::from(k.to_owned()))).await
         }
         PartnerOrderField::JoinedOn => {
-            let keyset = Keyset {
-                tag: format!("partner:joined:{dir}"),
-                sort: partner::Column::JoinedOn,
-                id: partner::Column::Id,
-                ascending: order.ascending,
-            };
-            paginate(
-                db,
-                select,
-                &keyset,
-                page,
-                |m| (m.joined_on.to_string(), m.id),
-                |k| NaiveDate::parse_from_str(k, "%Y-%m-%d").ok().map(Value::from),
-            )
-            .await
+            let parse = |k: &str| NaiveDate::parse_from_str(k, "%Y-%m-%d").ok().map(Value::from);
+            paginate(db, select, &keyset, page, |m| (m.joined_on.to_string(), m.id), parse).await
         }
         PartnerOrderField::CreatedAt => {
-            let keyset = Keyset {
-                tag: format!("partner:created:{dir}"),
-                sort: partner::Column::CreatedAt,
-                id: partner::Column::Id,
-                ascending: order.ascending,
-            };
-            paginate(
-                db,
-                select,
-                &keyset,
-                page,
-                |m| (m.created_at.to_rfc3339(), m.id),
-                |k| DateTime::parse_from_rfc3339(k).ok().map(|t| Value::from(t.to_utc())),
-            )
-            .await
+            let parse = |k: &str| DateTime::parse_from_rfc3339(k).ok().map(|t| Value::from(t.to_utc()));
+            paginate(db, select, &keyset, page, |m| (m.created_at.to_rfc3339(), m.id), parse).await
         }
     }
 }

@@ -9,10 +9,11 @@ use crate::{
     domain,
     graphql::{
         context::loader,
-        order::OrderDirection,
+        enums::mirror_enum,
+        order::order_input,
         relay::{NodeKind, encode_uuid},
         scalars::{CountryCode, Date},
-        user_error::UserError,
+        user_error::payload,
     },
     organizations::types::{OrganizationFilter, OrganizationOrder},
     partners::loader::CountriesByPartner,
@@ -190,64 +191,30 @@ impl From<PartnerFilter> for crate::partners::service::PartnerFilter {
     }
 }
 
-/// Fields partners can be sorted by.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PartnerOrderField {
-    /// Name.
-    Name,
-    /// Date joined the network.
-    JoinedOn,
-    /// Creation time.
-    CreatedAt,
-}
-
-/// Sort order of partners.
-#[derive(InputObject)]
-pub struct PartnerOrder {
-    /// Field to sort by.
-    pub field: PartnerOrderField,
-    /// Direction (ascending by default).
-    #[graphql(default)]
-    pub direction: OrderDirection,
-}
-
-impl From<PartnerOrder> for crate::partners::service::PartnerOrder {
-    fn from(o: PartnerOrder) -> Self {
-        use crate::partners::service::PartnerOrderField as F;
-        let field = match o.field {
-            PartnerOrderField::Name => F::Name,
-            PartnerOrderField::JoinedOn => F::JoinedOn,
-            PartnerOrderField::CreatedAt => F::CreatedAt,
-        };
-        Self { field, ascending: o.direction == OrderDirection::Asc }
+mirror_enum! {
+    /// Fields partners can be sorted by.
+    PartnerOrderField => crate::partners::service::PartnerOrderField {
+        /// Name.
+        Name,
+        /// Date joined the network.
+        JoinedOn,
+        /// Creation time.
+        CreatedAt,
     }
 }
 
-/// Result of `createPartner`.
-#[derive(SimpleObject)]
-pub struct CreatePartnerPayload {
-    /// The new partner; null when there are user errors.
-    pub partner: Option<Partner>,
-    /// What the caller must fix; empty on success.
-    pub user_errors: Vec<UserError>,
+order_input! {
+    /// Sort order of partners.
+    PartnerOrder { field: PartnerOrderField } => crate::partners::service::PartnerOrder
 }
 
-/// Result of `updatePartner`.
-#[derive(SimpleObject)]
-pub struct UpdatePartnerPayload {
-    /// The updated partner; null when there are user errors.
-    pub partner: Option<Partner>,
-    /// What the caller must fix; empty on success.
-    pub user_errors: Vec<UserError>,
-}
-
-/// Result of `archivePartner`.
-#[derive(SimpleObject)]
-pub struct ArchivePartnerPayload {
-    /// The archived partner; null when there are user errors.
-    pub partner: Option<Partner>,
-    /// What the caller must fix; empty on success.
-    pub user_errors: Vec<UserError>,
+payload! {
+    /// Result of `createPartner`.
+    CreatePartnerPayload { partner: Partner, "The new partner" }
+    /// Result of `updatePartner`.
+    UpdatePartnerPayload { partner: Partner, "The updated partner" }
+    /// Result of `archivePartner`.
+    ArchivePartnerPayload { partner: Partner, "The archived partner" }
 }
 
 /// Input of `createPartner`.
