@@ -1,36 +1,19 @@
 //! Mutations of API keys.
 
 use async_graphql::{Context, Object, Result};
-use entity::enums::MembershipScope;
 
 use super::{
     service,
-    types::{ApiKey, CreateApiKeyInput, CreateApiKeyPayload, RevokeApiKeyInput, RevokeApiKeyPayload},
+    types::{ApiKey, CreateApiKeyInput, CreateApiKeyPayload, RevokeApiKeyInput, RevokeApiKeyPayload, owner_of},
 };
 use crate::{
-    error::ApiError,
     events::{Actor, published},
     graphql::{
         context::{bus, clock, db, policy, request},
-        relay::decode,
         user_error::outcome,
     },
     user_errors::{UserErrorCode, field_error},
 };
-
-/// The owner (scope and id) of a partner or donor global ID.
-pub fn owner_of(id: &str) -> Result<(MembershipScope, uuid::Uuid), ApiError> {
-    let global = decode(id)?;
-    let scope = if global.kind == crate::partners::types::Partner::KIND.name() {
-        MembershipScope::Partner
-    } else if global.kind == crate::donors::types::Donor::KIND.name() {
-        MembershipScope::Donor
-    } else {
-        return Err(ApiError::InvalidId("an API key belongs to a partner or a donor".to_owned()));
-    };
-    let owner = uuid::Uuid::parse_str(&global.key).map_err(|_| ApiError::InvalidId("malformed ID".to_owned()))?;
-    Ok((scope, owner))
-}
 
 /// Mutations of API keys.
 #[derive(Default)]

@@ -2,7 +2,10 @@
 
 use async_graphql::{Context, ID, Object, Result};
 
-use super::{mutation::owner_of, service, types::ApiKey};
+use super::{
+    service,
+    types::{ApiKey, owner_of},
+};
 use crate::graphql::context::{db, policy, request};
 
 /// Queries of API keys.

@@ -108,3 +108,17 @@ pub struct RevokeApiKeyInput {
     /// The key's global ID.
     pub id: ID,
 }
+
+/// The owner (scope and id) of a partner or donor global ID.
+pub fn owner_of(id: &str) -> Result<(MembershipScope, uuid::Uuid), crate::error::ApiError> {
+    let global = crate::graphql::relay::decode(id)?;
+    let scope = if global.kind == crate::partners::types::Partner::KIND.name() {
+        MembershipScope::Partner
+    } else if global.kind == crate::donors::types::Donor::KIND.name() {
+        MembershipScope::Donor
+    } else {
+        return Err(crate::error::ApiError::InvalidId("an API key belongs to a partner or a donor".to_owned()));
+    };
+    let owner = uuid::Uuid::parse_str(&global.key).map_err(|_| crate::error::ApiError::InvalidId("malformed ID".to_owned()))?;
+    Ok((scope, owner))
+}

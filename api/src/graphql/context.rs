@@ -189,3 +189,32 @@ pub fn claim_password_operation(ctx: &Context<'_>) -> Result<(), ApiError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_memoized_value_is_built_once_per_key_and_shared() {
+        let memo = Memo::default();
+        let built = std::sync::atomic::AtomicUsize::new(0);
+        let make = |n: u32| {
+            built.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            n
+        };
+        let first = memo.get_or_init(TypeId::of::<ScopeKey<u8>>(), || make(1));
+        let again = memo.get_or_init(TypeId::of::<ScopeKey<u8>>(), || make(2));
+        assert!(Arc::ptr_eq(&first, &again));
+        assert_eq!((*first, built.load(std::sync::atomic::Ordering::SeqCst)), (1, 1));
+        // Another key of the same value type is its own entry.
+        let other = memo.get_or_init(TypeId::of::<ScopeKey<u16>>(), || make(3));
+        assert_eq!((*other, built.load(std::sync::atomic::Ordering::SeqCst)), (3, 2));
+    }
+
+    #[test]
+    fn building_a_value_may_ask_the_memo_for_another() {
+        let memo = Memo::default();
+        let outer = memo.get_or_init(TypeId::of::<LoaderKey<u8>>(), || *memo.get_or_init(TypeId::of::<ScopeKey<u8>>(), || 7_u32) + 1);
+        assert_eq!(*outer, 8);
+    }
+}
