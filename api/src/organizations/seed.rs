@@ -1,8 +1,12 @@
 //! The organizations' part of the seeds: the demo network's organizations
-//! (created through [`super::write::create`], so every rule applies) and the
-//! benchmark's (written in bulk, row for row as that write would).
+//! (created through [`super::write::create`], so every rule applies, from the
+//! table in `seed/demo.rs`) and the benchmark's (`seed/bench.rs`: written in
+//! bulk, row for row as that write would).
 
+mod bench;
 mod demo;
+
+pub use bench::{BenchOrganization, bench_counts, insert_bench};
 
 use entity::{
     enums::{OrganizationType, RegistrationKind, StaffSize, Visibility},

@@ -6,12 +6,24 @@
 //! `example.org` / `example.net`), e-mail addresses and phone numbers (always
 //! containing `555`).
 
-use chrono::NaiveDate;
-use entity::partner;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{StringList, enums::PartnerStatus, partner, partner_country};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
 
 use super::write::{self as partner_write, NewPartner};
-use crate::{clock::Clock, error::ApiError, events::Actor, seed::SeedError};
+use crate::{
+    clock::Clock,
+    countries::seed::{BENCH_COUNTRIES, short_name},
+    domain::{CountryCode, text},
+    error::ApiError,
+    events::{Actor, DomainEvent},
+    seed::{
+        SeedError,
+        generator::{BenchContext, BenchRng, event_row, insert_batched},
+    },
+    user_errors::{Errors, check_languages},
+};
 
 /// A network partner to create.
 ///
@@ -133,4 +145,112 @@ pub async fn seed_demo(db: &DatabaseConnection, clock: &Clock, actor: &Actor) ->
         created += 1;
     }
     Ok(created)
+}
+
+/// Partners of the benchmark network.
+pub const BENCH_PARTNERS: usize = 60;
+
+/// How many of the largest benchmark countries have a partner of their own;
+/// the others are served in pairs of neighbours.
+const SINGLE_COUNTRY_PARTNERS: usize = 20;
+
+const BENCH_NAME_WORDS: [&str; 20] = [
+    "Akili", "Baraka", "Cerro", "Delta", "Estrela", "Faro", "Guma", "Horizon", "Ilanga", "Jali", "Kora", "Lumen", "Meridian", "Nyota",
+    "Orion", "Pampa", "Quetzal", "Rivera", "Sahel", "Tanoa",
+];
+const BENCH_NAME_KINDS: [&str; 3] = ["Digital Commons", "Civic Tech Network", "Community Technology Alliance"];
+
+/// A partner of the benchmark network, as planned before it is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BenchPartner {
+    /// Its id.
+    pub id: Uuid,
+    /// Its number, 1 to [`BENCH_PARTNERS`] (in the names of its staff's accounts).
+    pub number: usize,
+    /// Its name.
+    pub name: String,
+    /// The countries it serves (codes).
+    pub countries: Vec<&'static str>,
+    /// When it was created (before any organization).
+    pub created_at: DateTime<Utc>,
+}
+
+/// The benchmark's partners (no database needed: the seed compares their ids
+/// with what a database holds): the 20 largest countries of
+/// [`BENCH_COUNTRIES`] have a partner each, the other 80 a partner per pair.
+pub fn bench_plan(ctx: &BenchContext) -> Vec<BenchPartner> {
+    let mut rng = ctx.rng("partners");
+    let (singles, pairs) = BENCH_COUNTRIES.split_at(SINGLE_COUNTRY_PARTNERS);
+    let served = singles.iter().map(|c| vec![c.code]).chain(pairs.chunks(2).map(|p| p.iter().map(|c| c.code).collect()));
+    served
+        .enumerate()
+        .map(|(i, countries)| {
+            // A day apart, in the two months before the organizations' history starts.
+            let created_at = ctx.at(-(i64::try_from(BENCH_PARTNERS - i).unwrap_or(0)) * 86_400_000);
+            BenchPartner {
+                id: rng.uuid_at(created_at),
+                number: i + 1,
+                name: format!("{} {}", BENCH_NAME_WORDS[i % BENCH_NAME_WORDS.len()], BENCH_NAME_KINDS[i / BENCH_NAME_WORDS.len()]),
+                countries,
+                created_at,
+            }
+        })
+        .collect()
+}
+
+fn bench_row(rng: &mut BenchRng, p: &BenchPartner) -> Result<partner::ActiveModel, SeedError> {
+    let wrong = |what: &dyn std::fmt::Display| SeedError::bad(&p.name, &what.to_string());
+    let name = text::required_line(&p.name, 200).map_err(|e| wrong(&e))?;
+    let slug = text::slug_from_name(&name).ok_or_else(|| wrong(&"no slug"))?;
+    let mut languages: Vec<String> = Vec::new();
+    for code in &p.countries {
+        let country = BENCH_COUNTRIES.iter().find(|c| c.code == *code).ok_or_else(|| wrong(code))?;
+        for tag in country.languages {
+            if !languages.iter().any(|l| l == tag) {
+                languages.push((*tag).to_owned());
+            }
+        }
+    }
+    let mut errors = Errors::default();
+    let languages = check_languages(&mut errors, &languages);
+    errors.ok().map_err(|_| wrong(&"languages"))?;
+    let first = CountryCode::parse(p.countries.first().copied().unwrap_or_default()).map_err(|e| wrong(&e))?;
+    let joined_on = NaiveDate::from_ymd_opt(2005, 1, 1).and_then(|d| d.checked_add_days(chrono::Days::new(rng.below(16 * 365))));
+    Ok(partner::ActiveModel {
+        id: Set(p.id),
+        search_text: Set(text::search_key(&format!("{name} {slug}"))),
+        website: Set(Some(text::website(&format!("https://{slug}.example.org")).map_err(|e| wrong(&e))?)),
+        contact_email: Set(Some(text::email(&format!("hello@{slug}.example.org")).map_err(|e| wrong(&e))?)),
+        contact_phone: Set(Some(text::phone(&format!("+1 555 01{:02} {:04}", p.number, rng.below(10_000))).map_err(|e| wrong(&e))?)),
+        contact_address: Set(Some(format!("{} office", short_name(&first)))),
+        slug: Set(slug),
+        name: Set(name),
+        languages: Set(StringList(languages)),
+        status: Set(PartnerStatus::Active),
+        joined_on: Set(joined_on.ok_or_else(|| wrong(&"joined_on"))?),
+        created_at: Set(p.created_at),
+        updated_at: Set(p.created_at),
+        archived_at: Set(None),
+        version: Set(1),
+    })
+}
+
+/// Writes the benchmark's partners, the countries they serve and their
+/// `partner.created` events, row for row as [`super::write::create`] would
+/// (in bulk, in the caller's transaction).
+pub async fn insert_bench(db: &impl ConnectionTrait, ctx: &BenchContext, partners: &[BenchPartner]) -> Result<(), SeedError> {
+    let mut rng = ctx.rng("partners.rows");
+    let (mut rows, mut links, mut events) = (Vec::new(), Vec::new(), Vec::new());
+    for p in partners {
+        rows.push(bench_row(&mut rng, p)?);
+        for code in &p.countries {
+            links.push(partner_country::ActiveModel { partner_id: Set(p.id), country_code: Set((*code).to_owned()) });
+        }
+        let created = DomainEvent::PartnerCreated { partner: p.id, countries: p.countries.iter().map(|c| (*c).to_owned()).collect() };
+        events.push(event_row(&mut rng, p.created_at, &created));
+    }
+    insert_batched(db, rows).await.map_err(ApiError::from)?;
+    insert_batched(db, links).await.map_err(ApiError::from)?;
+    insert_batched(db, events).await.map_err(ApiError::from)?;
+    Ok(())
 }

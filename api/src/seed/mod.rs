@@ -8,6 +8,11 @@
 //! exists already is left alone. Its writes act as the system (`seed`) and
 //! record their events like any other; the seed runs before anyone can
 //! subscribe, so it leaves them in the outbox rather than publishing them.
+//!
+//! `seed --bench`: the benchmark's large, deterministic data set, see [`bench`].
+
+pub mod bench;
+pub mod generator;
 
 use entity::{organization, partner};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
@@ -27,13 +32,21 @@ pub struct SeedReport {
 /// Why the seed failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
-    /// The demo data breaks a rule (a bug in an area's `seed.rs`).
-    #[error("demo record {record} is invalid: {details}")]
+    /// The demo (or benchmark) data breaks a rule (a bug in an area's `seed.rs`).
+    #[error("seed record {record} is invalid: {details}")]
     InvalidData {
         /// Which record.
         record: String,
         /// The user errors.
         details: String,
+    },
+    /// The benchmark data goes into an empty database, and this one is not.
+    #[error(
+        "the database is not empty ({what}): the benchmark data goes into an empty database (a new one, or after `civic-graph migrate fresh`, which destroys all data)"
+    )]
+    NotEmpty {
+        /// What it holds.
+        what: String,
     },
     /// Anything else.
     #[error(transparent)]
