@@ -80,6 +80,27 @@ async fn two_runs_into_fresh_databases_write_the_same_rows() {
     assert!(!a.registrations.is_empty() && !a.focus_areas.is_empty() && !a.memberships.is_empty());
     assert_eq!(a.events.len(), 200 + 60, "one created event per organization and partner");
     assert_eq!(a, b);
+
+    // The same version gives the same data whatever the code: a change to what
+    // the seed writes bumps BENCH_VERSION (and these pinned values).
+    let first = &a.organizations[0];
+    let pinned = (
+        first.id.to_string(),
+        first.legal_name.as_str(),
+        a.registrations.len(),
+        a.focus_areas.len(),
+        a.users.len(),
+        a.users[0].password_hash.as_str(),
+    );
+    let expected = (
+        "018cd440-8597-7d0d-b041-ce943d4452f6".to_owned(),
+        "Lenawa Clean Water Initiative",
+        170,
+        363,
+        193,
+        "$argon2id$v=19$m=19456,t=2,p=1$+AsD61ub1/amGFbXC3ParQ$1R8kkWYjdj7pyS7dW4FRmbaxFv65blTgAAx8m0VsPaM",
+    );
+    assert_eq!(pinned, expected, "the benchmark data v{} changed", api::seed::bench::BENCH_VERSION);
 }
 
 #[actix_rt::test]

@@ -1,10 +1,11 @@
 //! The organizations' part of the seeds: the demo network's organizations
 //! (created through [`super::write::create`], so every rule applies, from the
-//! table in `seed/demo.rs`) and the benchmark's (`seed/bench.rs`: written in
-//! bulk, row for row as that write would).
+//! table in `seed/demo.rs`) and the benchmark's (`seed/bench.rs`, with the
+//! words of `seed/words.rs`: written in bulk, row for row as that write would).
 
 mod bench;
 mod demo;
+mod words;
 
 pub use bench::{BenchOrganization, bench_counts, insert_bench};
 
