@@ -10,7 +10,11 @@ use crate::{
     config::{AppEnv, ENV_VARS, LogFormat, Settings},
     db, graphql,
     jobs::{Registry, Runner},
-    seed, telemetry,
+    seed::{
+        self,
+        bench::{BenchOutcome, BenchReport, BenchScale},
+    },
+    telemetry,
 };
 
 fn env_help() -> String {
@@ -46,12 +50,20 @@ enum Command {
         #[command(subcommand)]
         action: MigrateAction,
     },
-    /// Fill the database with data.
-    #[command(after_help = env_help())]
+    /// Fill the database with data: the demo network, or the benchmark's data set.
+    #[command(after_help = env_help(), group = clap::ArgGroup::new("data").required(true).args(["demo", "bench"]))]
     Seed {
         /// The fictional demo network (partners, ~50 organizations). Idempotent.
-        #[arg(long, required = true)]
+        #[arg(long)]
         demo: bool,
+        /// The benchmark's deterministic data set (bench/README.md): 60 partners in 100
+        /// countries, 20,000 organizations at scale 1, accounts whose password it prints.
+        /// Into an empty database only; says so when the data is there already.
+        #[arg(long)]
+        bench: bool,
+        /// With --bench: multiplies the organizations, from 0.01 (for tests) to 100.
+        #[arg(long, requires = "bench", default_value = "1", value_name = "N")]
+        scale: BenchScale,
     },
     /// Run background jobs only (no HTTP) until SIGINT/SIGTERM: for instances
     /// dedicated to jobs when web instances set JOBS_ENABLED=false.
@@ -117,9 +129,16 @@ pub fn run(about: &'static str) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if settings.env == AppEnv::Production && matches!(command, Command::Seed { demo: true } | Command::Serve { demo: true }) {
-        eprintln!("civic-graph: --demo writes fictional data and is refused when APP_ENV=production");
-        return ExitCode::from(2);
+    if settings.env == AppEnv::Production {
+        let refused = match command {
+            Command::Seed { bench: true, .. } => Some("--bench writes fictional benchmark data"),
+            Command::Seed { demo: true, .. } | Command::Serve { demo: true } => Some("--demo writes fictional data"),
+            _ => None,
+        };
+        if let Some(what) = refused {
+            eprintln!("civic-graph: {what} and is refused when APP_ENV=production");
+            return ExitCode::from(2);
+        }
     }
     telemetry::init(&settings);
     if !matches!(command, Command::Serve { .. } | Command::Worker) {
@@ -195,6 +214,17 @@ async fn execute(command: Command, settings: Settings) -> Result<(), String> {
             }
             .map_err(|e| format!("migration failed: {e}"))
         }
+        Command::Seed { bench: true, scale, .. } => {
+            let state = AppState::connect(&settings).await.map_err(|e| e.to_string())?;
+            let started = std::time::Instant::now();
+            match seed::bench::seed_bench(&state.db, scale).await.map_err(seed_failure)? {
+                BenchOutcome::AlreadySeeded { version, scale } => {
+                    print_line(&format!("the database holds the benchmark data v{version} at scale {scale} already: nothing to do"));
+                }
+                BenchOutcome::Seeded(report) => print_bench_report(&report, started.elapsed()),
+            }
+            Ok(())
+        }
         Command::Seed { .. } => {
             let state = AppState::connect(&settings).await.map_err(|e| e.to_string())?;
             let report = seed::seed_demo(&state.db).await.map_err(|e| e.to_string())?;
@@ -236,6 +266,45 @@ async fn execute(command: Command, settings: Settings) -> Result<(), String> {
             Ok(())
         }
         Command::Schema => Ok(()),
+    }
+}
+
+/// A failed seed as the operator should read it (with its causes).
+fn seed_failure(err: seed::SeedError) -> String {
+    match err {
+        seed::SeedError::Api(e) => crate::error::cause_chain(&e),
+        other => other.to_string(),
+    }
+}
+
+fn print_bench_report(r: &BenchReport, took: std::time::Duration) {
+    let (public, network, hidden) = r.visibilities;
+    print_line(&format!(
+        "seeded the benchmark data v{} at scale {} in {:.1} s: {} partners serving {} countries, {} organizations ({public} public, {network} network-only, {hidden} hidden), {} accounts with {} roles",
+        r.version,
+        r.scale,
+        took.as_secs_f64(),
+        r.partners,
+        r.countries,
+        r.organizations,
+        r.accounts,
+        r.memberships
+    ));
+    // Printed, not logged: fictional accounts for load tests, never real ones.
+    print_line(&format!("benchmark accounts (fictional; password {}):", seed::bench::BENCH_PASSWORD));
+    let domain = seed::bench::BENCH_EMAIL_DOMAIN;
+    for (email, what) in [
+        (format!("admin@{domain}"), "platform admin".to_owned()),
+        (format!("admin-NN@{domain}"), format!("admin of partner NN (01 to {:02})", r.partners)),
+        (
+            format!("validator-NN@{domain}"),
+            format!("validator of partner NN; partner 01 serves {}, the largest country", r.largest_country),
+        ),
+        (format!("programs-NN@{domain}"), "program manager of partner NN".to_owned()),
+        (format!("owner-NNNNN@{domain}"), "owner of every 20th organization (00001 on)".to_owned()),
+        (format!("member-NNNNN@{domain}"), "member of every 100th organization (00001 on)".to_owned()),
+    ] {
+        print_line(&format!("  {email:<40} {what}"));
     }
 }
 

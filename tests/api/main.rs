@@ -12,6 +12,7 @@ mod accounts;
 mod api_keys;
 mod architecture;
 mod authorization;
+mod bench_seed;
 mod cli;
 mod clock;
 mod countries;

@@ -2,6 +2,7 @@
 
 pub mod mutation;
 pub mod query;
+pub mod seed;
 pub mod service;
 pub mod sign_up;
 pub mod types;

@@ -3,5 +3,6 @@
 
 pub mod loader;
 pub mod query;
+pub mod seed;
 pub mod service;
 pub mod types;

@@ -6,6 +6,7 @@ pub mod loader;
 pub mod mutation;
 pub mod query;
 pub mod quota;
+pub mod seed;
 pub mod service;
 pub mod types;
 mod validate;

@@ -3,6 +3,7 @@
 pub mod loader;
 pub mod mutation;
 pub mod query;
+pub mod seed;
 pub mod service;
 pub mod types;
 pub mod write;

@@ -1,10 +1,10 @@
-//! Static demo data for `civic-graph seed --demo`.
+//! The demo organizations of `civic-graph seed --demo` (the demo partners
+//! are in `partners/seed.rs`).
 //!
-//! Everything here is **fictional**: partner and organization names, websites
-//! (always under `example.org` / `example.net`), e-mail addresses, phone
-//! numbers (always containing `555`) and registration numbers are invented
-//! for demonstration and testing. Any resemblance to a real organization is
-//! unintended.
+//! Everything here is **fictional**: organization names, websites (always
+//! under `example.org` / `example.net`), e-mail addresses and registration
+//! numbers are invented for demonstration and testing. Any resemblance to a
+//! real organization is unintended.
 //!
 //! The data deliberately exercises the interesting parts of the model:
 //! several regions and currencies, unregistered community groups
@@ -16,32 +16,6 @@
 //! Budgets are expressed in the ISO 4217 *minor unit* of the currency. For
 //! currencies whose minor-unit exponent is 0 (`UGX`, `RWF`, `XOF`) the minor
 //! unit is the major unit, so those amounts are not multiplied by 100.
-
-/// A network partner to create.
-///
-/// Each partner vets local organizations in the countries it serves; a
-/// country is served by at most one partner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PartnerSeed {
-    /// Unique URL slug: lowercase `a-z`, `0-9` and `-`, 3 to 60 characters.
-    pub slug: &'static str,
-    /// Display name of the partner organization.
-    pub name: &'static str,
-    /// Public website, always under `example.org` or `example.net`.
-    pub website: &'static str,
-    /// Working languages as BCP 47 tags (e.g. `"en"`, `"pt-BR"`).
-    pub languages: &'static [&'static str],
-    /// Date the partner joined the network, as `(year, month, day)`.
-    pub joined_on: (i32, u32, u32),
-    /// Countries served, as uppercase ISO 3166-1 alpha-2 codes.
-    pub countries: &'static [&'static str],
-    /// Public contact e-mail address (fictional).
-    pub contact_email: &'static str,
-    /// Public contact phone number in E.164 style (fictional `555` number).
-    pub contact_phone: &'static str,
-    /// One-line postal address; a city and country.
-    pub contact_address: &'static str,
-}
 
 /// An organization to create.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,76 +58,6 @@ pub struct OrganizationSeed {
     /// Directory visibility: `PUBLIC`, `NETWORK` or `HIDDEN`.
     pub visibility: &'static str,
 }
-
-/// The demo network partners, one per region.
-pub const PARTNERS: &[PartnerSeed] = &[
-    PartnerSeed {
-        slug: "amani-digital-commons",
-        name: "Amani Digital Commons",
-        website: "https://amani-digital-commons.example.org",
-        languages: &["en", "sw", "fr", "rw"],
-        joined_on: (2009, 3, 16),
-        countries: &["KE", "UG", "TZ", "RW"],
-        contact_email: "hello@amani-digital-commons.example.org",
-        contact_phone: "+254 20 555 0100",
-        contact_address: "Nairobi, Kenya",
-    },
-    PartnerSeed {
-        slug: "harmattan-civic-tech",
-        name: "Harmattan Civic Tech Alliance",
-        website: "https://harmattan-civic-tech.example.org",
-        languages: &["en", "fr", "ha", "yo", "wo"],
-        joined_on: (2012, 9, 4),
-        countries: &["NG", "GH", "SN"],
-        contact_email: "hello@harmattan-civic-tech.example.org",
-        contact_phone: "+233 30 555 0100",
-        contact_address: "Accra, Ghana",
-    },
-    PartnerSeed {
-        slug: "rede-civica-digital",
-        name: "Rede Cívica Digital",
-        website: "https://rede-civica-digital.example.org",
-        languages: &["pt-BR", "es"],
-        joined_on: (2008, 11, 20),
-        countries: &["BR"],
-        contact_email: "hello@rede-civica-digital.example.org",
-        contact_phone: "+55 11 5555 0100",
-        contact_address: "São Paulo, Brazil",
-    },
-    PartnerSeed {
-        slug: "red-andina-tecnologia-social",
-        name: "Red Andina de Tecnología Social",
-        website: "https://red-andina-tecnologia-social.example.org",
-        languages: &["es", "qu"],
-        joined_on: (2014, 5, 12),
-        countries: &["CO", "PE", "EC"],
-        contact_email: "hello@red-andina-tecnologia-social.example.org",
-        contact_phone: "+57 601 555 0100",
-        contact_address: "Bogotá, Colombia",
-    },
-    PartnerSeed {
-        slug: "sahayog-tech-network",
-        name: "Sahayog Tech Network",
-        website: "https://sahayog-tech-network.example.org",
-        languages: &["en", "hi", "bn", "ne", "ta", "mr"],
-        joined_on: (2010, 1, 26),
-        countries: &["IN", "NP", "BD"],
-        contact_email: "hello@sahayog-tech-network.example.org",
-        contact_phone: "+91 22 5555 0100",
-        contact_address: "Mumbai, India",
-    },
-    PartnerSeed {
-        slug: "vistula-danube-digital-bridge",
-        name: "Vistula-Danube Digital Bridge",
-        website: "https://vistula-danube-digital-bridge.example.net",
-        languages: &["pl", "ro", "en", "hu"],
-        joined_on: (2016, 6, 1),
-        countries: &["PL", "RO"],
-        contact_email: "hello@vistula-danube-digital-bridge.example.net",
-        contact_phone: "+48 22 555 0100",
-        contact_address: "Warsaw, Poland",
-    },
-];
 
 /// The demo organizations, spread over the partners' countries.
 pub const ORGANIZATIONS: &[OrganizationSeed] = &[
