@@ -14,16 +14,37 @@ use secrecy::ExposeSecret;
 
 use crate::config::Settings;
 
-/// Counts the SQL statements the service runs (exposed to tests and metrics).
+/// Counts the SQL statements the service runs (exposed to tests and metrics),
+/// and keeps them while asked to (for tests that look at query plans).
 #[derive(Clone, Debug, Default)]
 pub struct DbStats {
     statements: Arc<AtomicU64>,
+    recording: Arc<std::sync::atomic::AtomicBool>,
+    recorded: Arc<std::sync::Mutex<Vec<sea_orm::Statement>>>,
 }
 
 impl DbStats {
     /// Statements run so far.
     pub fn statements(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)
+    }
+
+    /// Starts keeping every statement run (with its values), until [`Self::take_recorded`].
+    pub fn record(&self) {
+        self.recording.store(true, Ordering::SeqCst);
+    }
+
+    /// Stops recording and returns the statements kept.
+    pub fn take_recorded(&self) -> Vec<sea_orm::Statement> {
+        self.recording.store(false, Ordering::SeqCst);
+        std::mem::take(&mut *self.recorded.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
+    fn observe(&self, statement: &sea_orm::Statement) {
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        if self.recording.load(Ordering::Relaxed) {
+            self.recorded.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(statement.clone());
+        }
     }
 }
 
@@ -58,9 +79,9 @@ pub async fn connect(settings: &Settings) -> Result<(DatabaseConnection, DbStats
         db.execute_unprepared("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;").await?;
     }
     let stats = DbStats::default();
-    let counter = stats.statements.clone();
+    let observer = stats.clone();
     db.set_metric_callback(move |info| {
-        counter.fetch_add(1, Ordering::Relaxed);
+        observer.observe(info.statement);
         if info.elapsed > Duration::from_millis(500) {
             tracing::warn!(elapsed_ms = info.elapsed.as_millis() as u64, sql = %info.statement.sql, "slow statement");
         }

@@ -17,6 +17,7 @@ mod m20261201_000001_registrations_not_unique;
 mod m20261201_000002_add_pending_sign_up;
 mod m20261201_000003_create_jobs;
 mod m20261201_000004_create_events;
+mod m20261201_000005_organization_list_indexes;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000002_add_pending_sign_up::Migration),
             Box::new(m20261201_000003_create_jobs::Migration),
             Box::new(m20261201_000004_create_events::Migration),
+            Box::new(m20261201_000005_organization_list_indexes::Migration),
         ]
     }
 }

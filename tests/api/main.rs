@@ -21,6 +21,7 @@ mod events;
 mod graphql_http;
 mod health;
 mod jobs;
+mod list_plans;
 mod nodes;
 mod organizations;
 mod pagination;

@@ -28,8 +28,23 @@ pub trait RequestLoader: Send + Sync + Sized + 'static {
     fn build(request: &RequestContext) -> Self;
 }
 
-fn spawn(fut: async_graphql::futures_util::future::BoxFuture<'static, ()>) {
-    tokio::spawn(fut);
+/// Times a batch yields to the request before it loads. async-graphql's
+/// DataLoader waits a timer (1 ms by default, on async-io's timer thread)
+/// before loading the keys queued so far; that wait is most of a small
+/// query's latency and a cross-thread wake-up each time. Here the timer is
+/// zero (ready at once, no timer thread) and the batch instead lets the
+/// request run on: its resolvers queue their keys, 32 per turn (futures yield
+/// every 32 polls), so eight turns gather a page of 100 (and more) into one
+/// statement, measured in `bench/` and checked by `tests/api/statements.rs`.
+const BATCH_YIELDS: usize = 8;
+
+fn spawn(batch: async_graphql::futures_util::future::BoxFuture<'static, ()>) {
+    tokio::spawn(async move {
+        for _ in 0..BATCH_YIELDS {
+            tokio::task::yield_now().await;
+        }
+        batch.await;
+    });
 }
 
 /// Values computed at most once per request, by type.
@@ -111,7 +126,7 @@ impl RequestContext {
     /// The request's DataLoader of `L`, built on first use (and shared with
     /// lazily computed fields such as `totalCount`).
     pub fn loader<L: RequestLoader>(&self) -> Arc<DataLoader<L>> {
-        self.memo.get_or_init(TypeId::of::<LoaderKey<L>>(), || DataLoader::new(L::build(self), spawn))
+        self.memo.get_or_init(TypeId::of::<LoaderKey<L>>(), || DataLoader::new(L::build(self), spawn).delay(std::time::Duration::ZERO))
     }
 }
 

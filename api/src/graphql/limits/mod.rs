@@ -11,14 +11,18 @@ mod analysis;
 mod introspection;
 pub mod response;
 
-use std::sync::{
-    Arc,
-    atomic::{AtomicU64, Ordering},
+use std::{
+    num::NonZeroUsize,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
 };
 
 use async_graphql::{
     Request, ServerError, ServerResult, ValidationResult,
     extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextValidation},
+    parser::types::ExecutableDocument,
 };
 
 pub use introspection::SchemaTotals;
@@ -90,34 +94,88 @@ impl Refusal {
     }
 }
 
+/// How many parsed documents are kept (clients send the same few again and again).
+const CACHED_DOCUMENTS: usize = 512;
+/// Longer documents are parsed each time (they are rare, and would crowd the cache).
+const MAX_CACHED_QUERY_BYTES: usize = 16 * 1024;
+
+/// A document that passed the limits, parsed, with what introspection in it costs.
+struct Measured {
+    document: ExecutableDocument,
+    introspection_cost: u64,
+}
+
+/// Parsed documents by their exact text, least recently used dropped first.
+/// Parsing is a large part of what a small query costs; a document is only
+/// cached once it passed the limits, and async-graphql's own checks (depth of
+/// recursion, directives, validation) still run on every request.
+struct DocumentCache(Mutex<lru::LruCache<String, Arc<Measured>>>);
+
+impl DocumentCache {
+    fn new() -> Self {
+        Self(Mutex::new(lru::LruCache::new(NonZeroUsize::new(CACHED_DOCUMENTS).unwrap_or(NonZeroUsize::MIN))))
+    }
+
+    fn get(&self, query: &str) -> Option<Arc<Measured>> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(query).cloned()
+    }
+
+    fn put(&self, query: &str, measured: Measured) {
+        if query.len() <= MAX_CACHED_QUERY_BYTES {
+            self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).put(query.to_owned(), Arc::new(measured));
+        }
+    }
+}
+
 /// The extension factory to register on the schema (after `ErrorCodes`).
 pub struct DocumentLimits {
     totals: Arc<SchemaTotals>,
+    cache: Arc<DocumentCache>,
 }
 
 impl DocumentLimits {
     /// Limits for a schema whose SDL is `sdl` (introspection costs its size).
     pub fn new(sdl: &str) -> Self {
-        Self { totals: Arc::new(SchemaTotals::from_sdl(sdl)) }
+        Self { totals: Arc::new(SchemaTotals::from_sdl(sdl)), cache: Arc::new(DocumentCache::new()) }
     }
 }
 
 impl ExtensionFactory for DocumentLimits {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(DocumentLimitsExtension { totals: Arc::clone(&self.totals), introspection_cost: AtomicU64::new(0) })
+        Arc::new(DocumentLimitsExtension {
+            totals: Arc::clone(&self.totals),
+            cache: Arc::clone(&self.cache),
+            introspection_cost: AtomicU64::new(0),
+        })
     }
 }
 
 /// One per request: keeps the introspection cost for the validation hook.
 struct DocumentLimitsExtension {
     totals: Arc<SchemaTotals>,
+    cache: Arc<DocumentCache>,
     introspection_cost: AtomicU64,
 }
 
 #[async_graphql::async_trait::async_trait]
 impl Extension for DocumentLimitsExtension {
-    async fn prepare_request(&self, ctx: &ExtensionContext<'_>, request: Request, next: NextPrepareRequest<'_>) -> ServerResult<Request> {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        // A cached document is handed over before the later extensions run,
+        // so nothing parses it again.
+        let cached = self.cache.get(&request.query);
+        if let Some(hit) = &cached {
+            request.set_parsed_query(hit.document.clone());
+        }
         let mut request = next.run(ctx, request).await?;
+        if let Some(hit) = cached {
+            self.introspection_cost.store(hit.introspection_cost, Ordering::Relaxed);
+            return Ok(request);
+        }
         // Measured here, before async-graphql's own recursion check, which
         // (like validation) walks every spread without memoizing. A document
         // that does not parse is left to async-graphql to report.
@@ -125,6 +183,8 @@ impl Extension for DocumentLimitsExtension {
             analysis::check(doc).map_err(Refusal::into_server_error)?;
             let cost = introspection::cost(doc, &self.totals).map_err(Refusal::into_server_error)?;
             self.introspection_cost.store(cost, Ordering::Relaxed);
+            let measured = Measured { document: doc.clone(), introspection_cost: cost };
+            self.cache.put(&request.query, measured);
         }
         Ok(request)
     }
