@@ -53,8 +53,14 @@ pub async fn published<T>(bus: &dyn EventBus, result: Result<Written<T>, WriteEr
 
 /// Records `event`, done by `actor` now (by `clock`), in the transaction `db`.
 pub async fn record(db: &impl ConnectionTrait, clock: &Clock, actor: &Actor, event: &DomainEvent) -> Result<event::Model, ApiError> {
-    Ok(event::ActiveModel {
-        id: Set(Uuid::now_v7()),
+    Ok(row(Uuid::now_v7(), clock.now(), actor, event).insert(db).await?)
+}
+
+/// The stored row of `event` (id and time given): what [`record`] inserts, and
+/// what bulk loaders (the benchmark seed) write in batches.
+pub fn row(id: Uuid, at: chrono::DateTime<chrono::Utc>, actor: &Actor, event: &DomainEvent) -> event::ActiveModel {
+    event::ActiveModel {
+        id: Set(id),
         event_type: Set(event.type_name().to_owned()),
         subject: Set(event.subject()),
         organization_id: Set(event.organization_id()),
@@ -63,10 +69,8 @@ pub async fn record(db: &impl ConnectionTrait, clock: &Clock, actor: &Actor, eve
         actor_kind: Set(actor.kind().to_owned()),
         actor_id: Set(actor.id()),
         actor_name: Set(actor.name().map(str::to_owned)),
-        occurred_at: Set(clock.now()),
+        occurred_at: Set(at),
     }
-    .insert(db)
-    .await?)
 }
 
 /// Publishes committed events on [`TOPIC`]. A bus failure is logged, not

@@ -12,7 +12,7 @@ use std::{fmt, str::FromStr};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use entity::event;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Iterable, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Iterable};
 use uuid::Uuid;
 
 use crate::events::{Actor, DomainEvent};
@@ -199,19 +199,7 @@ impl BenchContext {
 /// The row of `event` as `events::record` writes it, done by the system
 /// (`seed`) at `at`.
 pub fn event_row(rng: &mut BenchRng, at: DateTime<Utc>, event: &DomainEvent) -> event::ActiveModel {
-    let actor = Actor::system("seed");
-    event::ActiveModel {
-        id: Set(rng.uuid_at(at)),
-        event_type: Set(event.type_name().to_owned()),
-        subject: Set(event.subject()),
-        organization_id: Set(event.organization_id()),
-        country_code: Set(event.country_code().map(str::to_owned)),
-        payload: Set(event.payload_json()),
-        actor_kind: Set(actor.kind().to_owned()),
-        actor_id: Set(actor.id()),
-        actor_name: Set(actor.name().map(str::to_owned)),
-        occurred_at: Set(at),
-    }
+    crate::events::outbox::row(rng.uuid_at(at), at, &Actor::system("seed"), event)
 }
 
 /// Most bind parameters in one statement: SQLite allows 32,766, PostgreSQL 65,535.
