@@ -23,10 +23,11 @@ const LIST: &str = "query($n: Int!) { organizations(first: $n) {
 } }";
 
 /// Statements of one list query of `n` rows: the fewest of three runs. A
-/// DataLoader batches the keys queued within its delay (1 ms); on a loaded
-/// machine a list of more than 32 rows (whose futures yield every 32 polls) can
-/// miss it once and split a batch in two. An N+1 costs a statement per row in
-/// every run, so the fewest still catches it.
+/// DataLoader batch waits a fixed number of scheduler turns (not a timer) for
+/// the keys of a list, whose futures yield every 32 polls
+/// (`graphql::context::BATCH_YIELDS`); another request on the same worker can
+/// still take turns, so the fewest of three is kept. An N+1 costs a statement
+/// per row in every run, so the fewest still catches it.
 async fn statements_for(app: &TestApp, n: usize) -> u64 {
     let mut fewest = u64::MAX;
     for _ in 0..3 {
