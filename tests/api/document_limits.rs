@@ -289,3 +289,33 @@ fn the_bombs_leave_the_real_process_memory_unchanged() {
     assert!(growth_mib < 64, "resident memory grew by {growth_mib} MiB ({before} KiB -> {after} KiB)");
     assert!(after / 1024 < 300, "the process stays small: {} MiB", after / 1024);
 }
+
+#[actix_web::test]
+async fn a_document_answered_from_the_parse_cache_runs_each_operation_and_a_refused_one_stays_refused() {
+    // Arrange: one document with two operations, sent again and again (the
+    // second time on it comes from the cache of parsed documents).
+    let app = spawn_app().await;
+    let document = "query Few { countries(first: 2) { nodes { code } } } query One($code: CountryCode!) { country(code: $code) { code } }";
+    let ask_operation = |name: &'static str, variables: Value| {
+        let body = json!({ "query": document, "operationName": name, "variables": variables }).to_string();
+        let app = &app;
+        async move { app.post_json(&body, Some(GRAPHQL_RESPONSE)).await.json() }
+    };
+
+    for _ in 0..3 {
+        // Act + Assert: each operation and its variables, every time.
+        let few = ask_operation("Few", json!({})).await;
+        assert_eq!(few["data"]["countries"]["nodes"].as_array().map(Vec::len), Some(2), "{few}");
+        for code in ["KE", "BR"] {
+            let one = ask_operation("One", json!({ "code": code })).await;
+            assert_eq!(one["data"]["country"]["code"], code, "{one}");
+        }
+    }
+
+    // A document over the limits is refused every time it comes (it is never cached).
+    let bomb = fragment_bomb(40);
+    for _ in 0..3 {
+        let (status, answer) = ask(&app, &bomb, json!({})).await;
+        assert_refused(status, &answer, "DOCUMENT_TOO_LARGE");
+    }
+}

@@ -95,9 +95,11 @@ impl Refusal {
 }
 
 /// How many parsed documents are kept (clients send the same few again and again).
-const CACHED_DOCUMENTS: usize = 512;
-/// Longer documents are parsed each time (they are rare, and would crowd the cache).
-const MAX_CACHED_QUERY_BYTES: usize = 16 * 1024;
+const CACHED_DOCUMENTS: usize = 256;
+/// Longer documents are parsed each time: they are rare, and a parsed document
+/// takes several times its text, so this bounds what a client sending many
+/// distinct documents can make the cache hold (256 × 8 KiB of text).
+const MAX_CACHED_QUERY_BYTES: usize = 8 * 1024;
 
 /// A document that passed the limits, parsed, with what introspection in it costs.
 struct Measured {
