@@ -49,13 +49,8 @@ fn shared_machinery_names_no_area_outside_the_schema_assembly() {
             let text = std::fs::read_to_string(path).expect("source readable");
             areas.iter().any(|area| {
                 text.match_indices(&format!("{area}::")).any(|(at, _)| {
-                    // A whole module name (not the tail of a longer identifier),
-                    // and not a shared module's own submodule (`self::`, `super::`:
-                    // `auth/policy/organizations.rs` holds rules, not the area).
-                    let before = &text[..at];
-                    before.chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
-                        && !before.ends_with("self::")
-                        && !before.ends_with("super::")
+                    // A whole module name: not the tail of a longer identifier.
+                    text[..at].chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
                 })
             })
         })

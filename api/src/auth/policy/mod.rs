@@ -24,8 +24,6 @@ mod directory;
 mod memberships;
 mod organizations;
 
-pub use self::organizations::{ArchivableOrganizations, ReadableOrganizations, WritableOrganizations};
-
 use entity::enums::{MembershipScope, Role, Visibility};
 use uuid::Uuid;
 
@@ -58,6 +56,31 @@ pub enum Action {
 pub trait ScopeKind: 'static {
     /// The organizations `caller` may reach for this purpose.
     fn scope(policy: &Policy, caller: &Caller) -> OrgScope;
+}
+
+/// Organizations the caller may read ([`Policy::organization_scope`]).
+pub struct ReadableOrganizations;
+/// Organizations the caller may change ([`Policy::organization_write_scope`]).
+pub struct WritableOrganizations;
+/// Organizations the caller may archive ([`Policy::organization_archive_scope`]).
+pub struct ArchivableOrganizations;
+
+impl ScopeKind for ReadableOrganizations {
+    fn scope(policy: &Policy, caller: &Caller) -> OrgScope {
+        policy.organization_scope(caller)
+    }
+}
+
+impl ScopeKind for WritableOrganizations {
+    fn scope(policy: &Policy, caller: &Caller) -> OrgScope {
+        policy.organization_write_scope(caller)
+    }
+}
+
+impl ScopeKind for ArchivableOrganizations {
+    fn scope(policy: &Policy, caller: &Caller) -> OrgScope {
+        policy.organization_archive_scope(caller)
+    }
 }
 
 /// A set of organizations, as SQL can filter it: every organization, or those

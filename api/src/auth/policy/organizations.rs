@@ -12,31 +12,6 @@ const PARTNER_WRITERS: [Role; 2] = [Role::Admin, Role::Validator];
 /// Partner roles that see every organization of their countries.
 const PARTNER_STAFF: [Role; 3] = [Role::Admin, Role::Validator, Role::ProgramManager];
 
-/// Organizations the caller may read ([`Policy::organization_scope`]).
-pub struct ReadableOrganizations;
-/// Organizations the caller may change ([`Policy::organization_write_scope`]).
-pub struct WritableOrganizations;
-/// Organizations the caller may archive ([`Policy::organization_archive_scope`]).
-pub struct ArchivableOrganizations;
-
-impl super::ScopeKind for ReadableOrganizations {
-    fn scope(policy: &Policy, caller: &Caller) -> OrgScope {
-        policy.organization_scope(caller)
-    }
-}
-
-impl super::ScopeKind for WritableOrganizations {
-    fn scope(policy: &Policy, caller: &Caller) -> OrgScope {
-        policy.organization_write_scope(caller)
-    }
-}
-
-impl super::ScopeKind for ArchivableOrganizations {
-    fn scope(policy: &Policy, caller: &Caller) -> OrgScope {
-        policy.organization_archive_scope(caller)
-    }
-}
-
 impl Policy {
     /// Which organizations `caller` may read.
     pub fn organization_scope(&self, caller: &Caller) -> OrgScope {
