@@ -1,4 +1,6 @@
-//! Password hashing (argon2id, on a blocking thread) and the password policy.
+//! Password hashing (argon2id, on a few dedicated threads) and the password policy.
+
+mod hashers;
 
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 
@@ -94,22 +96,20 @@ pub fn check_policy(password: &str, email: &str) -> Result<(), PasswordPolicyErr
     Ok(())
 }
 
-/// Hashes a password with argon2id and a fresh salt (on a blocking thread).
+/// Hashes a password with argon2id and a fresh salt (on a hashing thread).
 pub async fn hash(password: String) -> Result<String, ApiError> {
-    tokio::task::spawn_blocking(move || Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()))
-        .await
-        .map_err(ApiError::internal)?
+    hashers::run(move || Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()))
+        .await?
         .map_err(|e| ApiError::internal(std::io::Error::other(format!("password hashing failed: {e}"))))
 }
 
-/// Checks a password against a stored hash (on a blocking thread).
+/// Checks a password against a stored hash (on a hashing thread).
 pub async fn verify(password: String, stored: String) -> Result<bool, ApiError> {
-    tokio::task::spawn_blocking(move || {
+    hashers::run(move || {
         let Ok(parsed) = PasswordHash::new(&stored) else { return false };
         Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
     })
     .await
-    .map_err(ApiError::internal)
 }
 
 /// A hash of a random password, verified against when the e-mail is unknown so
