@@ -1,26 +1,12 @@
-//! Gives every GraphQL error a stable `extensions.code`, in one place, and logs
-//! server faults with their cause chain (the client gets a fixed message).
+//! Gives every GraphQL error a stable `extensions.code`, in one place
+//! ([`finish_error`], applied by `AppSchema::execute`), and logs server faults
+//! with their cause chain (the client gets a fixed message).
 
 use std::sync::Arc;
 
-use async_graphql::{
-    Response, ServerError, ServerResult, ValidationResult, Value, Variables,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextValidation},
-    parser::types::ExecutableDocument,
-};
+use async_graphql::{ServerError, Value};
 
 use crate::error::{ApiError, ErrorCode, cause_chain};
-
-/// The extension factory to register on the schema.
-pub struct ErrorCodes;
-
-impl ExtensionFactory for ErrorCodes {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodesExtension)
-    }
-}
-
-struct ErrorCodesExtension;
 
 /// A request-level error (no path) carrying its stable code.
 pub fn coded_error(message: impl Into<String>, pos: Option<async_graphql::Pos>, code: ErrorCode) -> ServerError {
@@ -29,7 +15,7 @@ pub fn coded_error(message: impl Into<String>, pos: Option<async_graphql::Pos>, 
     error
 }
 
-fn set_code(error: &mut ServerError, code: ErrorCode) {
+pub(crate) fn set_code(error: &mut ServerError, code: ErrorCode) {
     let ext = error.extensions.get_or_insert_with(Default::default);
     if ext.get("code").is_none() {
         ext.set("code", Value::from(code.as_str()));
@@ -58,35 +44,18 @@ pub fn map_execution_error(error: &mut ServerError) {
     }
 }
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for ErrorCodesExtension {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        next.run(ctx, query, variables).await.map_err(|mut e| {
-            set_code(&mut e, ErrorCode::GraphqlParseFailed);
-            e
-        })
+/// Gives an error of a response its stable code: request-level errors (no
+/// path: validation, an unknown operation) are `GRAPHQL_VALIDATION_FAILED`;
+/// the others are mapped by [`map_execution_error`]. Parse errors and the
+/// limits' refusals carry their code already.
+pub fn finish_error(error: &mut ServerError) {
+    if has_code(error) {
+        return;
     }
-
-    async fn validation(&self, ctx: &ExtensionContext<'_>, next: NextValidation<'_>) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|mut errors| {
-            for e in &mut errors {
-                set_code(e, ErrorCode::GraphqlValidationFailed);
-            }
-            errors
-        })
-    }
-
-    async fn execute(&self, ctx: &ExtensionContext<'_>, operation_name: Option<&str>, next: NextExecute<'_>) -> Response {
-        let mut response = next.run(ctx, operation_name).await;
-        for e in &mut response.errors {
-            map_execution_error(e);
-        }
-        response
+    let from_resolver = error.source::<ApiError>().is_some() || error.source::<Arc<ApiError>>().is_some();
+    if error.path.is_empty() && !from_resolver {
+        set_code(error, ErrorCode::GraphqlValidationFailed);
+    } else {
+        map_execution_error(error);
     }
 }

@@ -15,7 +15,6 @@ use serde::Deserialize;
 
 use super::{
     context::RequestContext,
-    errors::map_execution_error,
     prepare::{Origin, Refusal, prepare},
 };
 use crate::{
@@ -289,10 +288,7 @@ async fn run(state: &AppState, parsed: Parsed, media: MediaType, context: Reques
     if let Some(vars) = parsed.variables {
         request = request.variables(Variables::from_json(vars));
     }
-    let mut response = state.schema.execute(request).await;
-    for e in &mut response.errors {
-        finish_error(e);
-    }
+    let response = state.schema.execute(request).await;
     let is_request_error =
         response.data == async_graphql::Value::Null && !response.errors.is_empty() && response.errors.iter().all(|e| e.path.is_empty());
     // Written straight to text, never past the cap: a large answer neither
@@ -333,20 +329,6 @@ fn rate_limited(errors: &[ServerError]) -> Option<u64> {
             _ => None,
         })
         .max()
-}
-
-/// Errors raised outside parse, validation and execution (e.g. an unknown
-/// `operationName`, bad variables) get a code here.
-fn finish_error(error: &mut ServerError) {
-    if error.extensions.as_ref().is_some_and(|e| e.get("code").is_some()) {
-        return;
-    }
-    if error.path.is_empty() {
-        let ext = error.extensions.get_or_insert_with(Default::default);
-        ext.set("code", ErrorCode::GraphqlValidationFailed.as_str());
-    } else {
-        map_execution_error(error);
-    }
 }
 
 #[cfg(test)]

@@ -2,45 +2,22 @@
 //! `disable_introspection` alone answers `{"__schema": null}` without an error,
 //! which tools (and people) read as a broken server rather than a policy.
 
-use std::sync::Arc;
-
 use async_graphql::{
-    Request, ServerResult,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest},
+    Pos, ServerError,
     parser::types::{ExecutableDocument, Selection},
 };
 
 use crate::error::ErrorCode;
 
-/// Registered on the schema when `INTROSPECTION` is off.
-pub struct RefuseIntrospection;
-
-impl ExtensionFactory for RefuseIntrospection {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(RefuseIntrospection)
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for RefuseIntrospection {
-    async fn prepare_request(&self, ctx: &ExtensionContext<'_>, request: Request, next: NextPrepareRequest<'_>) -> ServerResult<Request> {
-        let mut request = next.run(ctx, request).await?;
-        // A document that does not parse is left to async-graphql to report.
-        if let Some(pos) = request.parsed_query().ok().and_then(first_introspection_field) {
-            return Err(super::errors::coded_error(
-                "introspection (__schema, __type) is disabled on this server",
-                Some(pos),
-                ErrorCode::GraphqlValidationFailed,
-            ));
-        }
-        Ok(request)
-    }
+/// The refusal of a document that introspects where introspection is off.
+pub fn refusal(pos: Pos) -> ServerError {
+    super::errors::coded_error("introspection (__schema, __type) is disabled on this server", Some(pos), ErrorCode::GraphqlValidationFailed)
 }
 
 /// Where the document selects `__schema` or `__type`, if it does. Each selection
 /// set is visited once (fragment spreads are not followed: their definitions are
 /// visited themselves), so the walk is linear in the document's size.
-fn first_introspection_field(document: &ExecutableDocument) -> Option<async_graphql::Pos> {
+pub fn first_introspection_field(document: &ExecutableDocument) -> Option<Pos> {
     let mut stack: Vec<_> = document
         .operations
         .iter()

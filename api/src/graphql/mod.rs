@@ -89,8 +89,7 @@ pub struct MutationRoot(
     OrganizationMutation,
 );
 
-/// The schema type.
-pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+type Inner = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
     Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
@@ -100,13 +99,42 @@ fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, EmptySubsc
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(32)
         .limit_directives(20)
-        .extension(errors::ErrorCodes)
-        .extension(limits::DocumentLimits::new(&unlimited_sdl()))
 }
 
 /// The SDL of the bare schema: what introspection can return, for `limits`.
 fn unlimited_sdl() -> String {
     Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription).finish().sdl()
+}
+
+/// The schema as every transport executes it: each document passes
+/// [`limits::DocumentLimits`] first (parsed once, cached), then runs on one of
+/// two builds of the same schema. Neither registers an extension for plain
+/// documents: any async-graphql extension wraps the resolution of every field
+/// (a boxed future and a registry lookup each), about a sixth of the server's
+/// time on a page of fifty (bench/README.md). Documents that introspect run
+/// where [`limits::AddIntrospectionCost`] counts what introspection returns.
+#[derive(Clone)]
+pub struct AppSchema {
+    plain: Inner,
+    introspective: Inner,
+    limits: Arc<limits::DocumentLimits>,
+}
+
+impl AppSchema {
+    /// Checks, executes and codes the errors of one request.
+    pub async fn execute(&self, mut request: async_graphql::Request) -> async_graphql::Response {
+        let mut response = match self.limits.check(&mut request) {
+            Err(error) => async_graphql::Response::from_errors(vec![error]),
+            Ok(introspection) if introspection.at.is_some() => {
+                self.introspective.execute(request.data(limits::IntrospectionCost(introspection.cost))).await
+            }
+            Ok(_) => self.plain.execute(request).await,
+        };
+        for error in &mut response.errors {
+            errors::finish_error(error);
+        }
+        response
+    }
 }
 
 /// What every resolver may use, whoever calls.
@@ -139,22 +167,33 @@ pub struct SchemaOptions {
 /// The schema with its shared data. The options change what callers may ask, not
 /// the types: [`sdl`] is the same whatever they are.
 pub fn build_schema(shared: SharedData, options: SchemaOptions) -> AppSchema {
-    let mut builder = builder()
-        .data(shared.db)
-        .data(shared.policy)
-        .data(shared.sessions)
-        .data(shared.mailer)
-        .data(shared.store)
-        .data(shared.clock)
-        .data(shared.bus)
-        .data(Arc::new(node_registry()));
-    if !options.introspection {
-        builder = builder.disable_introspection().extension(introspection::RefuseIntrospection);
+    let build = |extension: Option<limits::AddIntrospectionCost>| {
+        let mut builder = builder()
+            .data(shared.db.clone())
+            .data(shared.policy)
+            .data(shared.sessions.clone())
+            .data(Arc::clone(&shared.mailer))
+            .data(Arc::clone(&shared.store))
+            .data(shared.clock.clone())
+            .data(Arc::clone(&shared.bus))
+            .data(Arc::new(node_registry()));
+        if let Some(extension) = extension {
+            builder = builder.extension(extension);
+        }
+        if !options.introspection {
+            // A backstop: `limits` refuses such documents with a clear error first.
+            builder = builder.disable_introspection();
+        }
+        if !options.suggestions {
+            builder = builder.disable_suggestions();
+        }
+        builder.finish()
+    };
+    AppSchema {
+        plain: build(None),
+        introspective: build(Some(limits::AddIntrospectionCost)),
+        limits: Arc::new(limits::DocumentLimits::new(&unlimited_sdl(), options.introspection)),
     }
-    if !options.suggestions {
-        builder = builder.disable_suggestions();
-    }
-    builder.finish()
 }
 
 /// The SDL, sorted so `schema.graphql` diffs stay readable.

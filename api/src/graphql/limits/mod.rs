@@ -2,9 +2,10 @@
 //!
 //! async-graphql's own checks (depth, complexity) run inside validation, which
 //! expands every fragment at every spread (exponential in crafted documents) and
-//! counts introspection as a few fields whatever it returns. This extension
-//! measures the parsed document once (in the `prepare_request` hook) ([`analysis`], memoized per fragment),
-//! refuses it past the limits below, and adds what introspection really returns
+//! counts introspection as a few fields whatever it returns. [`DocumentLimits`]
+//! measures the parsed document once, before async-graphql sees it
+//! ([`analysis`], memoized per fragment), refuses it past the limits below, and
+//! [`AddIntrospectionCost`] adds what introspection really returns
 //! ([`introspection`]) to the complexity validation computes.
 
 mod analysis;
@@ -13,15 +14,12 @@ pub mod response;
 
 use std::{
     num::NonZeroUsize,
-    sync::{
-        Arc, Mutex,
-        atomic::{AtomicU64, Ordering},
-    },
+    sync::{Arc, Mutex},
 };
 
 use async_graphql::{
-    Request, ServerError, ServerResult, ValidationResult,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextValidation},
+    Request, ServerError, ValidationResult,
+    extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation},
     parser::types::ExecutableDocument,
 };
 
@@ -101,10 +99,19 @@ const CACHED_DOCUMENTS: usize = 256;
 /// distinct documents can make the cache hold (256 × 8 KiB of text).
 const MAX_CACHED_QUERY_BYTES: usize = 8 * 1024;
 
-/// A document that passed the limits, parsed, with what introspection in it costs.
+/// What a document's introspection asks for.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Introspection {
+    /// The first `__schema` or `__type` field, if any.
+    pub at: Option<async_graphql::Pos>,
+    /// What it returns, in complexity points (0 without introspection).
+    pub cost: u64,
+}
+
+/// A document that passed the limits, parsed, with its introspection.
 struct Measured {
     document: ExecutableDocument,
-    introspection_cost: u64,
+    introspection: Introspection,
 }
 
 /// Parsed documents by their exact text, least recently used dropped first.
@@ -122,85 +129,86 @@ impl DocumentCache {
         self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(query).cloned()
     }
 
-    fn put(&self, query: &str, measured: Measured) {
+    fn put(&self, query: &str, measured: Arc<Measured>) {
         if query.len() <= MAX_CACHED_QUERY_BYTES {
-            self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).put(query.to_owned(), Arc::new(measured));
+            self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).put(query.to_owned(), measured);
         }
     }
 }
 
-/// The extension factory to register on the schema (after `ErrorCodes`).
+/// The checks every document passes before async-graphql executes it, run by
+/// [`super::AppSchema::execute`] (for every transport), with the cache of
+/// documents that passed them.
 pub struct DocumentLimits {
-    totals: Arc<SchemaTotals>,
-    cache: Arc<DocumentCache>,
+    totals: SchemaTotals,
+    cache: DocumentCache,
+    introspection_enabled: bool,
 }
 
 impl DocumentLimits {
-    /// Limits for a schema whose SDL is `sdl` (introspection costs its size).
-    pub fn new(sdl: &str) -> Self {
-        Self { totals: Arc::new(SchemaTotals::from_sdl(sdl)), cache: Arc::new(DocumentCache::new()) }
+    /// Limits for a schema whose SDL is `sdl` (introspection costs its size);
+    /// with `introspection_enabled` false, documents that introspect are refused.
+    pub fn new(sdl: &str, introspection_enabled: bool) -> Self {
+        Self { totals: SchemaTotals::from_sdl(sdl), cache: DocumentCache::new(), introspection_enabled }
+    }
+
+    /// Parses the request's document (or takes it from the cache), refuses it
+    /// past the limits, and hands it to the request parsed. Measured here,
+    /// before async-graphql's own recursion check, which (like validation)
+    /// walks every spread without memoizing.
+    pub fn check(&self, request: &mut Request) -> Result<Introspection, ServerError> {
+        let measured = match self.cache.get(&request.query) {
+            Some(hit) => hit,
+            None => {
+                let document = async_graphql::parser::parse_query(&request.query).map_err(|e| {
+                    let mut error = ServerError::from(e);
+                    super::errors::set_code(&mut error, ErrorCode::GraphqlParseFailed);
+                    error
+                })?;
+                let at = super::introspection::first_introspection_field(&document);
+                if let Some(pos) = at.filter(|_| !self.introspection_enabled) {
+                    return Err(super::introspection::refusal(pos));
+                }
+                analysis::check(&document).map_err(Refusal::into_server_error)?;
+                let cost = introspection::cost(&document, &self.totals).map_err(Refusal::into_server_error)?;
+                let measured = Arc::new(Measured { document, introspection: Introspection { at, cost } });
+                self.cache.put(&request.query, Arc::clone(&measured));
+                measured
+            }
+        };
+        request.set_parsed_query(measured.document.clone());
+        Ok(measured.introspection)
     }
 }
 
-impl ExtensionFactory for DocumentLimits {
+/// Request data: what the document's introspection costs (see [`AddIntrospectionCost`]).
+pub struct IntrospectionCost(pub u64);
+
+/// Adds what introspection returns to the complexity async-graphql's
+/// validation computes, and refuses the total past [`MAX_COMPLEXITY`].
+/// Registered only on the schema that runs documents with introspection: any
+/// extension wraps the resolution of every field, which costs plain queries
+/// about a sixth of their server time (bench/README.md).
+pub struct AddIntrospectionCost;
+
+impl ExtensionFactory for AddIntrospectionCost {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(DocumentLimitsExtension {
-            totals: Arc::clone(&self.totals),
-            cache: Arc::clone(&self.cache),
-            introspection_cost: AtomicU64::new(0),
-        })
+        Arc::new(AddIntrospectionCost)
     }
-}
-
-/// One per request: keeps the introspection cost for the validation hook.
-struct DocumentLimitsExtension {
-    totals: Arc<SchemaTotals>,
-    cache: Arc<DocumentCache>,
-    introspection_cost: AtomicU64,
 }
 
 #[async_graphql::async_trait::async_trait]
-impl Extension for DocumentLimitsExtension {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        // A cached document is handed over before the later extensions run,
-        // so nothing parses it again.
-        let cached = self.cache.get(&request.query);
-        if let Some(hit) = &cached {
-            request.set_parsed_query(hit.document.clone());
-        }
-        let mut request = next.run(ctx, request).await?;
-        if let Some(hit) = cached {
-            self.introspection_cost.store(hit.introspection_cost, Ordering::Relaxed);
-            return Ok(request);
-        }
-        // Measured here, before async-graphql's own recursion check, which
-        // (like validation) walks every spread without memoizing. A document
-        // that does not parse is left to async-graphql to report.
-        if let Ok(doc) = request.parsed_query() {
-            analysis::check(doc).map_err(Refusal::into_server_error)?;
-            let cost = introspection::cost(doc, &self.totals).map_err(Refusal::into_server_error)?;
-            self.introspection_cost.store(cost, Ordering::Relaxed);
-            let measured = Measured { document: doc.clone(), introspection_cost: cost };
-            self.cache.put(&request.query, measured);
-        }
-        Ok(request)
-    }
-
+impl Extension for AddIntrospectionCost {
     async fn validation(&self, ctx: &ExtensionContext<'_>, next: NextValidation<'_>) -> Result<ValidationResult, Vec<ServerError>> {
         let mut result = next.run(ctx).await?;
-        let extra = usize::try_from(self.introspection_cost.load(Ordering::Relaxed)).unwrap_or(usize::MAX);
+        let extra = ctx.data_opt::<IntrospectionCost>().map_or(0, |c| usize::try_from(c.0).unwrap_or(usize::MAX));
         result.complexity = result.complexity.saturating_add(extra);
         if result.complexity > MAX_COMPLEXITY {
             let message = format!(
                 "Query is too complex: {} (page sizes, `nodes(ids:)` and introspection count), at most {MAX_COMPLEXITY} is allowed",
                 result.complexity
             );
-            return Err(vec![ServerError::new(message, None)]);
+            return Err(vec![super::errors::coded_error(message, None, ErrorCode::GraphqlValidationFailed)]);
         }
         Ok(result)
     }
