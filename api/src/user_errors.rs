@@ -40,6 +40,12 @@ pub enum UserErrorCode {
     InvalidToken,
     /// The last owner of an organization cannot leave it or stop being its owner.
     LastOwner,
+    /// The record's status does not allow this step; the message names the status.
+    InvalidTransition,
+    /// No partner vets organizations in this country yet (no criteria there).
+    NoReviewer,
+    /// The partner requires a second validator's approval: another validator must approve.
+    SecondApprovalRequired,
 }
 
 /// One thing wrong with the input.

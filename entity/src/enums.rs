@@ -165,3 +165,61 @@ pub enum Role {
     #[sea_orm(string_value = "integrator")]
     Integrator,
 }
+
+/// Where a validation case stands. The transitions between them are decided in
+/// one place: the API's `validations::state`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum ValidationStatus {
+    /// Opened by the organization; evidence being gathered.
+    #[sea_orm(string_value = "draft")]
+    Draft,
+    /// Sent to the reviewing partner.
+    #[sea_orm(string_value = "submitted")]
+    Submitted,
+    /// A validator is reviewing it.
+    #[sea_orm(string_value = "in_review")]
+    InReview,
+    /// Sent back to the organization for more information.
+    #[sea_orm(string_value = "needs_information")]
+    NeedsInformation,
+    /// Vetted: eligible until its validity ends.
+    #[sea_orm(string_value = "approved")]
+    Approved,
+    /// Not vetted.
+    #[sea_orm(string_value = "rejected")]
+    Rejected,
+    /// Its validity ended.
+    #[sea_orm(string_value = "expired")]
+    Expired,
+    /// Withdrawn after approval, with a reason.
+    #[sea_orm(string_value = "revoked")]
+    Revoked,
+}
+
+/// A kind of evidence an organization attaches to its validation case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum EvidenceKind {
+    /// A certificate of registration with the national registry.
+    #[sea_orm(string_value = "registration_certificate")]
+    RegistrationCertificate,
+    /// A letter granting tax exemption.
+    #[sea_orm(string_value = "tax_exemption_letter")]
+    TaxExemptionLetter,
+    /// Statutes, constitution or bylaws.
+    #[sea_orm(string_value = "governing_document")]
+    GoverningDocument,
+    /// The latest annual report.
+    #[sea_orm(string_value = "annual_report")]
+    AnnualReport,
+    /// Financial statements.
+    #[sea_orm(string_value = "financial_statement")]
+    FinancialStatement,
+    /// A reference letter from a validated organization.
+    #[sea_orm(string_value = "reference_letter")]
+    ReferenceLetter,
+    /// Anything else the partner asked for.
+    #[sea_orm(string_value = "other")]
+    Other,
+}

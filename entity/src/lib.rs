@@ -22,5 +22,8 @@ pub mod partner;
 pub mod partner_country;
 pub mod string_list;
 pub mod user;
+pub mod validation;
+pub mod validation_criteria;
+pub mod validation_evidence;
 
 pub use string_list::StringList;

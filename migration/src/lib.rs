@@ -18,6 +18,7 @@ mod m20261201_000002_add_pending_sign_up;
 mod m20261201_000003_create_jobs;
 mod m20261201_000004_create_events;
 mod m20261201_000005_organization_list_indexes;
+mod m20261202_000001_create_validations;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000003_create_jobs::Migration),
             Box::new(m20261201_000004_create_events::Migration),
             Box::new(m20261201_000005_organization_list_indexes::Migration),
+            Box::new(m20261202_000001_create_validations::Migration),
         ]
     }
 }

@@ -29,3 +29,4 @@ mod partners;
 mod production;
 mod schema;
 mod statements;
+mod validations;

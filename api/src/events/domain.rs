@@ -121,6 +121,65 @@ pub enum DomainEvent {
         /// Its slug.
         slug: String,
     },
+    /// A partner set its validation criteria for a country.
+    #[serde(rename = "validation_criteria.set")]
+    ValidationCriteriaSet {
+        /// The partner.
+        partner: Uuid,
+        /// The country.
+        country: String,
+    },
+    /// An organization opened a validation case.
+    #[serde(rename = "validation.opened")]
+    ValidationOpened(ValidationChange),
+    /// A case was submitted to its partner.
+    #[serde(rename = "validation.submitted")]
+    ValidationSubmitted(ValidationChange),
+    /// A validator took a case into review.
+    #[serde(rename = "validation.review_started")]
+    ValidationReviewStarted(ValidationChange),
+    /// The first of two approvals (four eyes) was given.
+    #[serde(rename = "validation.approval_recorded")]
+    ValidationApprovalRecorded(ValidationChange),
+    /// A case was approved.
+    #[serde(rename = "validation.approved")]
+    ValidationApproved(ValidationChange),
+    /// A case was rejected.
+    #[serde(rename = "validation.rejected")]
+    ValidationRejected(ValidationChange),
+    /// A case was sent back for more information.
+    #[serde(rename = "validation.information_requested")]
+    ValidationInformationRequested(ValidationChange),
+    /// An approval ended with its validity.
+    #[serde(rename = "validation.expired")]
+    ValidationExpired(ValidationChange),
+    /// An approval was withdrawn.
+    #[serde(rename = "validation.revoked")]
+    ValidationRevoked(ValidationChange),
+}
+
+/// A step of a validation case: the case's history is made of these.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ValidationChange {
+    /// The case.
+    pub validation: Uuid,
+    /// The organization vetted.
+    pub organization: Uuid,
+    /// Its country.
+    pub country: String,
+    /// The reviewing partner, once submitted.
+    pub partner: Option<Uuid>,
+    /// The status before (none when opened), as the API writes it (`IN_REVIEW`).
+    pub from: Option<String>,
+    /// The status after.
+    pub to: String,
+    /// Reason codes given (`DOCUMENTS_MISSING`, ...).
+    pub reasons: Vec<String>,
+    /// The note given with the step, if any (the case's readers see it).
+    pub note: Option<String>,
+    /// For an approval: when it ends.
+    pub valid_until: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A role taken or given up.
@@ -162,6 +221,16 @@ impl DomainEvent {
             Self::ApiKeyCreated { .. } => "api_key.created",
             Self::ApiKeyRevoked { .. } => "api_key.revoked",
             Self::DonorCreated { .. } => "donor.created",
+            Self::ValidationCriteriaSet { .. } => "validation_criteria.set",
+            Self::ValidationOpened(_) => "validation.opened",
+            Self::ValidationSubmitted(_) => "validation.submitted",
+            Self::ValidationReviewStarted(_) => "validation.review_started",
+            Self::ValidationApprovalRecorded(_) => "validation.approval_recorded",
+            Self::ValidationApproved(_) => "validation.approved",
+            Self::ValidationRejected(_) => "validation.rejected",
+            Self::ValidationInformationRequested(_) => "validation.information_requested",
+            Self::ValidationExpired(_) => "validation.expired",
+            Self::ValidationRevoked(_) => "validation.revoked",
         }
     }
 
@@ -184,6 +253,16 @@ impl DomainEvent {
                 encode_uuid(crate::api_keys::types::ApiKey::KIND, *api_key)
             }
             Self::DonorCreated { donor, .. } => encode_uuid(crate::donors::types::Donor::KIND, *donor),
+            Self::ValidationCriteriaSet { partner, .. } => encode_uuid(crate::partners::types::Partner::KIND, *partner),
+            Self::ValidationOpened(v)
+            | Self::ValidationSubmitted(v)
+            | Self::ValidationReviewStarted(v)
+            | Self::ValidationApprovalRecorded(v)
+            | Self::ValidationApproved(v)
+            | Self::ValidationRejected(v)
+            | Self::ValidationInformationRequested(v)
+            | Self::ValidationExpired(v)
+            | Self::ValidationRevoked(v) => encode_uuid(crate::validations::types::Validation::KIND, v.validation),
         };
         id.0
     }
@@ -196,7 +275,7 @@ impl DomainEvent {
             | Self::OrganizationArchived { organization, .. } => Some(*organization),
             Self::MembershipGranted(m) | Self::MembershipLeft(m) => (m.scope == "organization").then_some(m.scope_id),
             Self::InvitationSent { scope, scope_id, .. } => (scope == "organization").then_some(*scope_id),
-            _ => None,
+            _ => self.validation().map(|v| v.organization),
         }
     }
 
@@ -205,7 +284,24 @@ impl DomainEvent {
         match self {
             Self::OrganizationCreated { country, .. }
             | Self::OrganizationUpdated { country, .. }
-            | Self::OrganizationArchived { country, .. } => Some(country),
+            | Self::OrganizationArchived { country, .. }
+            | Self::ValidationCriteriaSet { country, .. } => Some(country),
+            _ => self.validation().map(|v| v.country.as_str()),
+        }
+    }
+
+    /// The step of a validation case it records, if it is one.
+    pub fn validation(&self) -> Option<&ValidationChange> {
+        match self {
+            Self::ValidationOpened(v)
+            | Self::ValidationSubmitted(v)
+            | Self::ValidationReviewStarted(v)
+            | Self::ValidationApprovalRecorded(v)
+            | Self::ValidationApproved(v)
+            | Self::ValidationRejected(v)
+            | Self::ValidationInformationRequested(v)
+            | Self::ValidationExpired(v)
+            | Self::ValidationRevoked(v) => Some(v),
             _ => None,
         }
     }

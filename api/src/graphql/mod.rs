@@ -76,6 +76,7 @@ pub struct QueryRoot(
     PartnerQuery,
     OrganizationQuery,
     FocusAreaQuery,
+    crate::validations::query::ValidationQuery,
 );
 
 /// Every mutation root, merged.
@@ -87,6 +88,7 @@ pub struct MutationRoot(
     crate::memberships::mutation::MembershipMutation,
     PartnerMutation,
     OrganizationMutation,
+    crate::validations::mutation::ValidationMutation,
 );
 
 type Inner = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -210,6 +210,20 @@ impl Organization {
         Ok(partners.into_iter().next().map(Partner::from))
     }
 
+    /// Its current (newest) validation case, when you may read it: its members,
+    /// staff of the partners serving its country and platform admins; null
+    /// for everyone else and when it has none.
+    async fn validation(&self, ctx: &Context<'_>) -> Result<Option<crate::validations::types::Validation>> {
+        let facts = crate::auth::CaseFacts { organization: self.0.id, country: &self.0.country_code, partner: None };
+        if !policy(ctx)?.may_read_case(&request(ctx)?.caller, facts) {
+            return Ok(None);
+        }
+        let Some(case) = loader::<crate::validations::loader::CurrentValidation>(ctx)?.load_one(self.0.id).await? else {
+            return Ok(None);
+        };
+        crate::validations::types::readable(ctx, case).await
+    }
+
     /// Contact details: only its members, staff of the partners serving its
     /// country and platform admins see them (null for everyone else). Reads of a
     /// hidden organization's contact details are written to the audit log.

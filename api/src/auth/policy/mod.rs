@@ -23,6 +23,7 @@ mod audit;
 mod directory;
 mod memberships;
 mod organizations;
+mod validations;
 
 use entity::enums::{MembershipScope, Role, Visibility};
 use uuid::Uuid;
@@ -115,6 +116,17 @@ impl OrgScope {
             || self.organization_ids.contains(&id)
             || self.countries.iter().any(|c| c == country)
     }
+}
+
+/// What a rule about one case needs to know of it.
+#[derive(Clone, Copy, Debug)]
+pub struct CaseFacts<'a> {
+    /// The organization vetted.
+    pub organization: Uuid,
+    /// Its country.
+    pub country: &'a str,
+    /// The partner reviewing it (none before submission).
+    pub partner: Option<Uuid>,
 }
 
 /// The policy. It holds no state today; it is passed as a value so that

@@ -1,0 +1,134 @@
+//! Rules of validations: who sets a partner's criteria, who opens and submits
+//! an organization's case, who reviews, decides and revokes it, who reads it.
+//!
+//! Reviewers are validators (and admins) of the partner reviewing the case,
+//! who must serve the organization's country, or platform admins; nobody
+//! reviews a case of an organization they belong to, whatever their role.
+
+use entity::enums::{MembershipScope, Role};
+use uuid::Uuid;
+
+use super::{CaseFacts, Policy, Writer, forbidden, writer};
+use crate::{
+    auth::{Caller, UserCaller},
+    error::ApiError,
+};
+
+/// Partner roles that review cases.
+const REVIEWERS: [Role; 2] = [Role::Admin, Role::Validator];
+
+fn serves(user: &UserCaller, partner: Uuid, country: &str, roles: &[Role]) -> bool {
+    user.partner_countries.iter().any(|(c, p, r)| *p == partner && c == country && roles.contains(r))
+}
+
+impl Policy {
+    /// Setting a partner's criteria: its admins and platform admins.
+    pub fn authorize_criteria(&self, caller: &Caller, partner: Uuid) -> Result<(), ApiError> {
+        match writer(caller, "set validation criteria")? {
+            Writer::Unrestricted => Ok(()),
+            Writer::User(u) if u.partner_role(partner) == Some(Role::Admin) => Ok(()),
+            Writer::User(_) => Err(forbidden("set the validation criteria of this partner: ask one of its admins")),
+        }
+    }
+
+    /// Opening and submitting an organization's case, and attaching evidence:
+    /// its owners and admins (and platform admins).
+    pub fn authorize_case_owner(&self, caller: &Caller, organization: Uuid) -> Result<(), ApiError> {
+        match writer(caller, "change a validation case")? {
+            Writer::Unrestricted => Ok(()),
+            Writer::User(u) if matches!(u.organization_role(organization), Some(Role::Owner | Role::Admin)) => Ok(()),
+            Writer::User(_) => Err(forbidden("change this organization's validation: ask one of its owners or admins")),
+        }
+    }
+
+    /// Reviewing a case (taking it, approving, rejecting, asking for
+    /// information): validators and admins of its partner serving the
+    /// organization's country, or platform admins; never a member of the
+    /// organization.
+    pub fn authorize_review(&self, caller: &Caller, case: CaseFacts<'_>) -> Result<(), ApiError> {
+        if let Caller::User(u) = caller
+            && u.organization_role(case.organization).is_some()
+        {
+            return Err(forbidden("review a validation of an organization you belong to"));
+        }
+        match writer(caller, "review validations")? {
+            Writer::Unrestricted => Ok(()),
+            Writer::User(u) if case.partner.is_some_and(|p| serves(u, p, case.country, &REVIEWERS)) => Ok(()),
+            Writer::User(_) => Err(forbidden("review this validation: only validators of the partner reviewing it may")),
+        }
+    }
+
+    /// Revoking an approval: the same people as reviewing it.
+    pub fn authorize_revoke(&self, caller: &Caller, case: CaseFacts<'_>) -> Result<(), ApiError> {
+        self.authorize_review(caller, case)
+    }
+
+    /// Reading a whole case (evidence, notes, history): members of the
+    /// organization, staff of the partners serving its country, platform admins.
+    pub fn may_read_case(&self, caller: &Caller, case: CaseFacts<'_>) -> bool {
+        match caller {
+            Caller::System => true,
+            Caller::Anonymous | Caller::ApiKey(_) => false,
+            Caller::User(u) if !u.email_verified => false,
+            Caller::User(u) => {
+                u.is_platform_admin
+                    || u.grants.iter().any(|g| g.scope == MembershipScope::Organization && g.scope_id == case.organization)
+                    || u.partner_countries.iter().any(|(c, _, _)| c == case.country)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{api_key, holding, platform_admin, unverified, user};
+    use super::*;
+    use crate::auth::caller::Grant;
+
+    fn staff(partner: Uuid, country: &str, role: Role) -> Caller {
+        user(vec![Grant { scope: MembershipScope::Partner, scope_id: partner, role }], vec![(country.to_owned(), partner, role)])
+    }
+
+    #[test]
+    fn who_sets_criteria_opens_reviews_and_reads_a_case() {
+        let policy = Policy;
+        let (org, partner, other_partner) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let case = CaseFacts { organization: org, country: "UG", partner: Some(partner) };
+        // A validator of the reviewing partner who is also a member of the organization.
+        let member_validator = user(
+            vec![
+                Grant { scope: MembershipScope::Partner, scope_id: partner, role: Role::Validator },
+                Grant { scope: MembershipScope::Organization, scope_id: org, role: Role::Member },
+            ],
+            vec![("UG".to_owned(), partner, Role::Validator)],
+        );
+        // (caller, sets the partner's criteria, owns the case, reviews, reads)
+        let table: Vec<(&str, Caller, [bool; 4])> = vec![
+            ("system", Caller::System, [true, true, true, true]),
+            ("platform admin", platform_admin(), [true, true, true, true]),
+            ("organization owner", holding(MembershipScope::Organization, org, Role::Owner), [false, true, false, true]),
+            ("organization admin", holding(MembershipScope::Organization, org, Role::Admin), [false, true, false, true]),
+            ("organization member", holding(MembershipScope::Organization, org, Role::Member), [false, false, false, true]),
+            ("partner admin", staff(partner, "UG", Role::Admin), [true, false, true, true]),
+            ("partner validator", staff(partner, "UG", Role::Validator), [false, false, true, true]),
+            ("partner program manager", staff(partner, "UG", Role::ProgramManager), [false, false, false, true]),
+            ("validator of the partner elsewhere", staff(partner, "KE", Role::Validator), [false, false, false, false]),
+            ("validator of another partner in UG", staff(other_partner, "UG", Role::Validator), [false, false, false, true]),
+            ("validator who is a member", member_validator, [false, false, false, true]),
+            ("account without a role", user(vec![], vec![]), [false, false, false, false]),
+            ("unverified owner", unverified(holding(MembershipScope::Organization, org, Role::Owner)), [false, false, false, false]),
+            ("anonymous", Caller::Anonymous, [false, false, false, false]),
+            ("API key", api_key(&["validations:read"]), [false, false, false, false]),
+        ];
+        for (who, caller, [criteria, owns, reviews, reads]) in table {
+            assert_eq!(policy.authorize_criteria(&caller, partner).is_ok(), criteria, "{who} sets criteria");
+            assert_eq!(policy.authorize_case_owner(&caller, org).is_ok(), owns, "{who} owns the case");
+            assert_eq!(policy.authorize_review(&caller, case).is_ok(), reviews, "{who} reviews");
+            assert_eq!(policy.authorize_revoke(&caller, case).is_ok(), reviews, "{who} revokes");
+            assert_eq!(policy.may_read_case(&caller, case), reads, "{who} reads");
+        }
+        // Before submission nobody but the unrestricted reviews.
+        let unsubmitted = CaseFacts { partner: None, ..case };
+        assert!(policy.authorize_review(&staff(partner, "UG", Role::Validator), unsubmitted).is_err());
+    }
+}

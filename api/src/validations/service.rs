@@ -1,0 +1,86 @@
+//! Reads of validations: criteria, cases, their history. No GraphQL types.
+
+use std::collections::HashMap;
+
+use entity::{event, partner_country, validation, validation_criteria};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use crate::{error::ApiError, graphql::relay::encode_uuid};
+
+/// The criteria partners apply in `country`, by partner.
+pub async fn criteria_in(db: &impl ConnectionTrait, country: &str) -> Result<Vec<validation_criteria::Model>, ApiError> {
+    Ok(validation_criteria::Entity::find()
+        .filter(validation_criteria::Column::CountryCode.eq(country))
+        .order_by_asc(validation_criteria::Column::PartnerId)
+        .all(db)
+        .await?)
+}
+
+/// The criteria of one partner in one country.
+pub async fn criteria(db: &impl ConnectionTrait, partner: Uuid, country: &str) -> Result<Option<validation_criteria::Model>, ApiError> {
+    Ok(validation_criteria::Entity::find()
+        .filter(validation_criteria::Column::PartnerId.eq(partner))
+        .filter(validation_criteria::Column::CountryCode.eq(country))
+        .one(db)
+        .await?)
+}
+
+/// The partners that vet organizations in `country`: they serve it and have
+/// criteria there; the oldest criteria first (the default reviewer).
+pub async fn reviewers_in(db: &impl ConnectionTrait, country: &str) -> Result<Vec<validation_criteria::Model>, ApiError> {
+    let served: Vec<Uuid> = partner_country::Entity::find()
+        .filter(partner_country::Column::CountryCode.eq(country))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| row.partner_id)
+        .collect();
+    let mut criteria = criteria_in(db, country).await?;
+    criteria.retain(|c| served.contains(&c.partner_id));
+    criteria.sort_by_key(|c| (c.created_at, c.id));
+    Ok(criteria)
+}
+
+/// Cases by id.
+pub async fn by_ids(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<validation::Model>, ApiError> {
+    Ok(validation::Entity::find().filter(validation::Column::Id.is_in(ids.iter().copied())).all(db).await?)
+}
+
+/// One case.
+pub async fn by_id(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<validation::Model>, ApiError> {
+    Ok(validation::Entity::find_by_id(id).one(db).await?)
+}
+
+/// The current (newest) case of each organization that has one.
+pub async fn current_of(db: &impl ConnectionTrait, organizations: &[Uuid]) -> Result<HashMap<Uuid, validation::Model>, ApiError> {
+    let rows = validation::Entity::find()
+        .filter(validation::Column::OrganizationId.is_in(organizations.iter().copied()))
+        .order_by_desc(validation::Column::CreatedAt)
+        .order_by_desc(validation::Column::Id)
+        .all(db)
+        .await?;
+    let mut current = HashMap::new();
+    for row in rows {
+        current.entry(row.organization_id).or_insert(row);
+    }
+    Ok(current)
+}
+
+/// The steps of each case, oldest first: the events whose subject it is.
+pub async fn history_of(db: &impl ConnectionTrait, cases: &[Uuid]) -> Result<HashMap<Uuid, Vec<event::Model>>, ApiError> {
+    let subjects: HashMap<String, Uuid> = cases.iter().map(|id| (encode_uuid(super::types::Validation::KIND, *id).0, *id)).collect();
+    let rows = event::Entity::find()
+        .filter(event::Column::Subject.is_in(subjects.keys().cloned()))
+        .order_by_asc(event::Column::OccurredAt)
+        .order_by_asc(event::Column::Id)
+        .all(db)
+        .await?;
+    let mut history: HashMap<Uuid, Vec<event::Model>> = HashMap::new();
+    for row in rows {
+        if let Some(id) = subjects.get(&row.subject) {
+            history.entry(*id).or_default().push(row);
+        }
+    }
+    Ok(history)
+}

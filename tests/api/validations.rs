@@ -1,0 +1,381 @@
+//! Validations (issue 10) as clients see them: a partner's criteria, every
+//! path of a case's state machine and every illegal step, who may review
+//! (partner and country, never one's own organization), four eyes,
+//! concurrent decisions, and the case's history.
+
+use entity::enums::{MembershipScope, Role};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, answer_as, assert_error, create_organization, create_partner, organization_input, spawn_app};
+
+const CASE: &str = "id status version validUntil awaitingSecondApproval reasons note partner { slug } submittedAt decidedAt renewalOf
+    history { from to event actorKind reasons note }";
+
+fn case_payload(name: &str) -> String {
+    format!(
+        "mutation($input: {}Input!) {{ {}(input: $input) {{ validation {{ {CASE} }} userErrors {{ field message code }} }} }}",
+        input_type(name),
+        name
+    )
+}
+
+fn input_type(name: &str) -> &'static str {
+    match name {
+        "openValidation" => "OpenValidation",
+        "submitValidation" | "startValidationReview" => "ValidationStep",
+        "decideValidation" => "DecideValidation",
+        "revokeValidation" => "RevokeValidation",
+        other => panic!("unknown mutation {other}"),
+    }
+}
+
+/// A network in Kenya: a partner with criteria, an organization and the people around them.
+struct Network {
+    app: TestApp,
+    partner: String,
+    organization: String,
+    owner: String,
+    member: String,
+    validator: String,
+    second_validator: String,
+    partner_admin: String,
+}
+
+async fn network(four_eyes: bool) -> Network {
+    let app = spawn_app().await;
+    let partner = create_partner(&app, json!({ "name": "Lake Region Partners", "countries": ["KE", "UG"] })).await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let organization = create_organization(&app, organization_input("Kisumu Makers")).await["id"].as_str().expect("id").to_owned();
+    let owner = app.member_token("owner@kisumu.example.org", MembershipScope::Organization, &organization, Role::Owner).await;
+    let member = app.member_token("member@kisumu.example.org", MembershipScope::Organization, &organization, Role::Member).await;
+    let validator = app.member_token("validator@lake.example.org", MembershipScope::Partner, &partner, Role::Validator).await;
+    let second_validator = app.member_token("second@lake.example.org", MembershipScope::Partner, &partner, Role::Validator).await;
+    let partner_admin = app.member_token("admin@lake.example.org", MembershipScope::Partner, &partner, Role::Admin).await;
+    let set = set_criteria(&app, &partner_admin, &partner, four_eyes).await;
+    assert_eq!(set["userErrors"], json!([]), "{set}");
+    Network { app, partner, organization, owner, member, validator, second_validator, partner_admin }
+}
+
+async fn set_criteria(app: &TestApp, token: &str, partner: &str, four_eyes: bool) -> Value {
+    let answer = answer_as(
+        app,
+        Some(token),
+        "mutation($input: SetValidationCriteriaInput!) { setValidationCriteria(input: $input) {
+            criteria { partner { slug } country { code } eligibleTypes requiredEvidence referencesForUnregistered validityMonths fourEyes version }
+            userErrors { field message code } } }",
+        json!({ "partner": partner, "country": "KE", "eligibleTypes": ["NGO", "COMMUNITY_GROUP"],
+                "requiredEvidence": ["REGISTRATION_CERTIFICATE", "GOVERNING_DOCUMENT"], "referencesForUnregistered": 2,
+                "validityMonths": 12, "fourEyes": four_eyes }),
+    )
+    .await;
+    answer["data"]["setValidationCriteria"].clone()
+}
+
+impl Network {
+    async fn run(&self, token: &str, name: &str, input: Value) -> Value {
+        answer_as(&self.app, Some(token), &case_payload(name), input).await
+    }
+
+    /// Runs a step that must succeed and returns the case.
+    async fn ok(&self, token: &str, name: &str, input: Value) -> Value {
+        let answer = self.run(token, name, input).await;
+        assert!(answer.get("errors").is_none(), "{name}: {answer}");
+        assert_eq!(answer["data"][name]["userErrors"], json!([]), "{name}: {answer}");
+        answer["data"][name]["validation"].clone()
+    }
+
+    /// Runs a step that must be refused with the user error `code`, and returns its message.
+    async fn refused(&self, token: &str, name: &str, input: Value, code: &str) -> String {
+        let answer = self.run(token, name, input).await;
+        assert_eq!(answer["data"][name]["validation"], Value::Null, "{name}: {answer}");
+        assert_eq!(answer["data"][name]["userErrors"][0]["code"], code, "{name}: {answer}");
+        answer["data"][name]["userErrors"][0]["message"].as_str().unwrap_or_default().to_owned()
+    }
+
+    async fn open(&self) -> Value {
+        self.ok(&self.owner, "openValidation", json!({ "organization": self.organization })).await
+    }
+
+    async fn in_review(&self) -> Value {
+        let case = self.open().await;
+        let id = case["id"].clone();
+        self.ok(&self.owner, "submitValidation", json!({ "validation": id })).await;
+        self.ok(&self.validator, "startValidationReview", json!({ "validation": id })).await
+    }
+
+    async fn current(&self, token: &str) -> Value {
+        let answer = answer_as(
+            &self.app,
+            Some(token),
+            &format!("query($input: ID!) {{ node(id: $input) {{ ... on Organization {{ validation {{ {CASE} }} }} }} }}"),
+            json!(self.organization),
+        )
+        .await;
+        answer["data"]["node"]["validation"].clone()
+    }
+}
+
+#[actix_web::test]
+async fn criteria_are_set_by_partner_admins_and_read_by_anyone() {
+    let net = network(false).await;
+    let read = net
+        .app
+        .data(
+            r#"{ validationCriteria(country: "KE") { partner { slug } eligibleTypes requiredEvidence referencesForUnregistered validityMonths fourEyes version } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        read["validationCriteria"],
+        json!([{ "partner": { "slug": "lake-region-partners" }, "eligibleTypes": ["NGO", "COMMUNITY_GROUP"],
+                 "requiredEvidence": ["REGISTRATION_CERTIFICATE", "GOVERNING_DOCUMENT"], "referencesForUnregistered": 2,
+                 "validityMonths": 12, "fourEyes": false, "version": 1 }])
+    );
+    // Setting them again replaces them.
+    let again = set_criteria(&net.app, &net.partner_admin, &net.partner, true).await;
+    assert_eq!((again["criteria"]["fourEyes"].clone(), again["criteria"]["version"].clone()), (json!(true), json!(2)), "{again}");
+
+    // A validator may not; bad input is reported at once and changes nothing.
+    let answer = answer_as(
+        &net.app,
+        Some(&net.validator),
+        "mutation($input: SetValidationCriteriaInput!) { setValidationCriteria(input: $input) { criteria { version } } }",
+        json!({ "partner": net.partner, "country": "KE", "eligibleTypes": ["NGO"], "requiredEvidence": [], "validityMonths": 12 }),
+    )
+    .await;
+    assert_error(&answer, "setValidationCriteria", "FORBIDDEN");
+    let answer = answer_as(
+        &net.app,
+        Some(&net.partner_admin),
+        "mutation($input: SetValidationCriteriaInput!) { setValidationCriteria(input: $input) { criteria { version } userErrors { field code } } }",
+        json!({ "partner": net.partner, "country": "TZ", "eligibleTypes": ["NGO", "NGO"], "requiredEvidence": [],
+                "validityMonths": 0, "referencesForUnregistered": 9 }),
+    )
+    .await;
+    assert_eq!(
+        answer["data"]["setValidationCriteria"],
+        json!({ "criteria": null, "userErrors": [
+            { "field": ["input", "eligibleTypes", "1"], "code": "DUPLICATE" },
+            { "field": ["input", "referencesForUnregistered"], "code": "OUT_OF_RANGE" },
+            { "field": ["input", "validityMonths"], "code": "OUT_OF_RANGE" },
+            { "field": ["input", "country"], "code": "INVALID" },
+        ]}),
+        "{answer}"
+    );
+    let read = net.app.data(r#"{ validationCriteria(country: "KE") { version fourEyes } }"#, json!({})).await;
+    assert_eq!(read["validationCriteria"], json!([{ "version": 2, "fourEyes": true }]));
+}
+
+#[actix_web::test]
+async fn a_case_goes_from_draft_to_approved_and_expires_or_is_revoked_with_its_history() {
+    let net = network(false).await;
+    let case = net.open().await;
+    assert_eq!((case["status"].clone(), case["partner"].clone(), case["version"].clone()), (json!("DRAFT"), Value::Null, json!(1)));
+    let id = case["id"].clone();
+
+    let submitted = net.ok(&net.owner, "submitValidation", json!({ "validation": id, "expectedVersion": 1 })).await;
+    assert_eq!(submitted["status"], "SUBMITTED");
+    assert_eq!(submitted["partner"]["slug"], "lake-region-partners", "the partner vetting Kenya reviews it");
+    assert!(submitted["submittedAt"].is_string());
+
+    let in_review = net.ok(&net.validator, "startValidationReview", json!({ "validation": id })).await;
+    assert_eq!(in_review["status"], "IN_REVIEW");
+
+    // Sent back for information, then submitted again.
+    let back = net
+        .ok(
+            &net.validator,
+            "decideValidation",
+            json!({ "validation": id, "decision": "REQUEST_INFORMATION",
+            "reasons": ["DOCUMENTS_UNREADABLE"], "note": "The certificate scan is cut off." }),
+        )
+        .await;
+    assert_eq!((back["status"].clone(), back["reasons"].clone()), (json!("NEEDS_INFORMATION"), json!(["DOCUMENTS_UNREADABLE"])));
+    assert_eq!(back["note"], "The certificate scan is cut off.");
+    net.ok(&net.owner, "submitValidation", json!({ "validation": id })).await;
+    net.ok(&net.validator, "startValidationReview", json!({ "validation": id })).await;
+
+    let approved = net.ok(&net.validator, "decideValidation", json!({ "validation": id, "decision": "APPROVE" })).await;
+    assert_eq!(approved["status"], "APPROVED");
+    let valid_until = chrono::DateTime::parse_from_rfc3339(approved["validUntil"].as_str().expect("validUntil")).expect("a time");
+    let decided = chrono::DateTime::parse_from_rfc3339(approved["decidedAt"].as_str().expect("decidedAt")).expect("a time");
+    let months = (valid_until - decided).num_days();
+    assert!((365..=366).contains(&months), "valid for the partner's 12 months: {months} days");
+
+    // The whole history, in order, with reasons and notes.
+    let steps: Vec<(Value, Value, Value)> =
+        approved["history"].as_array().expect("history").iter().map(|h| (h["from"].clone(), h["to"].clone(), h["event"].clone())).collect();
+    assert_eq!(
+        steps,
+        vec![
+            (Value::Null, json!("DRAFT"), json!("validation.opened")),
+            (json!("DRAFT"), json!("SUBMITTED"), json!("validation.submitted")),
+            (json!("SUBMITTED"), json!("IN_REVIEW"), json!("validation.review_started")),
+            (json!("IN_REVIEW"), json!("NEEDS_INFORMATION"), json!("validation.information_requested")),
+            (json!("NEEDS_INFORMATION"), json!("SUBMITTED"), json!("validation.submitted")),
+            (json!("SUBMITTED"), json!("IN_REVIEW"), json!("validation.review_started")),
+            (json!("IN_REVIEW"), json!("APPROVED"), json!("validation.approved")),
+        ]
+    );
+    assert_eq!(approved["history"][3]["reasons"], json!(["DOCUMENTS_UNREADABLE"]));
+    assert_eq!(approved["history"][3]["note"], "The certificate scan is cut off.");
+    assert_eq!(approved["history"][0]["actorKind"], "USER");
+
+    // organization.validation is the current case, for members and reviewers only.
+    assert_eq!(net.current(&net.member).await["status"], "APPROVED");
+    assert_eq!(net.current(&net.validator).await["id"], id);
+    let stranger = net.app.user_token("stranger@example.org", false).await;
+    assert_eq!(net.current(&stranger).await, Value::Null, "not for others");
+
+    // Revoked with a reason; a revoked case cannot be revoked again.
+    let message = net.refused(&net.validator, "revokeValidation", json!({ "validation": id, "reasons": [] }), "BLANK").await;
+    assert!(message.contains("reason"), "{message}");
+    let revoked = net
+        .ok(&net.partner_admin, "revokeValidation", json!({ "validation": id, "reasons": ["MISUSE"], "note": "Resold the laptops." }))
+        .await;
+    assert_eq!((revoked["status"].clone(), revoked["reasons"].clone()), (json!("REVOKED"), json!(["MISUSE"])));
+    assert_eq!(revoked["validUntil"], approved["validUntil"], "the end it had is kept");
+    let message =
+        net.refused(&net.validator, "revokeValidation", json!({ "validation": id, "reasons": ["OTHER"] }), "INVALID_TRANSITION").await;
+    assert!(message.contains("REVOKED"), "the message names the current state: {message}");
+
+    // A new case after the revocation renews nothing (it was not approved when opened).
+    let renewal = net.open().await;
+    assert_eq!(renewal["renewalOf"], Value::Null);
+}
+
+#[actix_web::test]
+async fn every_illegal_step_is_a_user_error_naming_the_state_and_changes_nothing() {
+    let net = network(false).await;
+    let case = net.open().await;
+    let id = case["id"].clone();
+    let decide = |decision: &str| json!({ "validation": id, "decision": decision, "reasons": ["OTHER"] });
+    // From DRAFT only submit is allowed.
+    for (token, name, input) in [
+        (&net.validator, "startValidationReview", json!({ "validation": id })),
+        (&net.validator, "decideValidation", decide("APPROVE")),
+        (&net.validator, "decideValidation", decide("REJECT")),
+        (&net.validator, "decideValidation", decide("REQUEST_INFORMATION")),
+        (&net.validator, "revokeValidation", json!({ "validation": id, "reasons": ["OTHER"] })),
+    ] {
+        let message = net.refused(token, name, input, "INVALID_TRANSITION").await;
+        assert!(message.contains("DRAFT"), "{name}: {message}");
+    }
+    net.ok(&net.owner, "submitValidation", json!({ "validation": id })).await;
+    // From SUBMITTED: no second submission, no decision before review.
+    let message = net.refused(&net.owner, "submitValidation", json!({ "validation": id }), "INVALID_TRANSITION").await;
+    assert!(message.contains("SUBMITTED"), "{message}");
+    net.refused(&net.validator, "decideValidation", decide("APPROVE"), "INVALID_TRANSITION").await;
+    net.ok(&net.validator, "startValidationReview", json!({ "validation": id })).await;
+    // From IN_REVIEW: no new review, no submission, no revocation; a second case cannot be opened.
+    net.refused(&net.validator, "startValidationReview", json!({ "validation": id }), "INVALID_TRANSITION").await;
+    net.refused(&net.owner, "submitValidation", json!({ "validation": id }), "INVALID_TRANSITION").await;
+    net.refused(&net.validator, "revokeValidation", json!({ "validation": id, "reasons": ["OTHER"] }), "INVALID_TRANSITION").await;
+    let message = net.refused(&net.owner, "openValidation", json!({ "organization": net.organization }), "INVALID_TRANSITION").await;
+    assert!(message.contains("IN_REVIEW"), "{message}");
+    // Rejecting needs a reason; then REJECTED is final.
+    net.refused(&net.validator, "decideValidation", json!({ "validation": id, "decision": "REJECT" }), "BLANK").await;
+    let rejected = net.ok(&net.validator, "decideValidation", decide("REJECT")).await;
+    assert_eq!(rejected["status"], "REJECTED");
+    for (token, name, input) in [
+        (&net.owner, "submitValidation", json!({ "validation": id })),
+        (&net.validator, "startValidationReview", json!({ "validation": id })),
+        (&net.validator, "decideValidation", decide("APPROVE")),
+        (&net.validator, "revokeValidation", json!({ "validation": id, "reasons": ["OTHER"] })),
+    ] {
+        let message = net.refused(token, name, input, "INVALID_TRANSITION").await;
+        assert!(message.contains("REJECTED"), "{name}: {message}");
+    }
+    let after = net.current(&net.owner).await;
+    assert_eq!((after["status"].clone(), after["version"].clone()), (json!("REJECTED"), rejected["version"].clone()), "nothing changed");
+    assert_eq!(after["history"].as_array().map(Vec::len), Some(4), "refused steps leave no history");
+    // A stale version changes nothing either.
+    let fresh = net.open().await;
+    net.refused(&net.owner, "submitValidation", json!({ "validation": fresh["id"], "expectedVersion": 7 }), "STALE_VERSION").await;
+}
+
+#[actix_web::test]
+async fn only_validators_of_the_reviewing_partner_review_and_never_their_own_organization() {
+    let net = network(false).await;
+    let case = net.open().await;
+    let id = case["id"].clone();
+    // Members don't submit; only owners and admins.
+    let answer = net.run(&net.member, "submitValidation", json!({ "validation": id })).await;
+    assert_error(&answer, "submitValidation", "FORBIDDEN");
+    net.ok(&net.owner, "submitValidation", json!({ "validation": id })).await;
+
+    // The owner may not review; neither may another partner's validator in Kenya,
+    // nor this partner's validator who belongs to the organization.
+    let answer = net.run(&net.owner, "startValidationReview", json!({ "validation": id })).await;
+    assert_error(&answer, "startValidationReview", "FORBIDDEN");
+    let other = create_partner(&net.app, json!({ "name": "Coast Partners", "countries": ["KE"] })).await;
+    let other_validator = net
+        .app
+        .member_token("validator@coast.example.org", MembershipScope::Partner, other["id"].as_str().expect("id"), Role::Validator)
+        .await;
+    let answer = net.run(&other_validator, "startValidationReview", json!({ "validation": id })).await;
+    assert_error(&answer, "startValidationReview", "FORBIDDEN");
+    net.app.member_token("insider@lake.example.org", MembershipScope::Partner, &net.partner, Role::Validator).await;
+    let insider = net.app.member_token("insider@lake.example.org", MembershipScope::Organization, &net.organization, Role::Member).await;
+    let answer = net.run(&insider, "startValidationReview", json!({ "validation": id })).await;
+    assert_error(&answer, "startValidationReview", "FORBIDDEN");
+
+    // Someone who may not read the case finds none. A platform admin may
+    // review, unless it belongs to the organization (the admin who created it
+    // through the API is its owner).
+    let stranger = net.app.user_token("stranger@example.org", false).await;
+    net.refused(&stranger, "startValidationReview", json!({ "validation": id }), "NOT_FOUND").await;
+    let creator = net.app.admin_token().await;
+    let answer = net.run(&creator, "startValidationReview", json!({ "validation": id })).await;
+    assert_error(&answer, "startValidationReview", "FORBIDDEN");
+    let admin = net.app.user_token("platform-reviewer@example.org", true).await;
+    assert_eq!(net.ok(&admin, "startValidationReview", json!({ "validation": id })).await["status"], "IN_REVIEW");
+}
+
+#[actix_web::test]
+async fn four_eyes_needs_a_second_validator_and_concurrent_decisions_have_one_winner() {
+    let net = network(true).await;
+    let case = net.in_review().await;
+    let id = case["id"].clone();
+    let first = net.ok(&net.validator, "decideValidation", json!({ "validation": id, "decision": "APPROVE" })).await;
+    assert_eq!((first["status"].clone(), first["awaitingSecondApproval"].clone()), (json!("IN_REVIEW"), json!(true)));
+    net.refused(&net.validator, "decideValidation", json!({ "validation": id, "decision": "APPROVE" }), "SECOND_APPROVAL_REQUIRED").await;
+    let second = net.ok(&net.second_validator, "decideValidation", json!({ "validation": id, "decision": "APPROVE" })).await;
+    assert_eq!((second["status"].clone(), second["awaitingSecondApproval"].clone()), (json!("APPROVED"), json!(false)));
+    let events: Vec<Value> = second["history"].as_array().expect("history").iter().map(|h| h["event"].clone()).collect();
+    assert_eq!(events[3..], [json!("validation.approval_recorded"), json!("validation.approved")]);
+
+    // Two reviewers decide one case at once: one wins, the other gets CONFLICT
+    // (or, when it read the case after the winner, a user error naming the new state).
+    let net = network(false).await;
+    let case = net.in_review().await;
+    let id = case["id"].clone();
+    let approve = net.run(&net.validator, "decideValidation", json!({ "validation": id, "decision": "APPROVE" }));
+    let reject =
+        net.run(&net.second_validator, "decideValidation", json!({ "validation": id, "decision": "REJECT", "reasons": ["OTHER"] }));
+    let (a, b) = futures_util::join!(approve, reject);
+    let won = |answer: &Value, name: &str| answer["data"][name]["validation"].is_object();
+    assert!(won(&a, "decideValidation") ^ won(&b, "decideValidation"), "exactly one wins: {a} {b}");
+    let loser = if won(&a, "decideValidation") { &b } else { &a };
+    let code = loser["errors"][0]["extensions"]["code"]
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| loser["data"]["decideValidation"]["userErrors"][0]["code"].as_str().unwrap_or_default().to_owned());
+    assert!(code == "CONFLICT" || code == "INVALID_TRANSITION", "{loser}");
+    let after = net.current(&net.owner).await;
+    assert_eq!(after["history"].as_array().map(Vec::len), Some(4), "one decision recorded: {after}");
+}
+
+#[actix_web::test]
+async fn without_criteria_in_the_country_a_case_cannot_be_submitted() {
+    let app = spawn_app().await;
+    create_partner(&app, json!({ "name": "Lake Region Partners", "countries": ["KE"] })).await;
+    let organization = create_organization(&app, organization_input("Kisumu Makers")).await["id"].as_str().expect("id").to_owned();
+    let owner = app.member_token("owner@kisumu.example.org", MembershipScope::Organization, &organization, Role::Owner).await;
+    let opened = answer_as(&app, Some(&owner), &case_payload("openValidation"), json!({ "organization": organization })).await;
+    let id = opened["data"]["openValidation"]["validation"]["id"].clone();
+    let answer = answer_as(&app, Some(&owner), &case_payload("submitValidation"), json!({ "validation": id })).await;
+    assert_eq!(answer["data"]["submitValidation"]["userErrors"][0]["code"], "NO_REVIEWER", "{answer}");
+}
