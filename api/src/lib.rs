@@ -37,3 +37,4 @@ pub mod focus_areas;
 pub mod memberships;
 pub mod organizations;
 pub mod partners;
+pub mod validations;
