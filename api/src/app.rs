@@ -65,6 +65,13 @@ pub struct AppState {
     pub graphiql: Option<Arc<graphiql::Page>>,
 }
 
+impl AppState {
+    /// The service's background jobs: the shared ones and each area's.
+    pub fn jobs(&self) -> Registry {
+        crate::validations::expiry::register(Registry::standard(), Arc::clone(&self.mailer))
+    }
+}
+
 /// Why the service could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -286,8 +293,7 @@ impl Application {
     /// it; the job runner (when `JOBS_ENABLED`) runs alongside and stops with the
     /// server, after the job in hand.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let runner =
-            self.jobs_poll.map(|poll| Runner::new(self.state.db.clone(), self.state.clock.clone(), Registry::standard()).spawn(poll));
+        let runner = self.jobs_poll.map(|poll| Runner::new(self.state.db.clone(), self.state.clock.clone(), self.state.jobs()).spawn(poll));
         let served = self.server.await;
         if let Some(runner) = runner {
             runner.stop().await;

@@ -9,7 +9,7 @@ use crate::{
     app::{AppState, Application},
     config::{AppEnv, ENV_VARS, LogFormat, Settings},
     db, graphql,
-    jobs::{Registry, Runner},
+    jobs::Runner,
     seed::{
         self,
         bench::{BenchOutcome, BenchReport, BenchScale},
@@ -259,7 +259,7 @@ async fn execute(command: Command, settings: Settings) -> Result<(), String> {
         }
         Command::Worker => {
             let state = AppState::connect(&settings).await.map_err(|e| e.to_string())?;
-            let runner = Runner::new(state.db.clone(), state.clock.clone(), Registry::standard()).spawn(settings.jobs_poll_interval);
+            let runner = Runner::new(state.db.clone(), state.clock.clone(), state.jobs()).spawn(settings.jobs_poll_interval);
             shutdown_signal().await;
             tracing::info!("stopping: finishing the job in hand");
             runner.stop().await;

@@ -6,7 +6,10 @@
 use entity::enums::{MembershipScope, Role};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, answer_as, assert_error, create_organization, create_partner, organization_input, spawn_app};
+use crate::helpers::{
+    TEST_PASSWORD, TestApp, answer_as, assert_error, create_organization, create_partner, log_in, organization_input, spawn_app,
+    spawn_app_with_clock,
+};
 
 const CASE: &str = "id status version validUntil awaitingSecondApproval reasons note partner { slug } submittedAt decidedAt renewalOf
     history { from to event actorKind reasons note }";
@@ -42,7 +45,10 @@ struct Network {
 }
 
 async fn network(four_eyes: bool) -> Network {
-    let app = spawn_app().await;
+    network_in(spawn_app().await, four_eyes).await
+}
+
+async fn network_in(app: TestApp, four_eyes: bool) -> Network {
     let partner = create_partner(&app, json!({ "name": "Lake Region Partners", "countries": ["KE", "UG"] })).await["id"]
         .as_str()
         .expect("id")
@@ -378,4 +384,73 @@ async fn without_criteria_in_the_country_a_case_cannot_be_submitted() {
     let id = opened["data"]["openValidation"]["validation"]["id"].clone();
     let answer = answer_as(&app, Some(&owner), &case_payload("submitValidation"), json!({ "validation": id })).await;
     assert_eq!(answer["data"]["submitValidation"]["userErrors"][0]["code"], "NO_REVIEWER", "{answer}");
+}
+
+#[actix_web::test]
+async fn approvals_expire_with_the_clock_and_the_organization_hears_30_days_before() {
+    use api::{clock::Clock, jobs::Runner};
+    use chrono::{DateTime, Duration, Utc};
+
+    let start: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-12-01T10:00:00Z").expect("time").with_timezone(&Utc);
+    let clock = Clock::manual(start);
+    let net = network_in(spawn_app_with_clock(api::config::AppEnv::Development, &[], clock.clone()).await, false).await;
+    let case = net.in_review().await;
+    let id = case["id"].clone();
+    let approved = net.ok(&net.validator, "decideValidation", json!({ "validation": id, "decision": "APPROVE" })).await;
+    assert_eq!(approved["validUntil"], "2027-12-01T10:00:00+00:00", "12 months after the approval");
+
+    let mailer: std::sync::Arc<dyn api::mail::Mailer> =
+        std::sync::Arc::new(api::mail::LogMailer::new(Some(net.app.outbox.clone()), clock.clone()));
+    let runner = Runner::new(net.app.db.clone(), clock.clone(), api::validations::expiry::register(api::jobs::Registry::new(), mailer));
+    let notices = || -> Vec<String> {
+        let mut to: Vec<String> = net
+            .app
+            .emails()
+            .into_iter()
+            .filter(|(name, _)| name.contains("validation-expiring"))
+            .map(|(_, text)| text.lines().next().unwrap_or_default().trim_start_matches("To: ").to_owned())
+            .collect();
+        to.sort();
+        to
+    };
+
+    // Nothing is due yet.
+    assert_eq!(runner.tick().await.expect("tick").succeeded, 1);
+    assert_eq!((net.current(&net.owner).await["status"].clone(), notices()), (json!("APPROVED"), Vec::<String>::new()));
+
+    // 31 days before the end: still nothing; 29 days before: the owners and admins hear it, once.
+    clock.advance(Duration::days(334));
+    runner.tick().await.expect("tick");
+    assert_eq!(notices(), Vec::<String>::new(), "not yet");
+    clock.advance(Duration::days(2));
+    assert_eq!(runner.tick().await.expect("tick").succeeded, 1);
+    assert_eq!(notices(), vec!["admin@civic.example.org".to_owned(), "owner@kisumu.example.org".to_owned()], "its owners, not its members");
+    let notice = net.app.emails().into_iter().find(|(name, _)| name.contains("validation-expiring")).expect("a notice").1;
+    assert!(notice.contains("2027-12-01") && notice.contains("Kisumu Makers"), "{notice}");
+    clock.advance(Duration::hours(2));
+    runner.tick().await.expect("tick");
+    assert_eq!(notices().len(), 2, "one notice per approval");
+    // Access tokens expire with the clock: sign in again.
+    let owner = log_in(&net.app, "owner@kisumu.example.org", TEST_PASSWORD).await.0;
+    assert_eq!(net.current(&owner).await["status"], "APPROVED");
+
+    // Past its end, the job expires it through the state machine, once.
+    clock.advance(Duration::days(30));
+    runner.tick().await.expect("tick");
+    let owner = log_in(&net.app, "owner@kisumu.example.org", TEST_PASSWORD).await.0;
+    let expired = net.current(&owner).await;
+    assert_eq!(expired["status"], "EXPIRED");
+    let last = expired["history"].as_array().and_then(|h| h.last()).cloned().expect("history");
+    assert_eq!(
+        (last["from"].clone(), last["to"].clone(), last["actorKind"].clone()),
+        (json!("APPROVED"), json!("EXPIRED"), json!("SYSTEM"))
+    );
+    clock.advance(Duration::hours(2));
+    runner.tick().await.expect("tick");
+    let owner = log_in(&net.app, "owner@kisumu.example.org", TEST_PASSWORD).await.0;
+    assert_eq!(net.current(&owner).await["history"], expired["history"], "nothing happens twice");
+
+    // A new case renews the expired approval.
+    let renewal = net.ok(&owner, "openValidation", json!({ "organization": net.organization })).await;
+    assert_eq!(renewal["renewalOf"], id);
 }

@@ -105,6 +105,34 @@ pub async fn of_user(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<mem
         .await?)
 }
 
+/// The e-mail addresses of the confirmed accounts holding one of `roles` in
+/// an organization, partner or donor (whom to tell about it), sorted.
+pub async fn emails_of(db: &impl ConnectionTrait, scope: MembershipScope, scope_id: Uuid, roles: &[Role]) -> Result<Vec<String>, ApiError> {
+    let user_ids: Vec<Uuid> = membership::Entity::find()
+        .filter(membership::Column::Scope.eq(scope))
+        .filter(membership::Column::ScopeId.eq(scope_id))
+        .filter(membership::Column::Role.is_in(roles.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut emails: Vec<String> = entity::user::Entity::find()
+        .filter(entity::user::Column::Id.is_in(user_ids))
+        .filter(entity::user::Column::EmailVerifiedAt.is_not_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| u.email)
+        .collect();
+    emails.sort();
+    emails.dedup();
+    Ok(emails)
+}
+
 async fn scope_exists(db: &impl ConnectionTrait, scope: MembershipScope, id: Uuid) -> Result<bool, ApiError> {
     Ok(match scope {
         MembershipScope::Organization => organization::Entity::find_by_id(id).one(db).await?.is_some_and(|o| o.archived_at.is_none()),
