@@ -454,3 +454,106 @@ async fn approvals_expire_with_the_clock_and_the_organization_hears_30_days_befo
     let renewal = net.ok(&owner, "openValidation", json!({ "organization": net.organization })).await;
     assert_eq!(renewal["renewalOf"], id);
 }
+
+#[actix_web::test]
+async fn a_partners_queue_lists_its_cases_oldest_first_with_counts_turnaround_and_node_access() {
+    use api::clock::Clock;
+    use chrono::{DateTime, Duration, Utc};
+
+    let start: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-12-01T10:00:00Z").expect("time").with_timezone(&Utc);
+    let clock = Clock::manual(start);
+    let net = network_in(spawn_app_with_clock(api::config::AppEnv::Development, &[], clock.clone()).await, false).await;
+    let sign_in = |email: &'static str| {
+        let app = &net.app;
+        async move { log_in(app, email, TEST_PASSWORD).await.0 }
+    };
+    // Three organizations submit a day apart.
+    let mut cases = Vec::new();
+    for (n, name) in ["Kisumu Makers", "Nakuru Weavers", "Eldoret Readers"].into_iter().enumerate() {
+        let organization = if n == 0 {
+            net.organization.clone()
+        } else {
+            let id = create_organization(&net.app, organization_input(name)).await["id"].as_str().expect("id").to_owned();
+            net.app.member_token("owner@kisumu.example.org", MembershipScope::Organization, &id, Role::Owner).await;
+            id
+        };
+        let owner = sign_in("owner@kisumu.example.org").await;
+        let case = net.ok(&owner, "openValidation", json!({ "organization": organization })).await;
+        net.ok(&owner, "submitValidation", json!({ "validation": case["id"] })).await;
+        cases.push(case["id"].clone());
+        clock.advance(Duration::days(1));
+    }
+    let queue = |token: String, args: Value| {
+        let app = &net.app;
+        let partner = net.partner.clone();
+        async move {
+            let raw = app
+                .graphql_as(
+                    &token,
+                    "query($partner: ID!, $status: ValidationStatus, $first: Int, $after: String, $olderThan: DateTime) {
+                        validationQueue(partner: $partner, status: $status, first: $first, after: $after, olderThan: $olderThan) {
+                            totalCount nodes { id status } pageInfo { hasNextPage endCursor } } }",
+                    {
+                        let mut vars = json!({ "partner": partner });
+                        if let (Some(vars), Some(args)) = (vars.as_object_mut(), args.as_object()) {
+                            vars.extend(args.clone());
+                        }
+                        vars
+                    },
+                )
+                .await;
+            raw.json()
+        }
+    };
+    let validator = sign_in("validator@lake.example.org").await;
+    let first = queue(validator.clone(), json!({ "first": 2 })).await;
+    let page = &first["data"]["validationQueue"];
+    assert_eq!(page["totalCount"], 3, "{first}");
+    assert_eq!(page["nodes"], json!([{ "id": cases[0], "status": "SUBMITTED" }, { "id": cases[1], "status": "SUBMITTED" }]));
+    assert_eq!(page["pageInfo"]["hasNextPage"], true);
+    let rest = queue(validator.clone(), json!({ "first": 2, "after": page["pageInfo"]["endCursor"] })).await;
+    assert_eq!(rest["data"]["validationQueue"]["nodes"], json!([{ "id": cases[2], "status": "SUBMITTED" }]));
+    let older = queue(validator.clone(), json!({ "first": 10, "olderThan": (start + Duration::hours(36)).to_rfc3339() })).await;
+    assert_eq!(older["data"]["validationQueue"]["totalCount"], 2, "{older}");
+
+    // Decisions: the first approved 5 days after its submission, the second rejected 4 days after.
+    net.ok(&validator, "startValidationReview", json!({ "validation": cases[0] })).await;
+    net.ok(&validator, "startValidationReview", json!({ "validation": cases[1] })).await;
+    clock.advance(Duration::days(2)); // start + 5 days
+    let validator = sign_in("validator@lake.example.org").await;
+    net.ok(&validator, "decideValidation", json!({ "validation": cases[0], "decision": "APPROVE" })).await;
+    net.ok(&validator, "decideValidation", json!({ "validation": cases[1], "decision": "REJECT", "reasons": ["NOT_CIVIL_SOCIETY"] })).await;
+    let submitted = queue(validator.clone(), json!({ "first": 10 })).await;
+    assert_eq!(submitted["data"]["validationQueue"]["nodes"], json!([{ "id": cases[2], "status": "SUBMITTED" }]));
+    let approved = queue(validator.clone(), json!({ "first": 10, "status": "APPROVED" })).await;
+    assert_eq!(approved["data"]["validationQueue"]["nodes"], json!([{ "id": cases[0], "status": "APPROVED" }]));
+    let figures = net
+        .app
+        .data_as(
+            &validator,
+            "query($p: ID!) { validationCounts(partner: $p) { status count } validationTurnaround(partner: $p) { month decided medianDays } }",
+            json!({ "p": net.partner }),
+        )
+        .await;
+    assert_eq!(
+        figures["validationCounts"],
+        json!([{ "status": "SUBMITTED", "count": 1 }, { "status": "APPROVED", "count": 1 }, { "status": "REJECTED", "count": 1 }])
+    );
+    assert_eq!(figures["validationTurnaround"], json!([{ "month": "2026-12", "decided": 2, "medianDays": 4.5 }]), "median of 5 and 4 days");
+
+    // Only the partner's validators and admins (and platform admins) see its queue.
+    for email in ["owner@kisumu.example.org", "member@kisumu.example.org"] {
+        let token = sign_in(email).await;
+        let answer = queue(token, json!({ "first": 1 })).await;
+        assert_eq!(crate::helpers::first_error_code(&answer), "FORBIDDEN", "{email}: {answer}");
+    }
+    let anonymous = net.app.graphql("query($p: ID!) { validationCounts(partner: $p) { count } }", json!({ "p": net.partner })).await;
+    assert_eq!(crate::helpers::first_error_code(&anonymous), "UNAUTHENTICATED");
+
+    // node(id:) answers a case to its readers only.
+    let node = "query($id: ID!) { node(id: $id) { ... on Validation { status } } }";
+    let seen = net.app.data_as(&validator, node, json!({ "id": cases[0] })).await;
+    assert_eq!(seen["node"], json!({ "status": "APPROVED" }));
+    let stranger = net.app.user_token("stranger@example.org", false).await;
+    assert_eq!(net.app.data_as(&stranger, node, json!({ "id": cases[0] })).await["node"], Value::Null);
+}

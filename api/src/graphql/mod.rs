@@ -49,6 +49,8 @@ pub enum Node {
     Organization(crate::organizations::types::Organization),
     /// A focus area.
     FocusArea(crate::focus_areas::types::FocusArea),
+    /// A validation case (for its readers).
+    Validation(crate::validations::types::Validation),
 }
 
 /// The types `node(id:)` knows: each area registers its own.
@@ -61,6 +63,7 @@ fn node_registry() -> node::NodeRegistry {
     crate::focus_areas::query::register_nodes(&mut registry);
     crate::organizations::query::register_nodes(&mut registry);
     crate::partners::query::register_nodes(&mut registry);
+    crate::validations::query::register_nodes(&mut registry);
     registry
 }
 

@@ -16,3 +16,9 @@ batch_loader! {
     ValidationHistory: Uuid => Vec<entity::event::Model>,
     |db, keys| service::history_of(db, keys).await
 }
+
+batch_loader! {
+    /// Cases by id (the caller's right to read each is checked where it is shown).
+    ValidationById: Uuid => entity::validation::Model,
+    |db, keys| service::by_ids(db, keys).await.map(|rows| crate::graphql::loader::by_id(rows, |m| m.id))
+}

@@ -10,6 +10,7 @@ pub mod expiry;
 pub mod loader;
 pub mod mutation;
 pub mod query;
+pub mod queue;
 pub mod service;
 pub mod state;
 pub mod types;

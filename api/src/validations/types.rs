@@ -204,6 +204,31 @@ impl Validation {
     }
 }
 
+impl crate::graphql::connection::Listed for Validation {
+    const CONNECTION: &'static str = "ValidationConnection";
+    const EDGE: &'static str = "ValidationEdge";
+}
+
+/// How many of a partner's cases are in one status.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct ValidationStatusCount {
+    /// The status.
+    pub status: ValidationStatus,
+    /// How many cases.
+    pub count: i32,
+}
+
+/// How long a partner's decisions took in one month.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct ValidationTurnaround {
+    /// The month of the decisions, `YYYY-MM` (UTC).
+    pub month: String,
+    /// Cases approved or rejected that month.
+    pub decided: i32,
+    /// Median days from the last submission to the decision (one decimal).
+    pub median_days: f64,
+}
+
 /// A step in a case's history.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct ValidationHistoryEntry {
@@ -247,7 +272,7 @@ fn history_entry(row: &entity::event::Model) -> Option<ValidationHistoryEntry> {
 #[Object]
 impl Validation {
     /// Global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         encode_uuid(Self::KIND, self.0.id)
     }
 

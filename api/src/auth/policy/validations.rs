@@ -31,6 +31,16 @@ impl Policy {
         }
     }
 
+    /// A partner's queue, its counts and turnaround: its validators and
+    /// admins, and platform admins.
+    pub fn may_work_queue(&self, caller: &Caller, partner: Uuid) -> Result<(), ApiError> {
+        match writer(caller, "read validation queues")? {
+            Writer::Unrestricted => Ok(()),
+            Writer::User(u) if u.partner_role(partner).is_some_and(|r| REVIEWERS.contains(&r)) => Ok(()),
+            Writer::User(_) => Err(forbidden("read this partner's validation queue: only its validators and admins may")),
+        }
+    }
+
     /// Opening and submitting an organization's case, and attaching evidence:
     /// its owners and admins (and platform admins).
     pub fn authorize_case_owner(&self, caller: &Caller, organization: Uuid) -> Result<(), ApiError> {
@@ -126,6 +136,18 @@ mod tests {
             assert_eq!(policy.authorize_review(&caller, case).is_ok(), reviews, "{who} reviews");
             assert_eq!(policy.authorize_revoke(&caller, case).is_ok(), reviews, "{who} revokes");
             assert_eq!(policy.may_read_case(&caller, case), reads, "{who} reads");
+        }
+        for (who, caller, may) in [
+            ("partner validator", staff(partner, "UG", Role::Validator), true),
+            ("partner admin", staff(partner, "KE", Role::Admin), true),
+            ("partner program manager", staff(partner, "UG", Role::ProgramManager), false),
+            ("validator of another partner", staff(other_partner, "UG", Role::Validator), false),
+            ("platform admin", platform_admin(), true),
+            ("organization owner", holding(MembershipScope::Organization, org, Role::Owner), false),
+            ("anonymous", Caller::Anonymous, false),
+            ("API key", api_key(&["validations:read"]), false),
+        ] {
+            assert_eq!(policy.may_work_queue(&caller, partner).is_ok(), may, "{who} works the queue");
         }
         // Before submission nobody but the unrestricted reviews.
         let unsubmitted = CaseFacts { partner: None, ..case };
