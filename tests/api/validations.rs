@@ -557,3 +557,45 @@ async fn a_partners_queue_lists_its_cases_oldest_first_with_counts_turnaround_an
     let stranger = net.app.user_token("stranger@example.org", false).await;
     assert_eq!(net.app.data_as(&stranger, node, json!({ "id": cases[0] })).await["node"], Value::Null);
 }
+
+#[actix_web::test]
+async fn organizations_filter_by_validated_and_by_the_status_of_their_current_case() {
+    let net = network(false).await;
+    create_organization(&net.app, organization_input("Nakuru Weavers")).await;
+    let case = net.in_review().await;
+    let list = |filter: Value| async move {
+        let query = "query($f: OrganizationFilter) { organizations(first: 10, filter: $f) { totalCount nodes { displayName } } }";
+        (query, json!({ "f": filter }))
+    };
+    let names = |answer: &Value| -> Vec<String> {
+        answer["data"]["organizations"]["nodes"]
+            .as_array()
+            .map(|nodes| nodes.iter().filter_map(|n| n["displayName"].as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    };
+    let (query, vars) = list(json!({ "country": "KE", "isValidated": true })).await;
+    assert_eq!(names(&net.app.graphql(query, vars).await), Vec::<String>::new(), "nobody is validated yet");
+
+    net.ok(&net.validator, "decideValidation", json!({ "validation": case["id"], "decision": "APPROVE" })).await;
+    // Anyone may ask who is validated (among what they may see).
+    let (query, vars) = list(json!({ "country": "KE", "isValidated": true })).await;
+    assert_eq!(names(&net.app.graphql(query, vars).await), vec!["Kisumu Makers".to_owned()]);
+    let (query, vars) = list(json!({ "country": "KE", "isValidated": false })).await;
+    assert_eq!(names(&net.app.graphql(query, vars).await), vec!["Nakuru Weavers".to_owned()]);
+
+    // A renewal opened: still validated, but its current case is a DRAFT.
+    net.open().await;
+    let (query, vars) = list(json!({ "country": "KE", "isValidated": true })).await;
+    assert_eq!(names(&net.app.graphql(query, vars).await), vec!["Kisumu Makers".to_owned()], "the approval still runs");
+    for (status, expected) in [("DRAFT", vec!["Kisumu Makers".to_owned()]), ("APPROVED", Vec::new())] {
+        let (query, vars) = list(json!({ "country": "KE", "validationStatus": status })).await;
+        let raw = net.app.graphql_as(&net.validator, query, vars).await;
+        assert_eq!(names(&raw.json()), expected, "{status}: {}", raw.body);
+    }
+    // The status of cases is for their readers: partner staff (in their countries) and platform admins.
+    let (query, vars) = list(json!({ "validationStatus": "DRAFT" })).await;
+    let raw = net.app.graphql_as(&net.owner, query, vars).await;
+    assert_eq!(crate::helpers::first_error_code(&raw.json()), "FORBIDDEN", "{}", raw.body);
+    let (query, vars) = list(json!({ "validationStatus": "DRAFT" })).await;
+    assert_eq!(crate::helpers::first_error_code(&net.app.graphql(query, vars).await), "UNAUTHENTICATED");
+}

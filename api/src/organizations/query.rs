@@ -12,7 +12,7 @@ use crate::{
     auth::ReadableOrganizations,
     graphql::{
         connection::{Conn, TotalCount, from_page},
-        context::{db, loader, request, scope},
+        context::{clock, db, loader, policy, request, scope},
         relay::decode_uuid,
     },
     organizations::loader::{OrganizationById, PartnerFirstPages, PartnerOrganizationCounts, PartnerPageArgs, PartnerPageKey},
@@ -27,6 +27,22 @@ pub struct OrganizationQuery;
 /// Relay page arguments: first, after, last, before.
 pub type PageArgs = (Option<i32>, Option<String>, Option<i32>, Option<String>);
 
+/// The service's filter of a list's `filter` argument: the validation filters
+/// need the clock and the policy.
+fn service_filter(ctx: &Context<'_>, filter: Option<OrganizationFilter>) -> Result<service::OrganizationFilter> {
+    let filter = filter.unwrap_or_default();
+    let (is_validated, status) = (filter.is_validated, filter.validation_status);
+    let mut out: service::OrganizationFilter = filter.into();
+    if let Some(validated) = is_validated {
+        out.validated = Some((validated, clock(ctx)?.now()));
+    }
+    if let Some(status) = status {
+        let countries = policy(ctx)?.case_status_countries(&request(ctx)?.caller)?;
+        out.validation_status = Some((status.into(), countries));
+    }
+    Ok(out)
+}
+
 /// The organization connection, optionally restricted to some countries (a partner's).
 pub async fn connection(
     ctx: &Context<'_>,
@@ -36,7 +52,7 @@ pub async fn connection(
     (first, after, last, before): PageArgs,
 ) -> Result<Conn<Organization>> {
     let page = PageRequest::from_args(first, after.as_deref(), last, before.as_deref())?;
-    let mut filter: service::OrganizationFilter = filter.unwrap_or_default().into();
+    let mut filter = service_filter(ctx, filter)?;
     filter.within_countries = within_countries;
     let order = order_by.map(Into::into).unwrap_or_default();
     let scope = scope::<ReadableOrganizations>(ctx)?;
@@ -64,7 +80,7 @@ pub async fn partner_connection(
         let codes = request.loader::<CountriesByPartner>().load_one(partner_id).await?.unwrap_or_default();
         return connection(ctx, filter, order_by, Some(codes), (first, after, last, before)).await;
     }
-    let filter: service::OrganizationFilter = filter.unwrap_or_default().into();
+    let filter = service_filter(ctx, filter)?;
     let order = order_by.map(Into::into).unwrap_or_default();
     let key = PartnerPageKey { partner_id, args: Arc::new(PartnerPageArgs::new(filter.clone(), order, page.limit)) };
     let count_key = PartnerPageKey { partner_id, args: Arc::new(PartnerPageArgs::new(filter, order, 0)) };

@@ -38,6 +38,12 @@ pub struct OrganizationFilter {
     pub visibility: Option<Visibility>,
     /// Include archived organizations.
     pub include_archived: bool,
+    /// Only organizations validated (an approval not past its end at the
+    /// given time) or, with false, not validated.
+    pub validated: Option<(bool, chrono::DateTime<chrono::Utc>)>,
+    /// Only organizations whose current (newest) validation case is in this
+    /// status; with countries, only in those (where the caller reads cases).
+    pub validation_status: Option<(entity::enums::ValidationStatus, Option<Vec<String>>)>,
 }
 
 /// Sort fields.
@@ -154,6 +160,20 @@ pub(super) async fn filtered(
     if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let pattern = like_pattern(search);
         select = select.filter(Expr::col(organization::Column::SearchText).like(LikeExpr::new(pattern).escape('\\')));
+    }
+    if let Some((validated, at)) = filter.validated {
+        let approved = crate::validations::service::validated_organizations(at);
+        select = select.filter(if validated {
+            organization::Column::Id.in_subquery(approved)
+        } else {
+            organization::Column::Id.not_in_subquery(approved)
+        });
+    }
+    if let Some((status, countries)) = &filter.validation_status {
+        select = select.filter(organization::Column::Id.in_subquery(crate::validations::service::organizations_whose_case_is(*status)));
+        if let Some(codes) = countries {
+            select = select.filter(organization::Column::CountryCode.is_in(codes.iter().cloned()));
+        }
     }
     Ok(select)
 }

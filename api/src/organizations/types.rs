@@ -331,6 +331,13 @@ pub struct OrganizationFilter {
     /// Include archived organizations (default false).
     #[graphql(default)]
     pub include_archived: bool,
+    /// Only validated organizations (an approval not past its end), or with
+    /// false only those that are not.
+    pub is_validated: Option<bool>,
+    /// Only organizations whose current validation case is in this status.
+    /// For partner staff (within their partners' countries) and platform
+    /// admins: FORBIDDEN for others.
+    pub validation_status: Option<crate::validations::types::ValidationStatus>,
 }
 
 impl From<OrganizationFilter> for crate::organizations::service::OrganizationFilter {
@@ -343,6 +350,9 @@ impl From<OrganizationFilter> for crate::organizations::service::OrganizationFil
             search: f.search,
             visibility: f.visibility.map(Into::into),
             include_archived: f.include_archived,
+            // Set by `query::service_filter`, which knows the caller and the clock.
+            validated: None,
+            validation_status: None,
         }
     }
 }

@@ -84,3 +84,39 @@ pub async fn history_of(db: &impl ConnectionTrait, cases: &[Uuid]) -> Result<Has
     }
     Ok(history)
 }
+
+/// The organizations validated at `at` (an approval not past its end), as a
+/// subquery for the organization list's filter.
+pub fn validated_organizations(at: chrono::DateTime<chrono::Utc>) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(validation::Column::OrganizationId)
+        .from(validation::Entity)
+        .and_where(validation::Column::Status.eq(entity::enums::ValidationStatus::Approved))
+        .and_where(validation::Column::ValidUntil.gt(at))
+        .to_owned()
+}
+
+/// The organizations whose current (newest) case is in `status`, as a
+/// subquery for the organization list's filter.
+pub fn organizations_whose_case_is(status: entity::enums::ValidationStatus) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+    let (v, w) = (Alias::new("v"), Alias::new("w"));
+    let newer = Query::select()
+        .expr(Expr::val(1))
+        .from_as(validation::Entity, w.clone())
+        .and_where(Expr::col((w.clone(), validation::Column::OrganizationId)).equals((v.clone(), validation::Column::OrganizationId)))
+        .and_where(
+            Expr::col((w.clone(), validation::Column::CreatedAt)).gt(Expr::col((v.clone(), validation::Column::CreatedAt))).or(Expr::col(
+                (w.clone(), validation::Column::CreatedAt),
+            )
+            .eq(Expr::col((v.clone(), validation::Column::CreatedAt)))
+            .and(Expr::col((w, validation::Column::Id)).gt(Expr::col((v.clone(), validation::Column::Id))))),
+        )
+        .to_owned();
+    Query::select()
+        .column((v.clone(), validation::Column::OrganizationId))
+        .from_as(validation::Entity, v.clone())
+        .and_where(Expr::col((v, validation::Column::Status)).eq(sea_orm::ActiveEnum::to_value(&status)))
+        .and_where(Expr::exists(newer).not())
+        .to_owned()
+}

@@ -41,6 +41,22 @@ impl Policy {
         }
     }
 
+    /// Filtering organizations by the status of their case: platform admins
+    /// (everywhere: `None`) and partner staff (in their partners' countries);
+    /// others may not, since a case's status is for its readers.
+    pub fn case_status_countries(&self, caller: &Caller) -> Result<Option<Vec<String>>, ApiError> {
+        match writer(caller, "filter organizations by validation status")? {
+            Writer::Unrestricted => Ok(None),
+            Writer::User(u) if !u.partner_countries.is_empty() => {
+                let mut countries: Vec<String> = u.partner_countries.iter().map(|(c, _, _)| c.clone()).collect();
+                countries.sort();
+                countries.dedup();
+                Ok(Some(countries))
+            }
+            Writer::User(_) => Err(forbidden("filter organizations by validation status: only partner staff may")),
+        }
+    }
+
     /// Opening and submitting an organization's case, and attaching evidence:
     /// its owners and admins (and platform admins).
     pub fn authorize_case_owner(&self, caller: &Caller, organization: Uuid) -> Result<(), ApiError> {
@@ -149,6 +165,10 @@ mod tests {
         ] {
             assert_eq!(policy.may_work_queue(&caller, partner).is_ok(), may, "{who} works the queue");
         }
+        assert_eq!(policy.case_status_countries(&platform_admin()).ok(), Some(None), "admins filter everywhere");
+        assert_eq!(policy.case_status_countries(&staff(partner, "UG", Role::ProgramManager)).ok(), Some(Some(vec!["UG".to_owned()])));
+        assert!(policy.case_status_countries(&holding(MembershipScope::Organization, org, Role::Owner)).is_err());
+        assert!(policy.case_status_countries(&Caller::Anonymous).is_err());
         // Before submission nobody but the unrestricted reviews.
         let unsubmitted = CaseFacts { partner: None, ..case };
         assert!(policy.authorize_review(&staff(partner, "UG", Role::Validator), unsubmitted).is_err());
