@@ -599,3 +599,31 @@ async fn organizations_filter_by_validated_and_by_the_status_of_their_current_ca
     let (query, vars) = list(json!({ "validationStatus": "DRAFT" })).await;
     assert_eq!(crate::helpers::first_error_code(&net.app.graphql(query, vars).await), "UNAUTHENTICATED");
 }
+
+#[actix_web::test]
+async fn the_demo_has_criteria_for_every_partner_country_and_a_case_in_every_status() {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let pairs = entity::partner_country::Entity::find().count(&app.db).await.expect("count");
+    let criteria = entity::validation_criteria::Entity::find().count(&app.db).await.expect("count");
+    assert!(pairs > 0);
+    assert_eq!(criteria, pairs, "criteria for every partner and country it serves");
+    let mut statuses: Vec<String> = entity::validation::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("cases")
+        .into_iter()
+        .map(|c| api::validations::state::status_name(c.status).to_owned())
+        .collect();
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        ["APPROVED", "DRAFT", "EXPIRED", "IN_REVIEW", "NEEDS_INFORMATION", "REJECTED", "REVOKED", "SUBMITTED"].map(str::to_owned).to_vec()
+    );
+    // Seeding again adds nothing.
+    app.seed_demo().await;
+    assert_eq!(entity::validation::Entity::find().count(&app.db).await.expect("count"), 8);
+    assert_eq!(entity::validation_criteria::Entity::find().count(&app.db).await.expect("count"), criteria);
+}

@@ -82,5 +82,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<SeedReport, SeedError>
     let (clock, actor) = (Clock::system(), Actor::system("seed"));
     let partners_created = crate::partners::seed::seed_demo(db, &clock, &actor).await?;
     let organizations_created = crate::organizations::seed::seed_demo(db, &clock, &actor).await?;
+    let cases = crate::validations::seed::seed_demo(db, &clock).await?;
+    tracing::info!(cases, "seeded validation criteria and cases");
     Ok(SeedReport { partners_created, organizations_created })
 }

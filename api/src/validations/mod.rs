@@ -11,6 +11,7 @@ pub mod loader;
 pub mod mutation;
 pub mod query;
 pub mod queue;
+pub mod seed;
 pub mod service;
 pub mod state;
 pub mod types;
