@@ -77,6 +77,7 @@ pub struct QueryRoot(
     OrganizationQuery,
     FocusAreaQuery,
     crate::validations::query::ValidationQuery,
+    crate::validations::lookup_query::ValidationLookupQuery,
 );
 
 /// Every mutation root, merged.
@@ -89,6 +90,7 @@ pub struct MutationRoot(
     PartnerMutation,
     OrganizationMutation,
     crate::validations::mutation::ValidationMutation,
+    crate::validations::sharing_mutation::ValidationSharingMutation,
 );
 
 type Inner = Schema<QueryRoot, MutationRoot, EmptySubscription>;
