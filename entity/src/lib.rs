@@ -25,5 +25,7 @@ pub mod user;
 pub mod validation;
 pub mod validation_criteria;
 pub mod validation_evidence;
+pub mod validation_lookup;
+pub mod validation_share_token;
 
 pub use string_list::StringList;

@@ -29,4 +29,5 @@ mod partners;
 mod production;
 mod schema;
 mod statements;
+mod validation_lookup;
 mod validations;

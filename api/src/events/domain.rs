@@ -156,6 +156,36 @@ pub enum DomainEvent {
     /// An approval was withdrawn.
     #[serde(rename = "validation.revoked")]
     ValidationRevoked(ValidationChange),
+    /// An organization issued a share token (the token itself is never recorded).
+    #[serde(rename = "validation_share_token.created")]
+    ValidationShareTokenCreated {
+        /// The token's record.
+        share_token: Uuid,
+        /// The organization sharing itself.
+        organization: Uuid,
+        /// When the token stops working.
+        expires_at: chrono::DateTime<chrono::Utc>,
+    },
+    /// An organization revoked a share token.
+    #[serde(rename = "validation_share_token.revoked")]
+    ValidationShareTokenRevoked {
+        /// The token's record.
+        share_token: Uuid,
+        /// The organization.
+        organization: Uuid,
+        /// The donor that had redeemed it, if one had.
+        donor: Option<Uuid>,
+    },
+    /// A donor redeemed a share token: its lookups see the organization.
+    #[serde(rename = "validation_share_token.redeemed")]
+    ValidationShareTokenRedeemed {
+        /// The token's record.
+        share_token: Uuid,
+        /// The organization.
+        organization: Uuid,
+        /// The donor.
+        donor: Uuid,
+    },
 }
 
 /// A step of a validation case: the case's history is made of these.
@@ -231,6 +261,9 @@ impl DomainEvent {
             Self::ValidationInformationRequested(_) => "validation.information_requested",
             Self::ValidationExpired(_) => "validation.expired",
             Self::ValidationRevoked(_) => "validation.revoked",
+            Self::ValidationShareTokenCreated { .. } => "validation_share_token.created",
+            Self::ValidationShareTokenRevoked { .. } => "validation_share_token.revoked",
+            Self::ValidationShareTokenRedeemed { .. } => "validation_share_token.redeemed",
         }
     }
 
@@ -240,7 +273,10 @@ impl DomainEvent {
         let id = match self {
             Self::OrganizationCreated { organization, .. }
             | Self::OrganizationUpdated { organization, .. }
-            | Self::OrganizationArchived { organization, .. } => {
+            | Self::OrganizationArchived { organization, .. }
+            | Self::ValidationShareTokenCreated { organization, .. }
+            | Self::ValidationShareTokenRevoked { organization, .. }
+            | Self::ValidationShareTokenRedeemed { organization, .. } => {
                 encode_uuid(crate::organizations::types::Organization::KIND, *organization)
             }
             Self::PartnerCreated { partner, .. }
@@ -272,7 +308,10 @@ impl DomainEvent {
         match self {
             Self::OrganizationCreated { organization, .. }
             | Self::OrganizationUpdated { organization, .. }
-            | Self::OrganizationArchived { organization, .. } => Some(*organization),
+            | Self::OrganizationArchived { organization, .. }
+            | Self::ValidationShareTokenCreated { organization, .. }
+            | Self::ValidationShareTokenRevoked { organization, .. }
+            | Self::ValidationShareTokenRedeemed { organization, .. } => Some(*organization),
             Self::MembershipGranted(m) | Self::MembershipLeft(m) => (m.scope == "organization").then_some(m.scope_id),
             Self::InvitationSent { scope, scope_id, .. } => (scope == "organization").then_some(*scope_id),
             _ => self.validation().map(|v| v.organization),

@@ -80,6 +80,7 @@ pub struct QueryRoot(
     OrganizationQuery,
     FocusAreaQuery,
     crate::validations::query::ValidationQuery,
+    crate::validations::lookup_query::ValidationLookupQuery,
 );
 
 /// Every mutation root, merged.
@@ -92,6 +93,7 @@ pub struct MutationRoot(
     PartnerMutation,
     OrganizationMutation,
     crate::validations::mutation::ValidationMutation,
+    crate::validations::sharing_mutation::ValidationSharingMutation,
 );
 
 type Inner = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -21,6 +21,10 @@ use crate::{
     pagination::{Keyset, Page, PageRequest, paginate},
 };
 
+/// How registration numbers are stored (trimmed, upper case, no inner spaces):
+/// lookups by number match them the same way.
+pub use super::validate::normalize_number;
+
 /// Filter of the organization list.
 #[derive(Clone, Debug, Default)]
 pub struct OrganizationFilter {

@@ -224,6 +224,18 @@ impl Organization {
         crate::validations::types::readable(ctx, case).await
     }
 
+    /// Who looked up its validation status, newest first: the donor (through
+    /// its API key or its staff) and when. Only its owners and admins and
+    /// platform admins see it (null for everyone else).
+    async fn validation_lookups(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size (at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+    ) -> Result<Option<crate::graphql::connection::Conn<crate::validations::lookup_types::ValidationLookupRecord>>> {
+        crate::validations::lookup_types::lookups_field(ctx, self.0.id, first, after).await
+    }
+
     /// Contact details: only its members, staff of the partners serving its
     /// country and platform admins see them (null for everyone else). Reads of a
     /// hidden organization's contact details are written to the audit log.

@@ -3,16 +3,22 @@
 //! machine, the history of each case, `organization.validation`, the hourly
 //! expiry job with its 30-day notice, and the
 //! store evidence documents will be kept in (content-addressed, checked on
-//! their bytes).
+//! their bytes); the donor lookup (`validationStatus`, recorded for the
+//! organization to see) and consent-based sharing with share tokens.
 
 pub mod evidence_store;
 pub mod expiry;
 pub mod loader;
+pub mod lookup;
+pub mod lookup_query;
+pub mod lookup_types;
 pub mod mutation;
 pub mod query;
 pub mod queue;
 pub mod seed;
 pub mod service;
+pub mod sharing;
+pub mod sharing_mutation;
 pub mod state;
 pub mod types;
 pub mod write;

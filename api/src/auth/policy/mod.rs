@@ -129,6 +129,25 @@ pub struct CaseFacts<'a> {
     pub partner: Option<Uuid>,
 }
 
+/// Who asks for validation statuses ([`Policy::authorize_validation_lookup`], validations' rules).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LookupGrant {
+    /// The organizations the caller may look up, before share tokens.
+    pub scope: OrgScope,
+    /// The donors the caller looks up for: their lookups are recorded, and the
+    /// organizations shared with them are added to `scope`.
+    pub donors: Vec<Uuid>,
+}
+
+impl LookupGrant {
+    /// The scope once the organizations shared with the caller's donors are added.
+    pub fn with_shared(&self, shared: Vec<Uuid>) -> OrgScope {
+        let mut scope = self.scope.clone();
+        scope.organization_ids.extend(shared);
+        scope
+    }
+}
+
 /// The policy. It holds no state today; it is passed as a value so that
 /// deployment-specific rules can be added without touching every caller.
 #[derive(Clone, Copy, Debug, Default)]

@@ -5,12 +5,12 @@
 //! who must serve the organization's country, or platform admins; nobody
 //! reviews a case of an organization they belong to, whatever their role.
 
-use entity::enums::{MembershipScope, Role};
+use entity::enums::{MembershipScope, Role, Visibility};
 use uuid::Uuid;
 
-use super::{CaseFacts, Policy, Writer, forbidden, writer};
+use super::{CaseFacts, LookupGrant, OrgScope, Policy, Writer, forbidden, sign_in, writer};
 use crate::{
-    auth::{Caller, UserCaller},
+    auth::{ApiScope, Caller, UserCaller},
     error::ApiError,
 };
 
@@ -172,5 +172,200 @@ mod tests {
         // Before submission nobody but the unrestricted reviews.
         let unsubmitted = CaseFacts { partner: None, ..case };
         assert!(policy.authorize_review(&staff(partner, "UG", Role::Validator), unsubmitted).is_err());
+    }
+}
+
+/// Donor roles that look up validations for their company (and redeem share tokens).
+const DONOR_STAFF: [Role; 2] = [Role::Admin, Role::Integrator];
+
+fn donor_roles(user: &UserCaller) -> Vec<Uuid> {
+    let mut donors: Vec<Uuid> =
+        user.grants.iter().filter(|g| g.scope == MembershipScope::Donor && DONOR_STAFF.contains(&g.role)).map(|g| g.scope_id).collect();
+    donors.sort();
+    donors.dedup();
+    donors
+}
+
+impl Policy {
+    /// Looking up validation statuses (`validationStatus`): API keys holding
+    /// `validations:read` (of donors or partners), verified staff of a donor
+    /// (admins, integrators), partner staff and platform admins. They see
+    /// PUBLIC and NETWORK organizations, plus what [`Policy::organization_scope`]
+    /// grants signed-in users (their own organizations, every organization of
+    /// their partners' countries; everything for platform admins), plus the
+    /// HIDDEN ones that shared themselves with their donor ([`LookupGrant::with_shared`]).
+    pub fn authorize_validation_lookup(&self, caller: &Caller) -> Result<LookupGrant, ApiError> {
+        let network = || OrgScope { visibilities: vec![Visibility::Public, Visibility::Network], ..OrgScope::default() };
+        match caller {
+            Caller::System => Ok(LookupGrant { scope: OrgScope::all(), donors: Vec::new() }),
+            Caller::Anonymous => Err(sign_in()),
+            Caller::ApiKey(k) if k.has(ApiScope::ValidationsRead) => {
+                let donors = if k.owner_scope == MembershipScope::Donor { vec![k.owner_id] } else { Vec::new() };
+                Ok(LookupGrant { scope: network(), donors })
+            }
+            Caller::ApiKey(_) => Err(forbidden("look up validations with a key without the validations:read scope")),
+            Caller::User(u) if !u.email_verified => Err(ApiError::EmailNotVerified),
+            Caller::User(u) => {
+                let donors = donor_roles(u);
+                if !(u.is_platform_admin || !donors.is_empty() || !u.partner_countries.is_empty()) {
+                    return Err(forbidden("look up validations: they are for donors, partners and their integrations"));
+                }
+                let mut scope = self.organization_scope(caller);
+                scope.visibilities = network().visibilities;
+                Ok(LookupGrant { scope, donors })
+            }
+        }
+    }
+
+    /// Who checked an organization's validation (`organization.validationLookups`)
+    /// and its share tokens: its owners and admins, and platform admins.
+    pub fn may_see_validation_sharing(&self, caller: &Caller, organization: Uuid) -> bool {
+        match caller {
+            Caller::System => true,
+            Caller::Anonymous | Caller::ApiKey(_) => false,
+            Caller::User(u) if !u.email_verified => false,
+            Caller::User(u) => u.is_platform_admin || matches!(u.organization_role(organization), Some(Role::Owner | Role::Admin)),
+        }
+    }
+
+    /// Issuing and revoking an organization's share tokens: its owners and
+    /// admins, and platform admins (never with an API key).
+    pub fn authorize_share_token(&self, caller: &Caller, organization: Uuid) -> Result<(), ApiError> {
+        match writer(caller, "share an organization's validation")? {
+            Writer::Unrestricted => Ok(()),
+            Writer::User(u) if matches!(u.organization_role(organization), Some(Role::Owner | Role::Admin)) => Ok(()),
+            Writer::User(_) => Err(forbidden("share this organization's validation: ask one of its owners or admins")),
+        }
+    }
+
+    /// Redeeming a share token: for one donor, by its admins and integrators
+    /// or by its API keys holding `validations:read`. Answers the donor.
+    pub fn authorize_redeem_share_token(&self, caller: &Caller) -> Result<Uuid, ApiError> {
+        match caller {
+            Caller::Anonymous => Err(sign_in()),
+            Caller::ApiKey(k) if k.owner_scope == MembershipScope::Donor && k.has(ApiScope::ValidationsRead) => Ok(k.owner_id),
+            Caller::ApiKey(_) => Err(forbidden("redeem a share token with a key other than a donor's with validations:read")),
+            Caller::User(u) if !u.email_verified => Err(ApiError::EmailNotVerified),
+            Caller::System => Err(forbidden("redeem a share token without a donor")),
+            Caller::User(u) => match donor_roles(u).as_slice() {
+                [donor] => Ok(*donor),
+                [] => Err(forbidden("redeem a share token: only a donor's admins and integrators may")),
+                _ => Err(ApiError::BadUserInput(
+                    "you work for several donors: redeem the token with an API key of the donor it is for".to_owned(),
+                )),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod lookup_tests {
+    use super::super::testing::{api_key, holding, outcome, platform_admin, unverified, user};
+    use super::*;
+    use crate::auth::{ApiKeyCaller, caller::Grant};
+
+    fn donor_key(donor: Uuid, scopes: &[&str]) -> Caller {
+        match api_key(scopes) {
+            Caller::ApiKey(k) => Caller::ApiKey(ApiKeyCaller { owner_scope: MembershipScope::Donor, owner_id: donor, ..k }),
+            other => other,
+        }
+    }
+
+    #[test]
+    fn who_looks_up_validations_sees_what_and_shares() {
+        let policy = Policy;
+        let (org, donor, partner) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let staff = user(
+            vec![Grant { scope: MembershipScope::Partner, scope_id: partner, role: Role::ProgramManager }],
+            vec![("UG".to_owned(), partner, Role::ProgramManager)],
+        );
+        // (caller, lookup outcome, sees a HIDDEN organization of UG, its donor, sees lookups, shares, redeems)
+        type Row = (&'static str, Caller, &'static str, bool, Option<Uuid>, bool, &'static str, &'static str);
+        let table: Vec<Row> = vec![
+            ("donor key", donor_key(donor, &["validations:read"]), "ok", false, Some(donor), false, "FORBIDDEN", "ok"),
+            (
+                "donor key without the scope",
+                donor_key(donor, &["organizations:read"]),
+                "FORBIDDEN",
+                false,
+                None,
+                false,
+                "FORBIDDEN",
+                "FORBIDDEN",
+            ),
+            ("partner key", api_key(&["validations:read"]), "ok", false, None, false, "FORBIDDEN", "FORBIDDEN"),
+            ("donor admin", holding(MembershipScope::Donor, donor, Role::Admin), "ok", false, Some(donor), false, "FORBIDDEN", "ok"),
+            (
+                "donor integrator",
+                holding(MembershipScope::Donor, donor, Role::Integrator),
+                "ok",
+                false,
+                Some(donor),
+                false,
+                "FORBIDDEN",
+                "ok",
+            ),
+            ("UG partner staff", staff, "ok", true, None, false, "FORBIDDEN", "FORBIDDEN"),
+            ("platform admin", platform_admin(), "ok", true, None, true, "ok", "FORBIDDEN"),
+            (
+                "organization owner",
+                holding(MembershipScope::Organization, org, Role::Owner),
+                "FORBIDDEN",
+                false,
+                None,
+                true,
+                "ok",
+                "FORBIDDEN",
+            ),
+            (
+                "organization admin",
+                holding(MembershipScope::Organization, org, Role::Admin),
+                "FORBIDDEN",
+                false,
+                None,
+                true,
+                "ok",
+                "FORBIDDEN",
+            ),
+            (
+                "organization member",
+                holding(MembershipScope::Organization, org, Role::Member),
+                "FORBIDDEN",
+                false,
+                None,
+                false,
+                "FORBIDDEN",
+                "FORBIDDEN",
+            ),
+            ("account without a role", user(vec![], vec![]), "FORBIDDEN", false, None, false, "FORBIDDEN", "FORBIDDEN"),
+            (
+                "unverified donor admin",
+                unverified(holding(MembershipScope::Donor, donor, Role::Admin)),
+                "EMAIL_NOT_VERIFIED",
+                false,
+                None,
+                false,
+                "EMAIL_NOT_VERIFIED",
+                "EMAIL_NOT_VERIFIED",
+            ),
+            ("anonymous", Caller::Anonymous, "UNAUTHENTICATED", false, None, false, "UNAUTHENTICATED", "UNAUTHENTICATED"),
+        ];
+        for (who, caller, lookup, hidden, donor_of, sees_lookups, shares, redeems) in table {
+            let grant = policy.authorize_validation_lookup(&caller);
+            let code = match &grant {
+                Ok(_) => "ok",
+                Err(e) => e.code().as_str(),
+            };
+            assert_eq!(code, lookup, "{who} looks up");
+            if let Ok(grant) = &grant {
+                assert!(grant.scope.contains(Uuid::now_v7(), "KE", Visibility::Network), "{who} sees NETWORK");
+                assert_eq!(grant.scope.contains(org, "UG", Visibility::Hidden), hidden, "{who} sees HIDDEN");
+                assert!(grant.with_shared(vec![org]).contains(org, "UG", Visibility::Hidden), "{who} sees what was shared");
+                assert_eq!(grant.donors.first().copied(), donor_of, "{who} looks up for");
+            }
+            assert_eq!(policy.may_see_validation_sharing(&caller, org), sees_lookups, "{who} sees lookups");
+            assert_eq!(outcome(policy.authorize_share_token(&caller, org)), shares, "{who} shares");
+            assert_eq!(outcome(policy.authorize_redeem_share_token(&caller).map(|_| ())), redeems, "{who} redeems");
+        }
     }
 }
