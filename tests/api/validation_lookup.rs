@@ -513,3 +513,17 @@ async fn a_share_token_expires_after_60_days_redeemed_or_not() {
     let (staff, _) = log_in(&w.app, "integrator@acme.example.com", TEST_PASSWORD).await;
     assert_eq!(w.status(&staff, &w.hidden).await, Value::Null);
 }
+
+#[actix_web::test]
+async fn an_approval_still_counts_while_its_renewal_is_under_way() {
+    let w = world().await;
+    let approved = w.approve().await;
+    let renewal = w.step(&w.owner, "openValidation", "OpenValidationInput", json!({ "organization": w.public })).await;
+    assert_eq!(renewal["status"], "DRAFT");
+    let during = w.status(&w.donor_key, &w.public).await;
+    assert_eq!(
+        (during["status"].clone(), during["eligible"].clone(), during["validUntil"].clone()),
+        (json!("APPROVED"), json!(true), approved["validUntil"].clone()),
+        "the running approval answers, not the draft: {during}"
+    );
+}

@@ -51,11 +51,12 @@ pub enum LookupKey {
 pub struct StatusOf {
     /// The organization.
     pub organization: organization::Model,
-    /// Its current (newest) case, if it ever had one.
+    /// The case that stands: an approval not past its end (even while a
+    /// renewal is open), else its newest case; none if it never had one.
     pub case: Option<validation::Model>,
     /// The partner reviewing (or having reviewed) that case.
     pub partner: Option<partner::Model>,
-    /// The current case is APPROVED and its validity has not ended.
+    /// It holds an approval whose validity has not ended.
     pub eligible: bool,
 }
 
@@ -120,7 +121,7 @@ pub async fn look_up(
         let mut seen = HashSet::new();
         chosen.iter().flatten().map(|o| o.id).filter(|id| seen.insert(*id)).collect()
     };
-    let cases = super::service::current_of(db, &found).await?;
+    let cases = super::service::standing_of(db, &found, now).await?;
     let partner_ids: Vec<Uuid> = cases.values().filter_map(|c| c.partner_id).collect();
     let partners: HashMap<Uuid, partner::Model> =
         crate::partners::service::by_ids(db, &partner_ids).await?.into_iter().map(|p| (p.id, p)).collect();

@@ -82,14 +82,16 @@ pub struct ValidationStatusPartner {
 pub struct ValidationStatusResult {
     /// The organization.
     pub organization: ValidationStatusOrganization,
-    /// The status of its current (newest) validation case; null when it never
-    /// opened one.
+    /// The status of its standing validation: an approval whose validity has
+    /// not ended (also while a renewal case is open), else its newest case;
+    /// null when it never opened one.
     pub status: Option<ValidationStatus>,
     /// For an approval (and an approval that expired or was revoked): when its validity ends.
     pub valid_until: Option<DateTime<Utc>>,
-    /// The partner reviewing or having reviewed the current case; null before it is submitted.
+    /// The partner reviewing or having reviewed that case; null before it is submitted.
     pub partner: Option<ValidationStatusPartner>,
-    /// True when the current case is APPROVED and its validity has not ended.
+    /// True when it holds an approval whose validity has not ended (the same
+    /// rule as `organizations(filter: {isValidated: true})`).
     pub eligible: bool,
 }
 

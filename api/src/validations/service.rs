@@ -67,6 +67,36 @@ pub async fn current_of(db: &impl ConnectionTrait, organizations: &[Uuid]) -> Re
     Ok(current)
 }
 
+/// The case that stands for each organization at `now`: an approval not past
+/// its end (while a renewal case is open, the approval still counts), else
+/// the newest case. One statement.
+pub async fn standing_of(
+    db: &impl ConnectionTrait,
+    organizations: &[Uuid],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<HashMap<Uuid, validation::Model>, ApiError> {
+    let rows = validation::Entity::find()
+        .filter(validation::Column::OrganizationId.is_in(organizations.iter().copied()))
+        .order_by_desc(validation::Column::CreatedAt)
+        .order_by_desc(validation::Column::Id)
+        .all(db)
+        .await?;
+    let mut standing: HashMap<Uuid, validation::Model> = HashMap::new();
+    for row in rows {
+        let runs = row.status == entity::enums::ValidationStatus::Approved && row.valid_until.is_some_and(|t| t > now);
+        match standing.get(&row.organization_id) {
+            None => {
+                standing.insert(row.organization_id, row);
+            }
+            Some(current) if runs && current.status != entity::enums::ValidationStatus::Approved => {
+                standing.insert(row.organization_id, row);
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(standing)
+}
+
 /// The steps of each case, oldest first: the events whose subject it is.
 pub async fn history_of(db: &impl ConnectionTrait, cases: &[Uuid]) -> Result<HashMap<Uuid, Vec<event::Model>>, ApiError> {
     let subjects: HashMap<String, Uuid> = cases.iter().map(|id| (encode_uuid(super::types::Validation::KIND, *id).0, *id)).collect();
