@@ -1,7 +1,7 @@
 //! Query root of validations.
 
 use async_graphql::{Context, ID, Object, Result, futures_util::future::BoxFuture};
-use chrono::{DateTime, Datelike, Months, Utc};
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{
@@ -111,12 +111,7 @@ impl ValidationQuery {
         #[graphql(desc = "How many months back, the current one included (1 to 36).", default = 12)] months: i32,
     ) -> Result<Vec<ValidationTurnaround>> {
         let partner = partner_of(ctx, &partner)?;
-        if !(1..=36).contains(&months) {
-            return Err(crate::error::ApiError::BadUserInput("months: between 1 and 36".to_owned()).into());
-        }
-        let now = clock(ctx)?.now();
-        let since = now.checked_sub_months(Months::new(u32::try_from(months - 1).unwrap_or(0))).unwrap_or(now);
-        let since = since.date_naive().with_day0(0).and_then(|d| d.and_hms_opt(0, 0, 0)).map_or(since, |d| d.and_utc());
+        let since = queue::turnaround_since(clock(ctx)?.now(), months)?;
         Ok(queue::turnaround(db(ctx)?, partner, since)
             .await?
             .into_iter()

@@ -87,6 +87,16 @@ pub struct Turnaround {
     pub median_days: f64,
 }
 
+/// The start (UTC) of the window of `months` months ending with the current
+/// one: the first day of the month `months - 1` months before `now`.
+pub fn turnaround_since(now: DateTime<Utc>, months: i32) -> Result<DateTime<Utc>, ApiError> {
+    if !(1..=36).contains(&months) {
+        return Err(ApiError::BadUserInput("months: between 1 and 36".to_owned()));
+    }
+    let back = now.checked_sub_months(chrono::Months::new(u32::try_from(months - 1).unwrap_or(0))).unwrap_or(now);
+    Ok(back.date_naive().with_day0(0).and_then(|d| d.and_hms_opt(0, 0, 0)).map_or(back, |d| d.and_utc()))
+}
+
 /// Median days from submission to decision (approval or rejection) of a
 /// partner's cases, per month of the decision, from `since`, oldest month
 /// first. Read from the cases' events (a revocation later does not change

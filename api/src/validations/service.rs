@@ -52,16 +52,20 @@ pub async fn by_id(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<validat
     Ok(validation::Entity::find_by_id(id).one(db).await?)
 }
 
-/// The current (newest) case of each organization that has one.
-pub async fn current_of(db: &impl ConnectionTrait, organizations: &[Uuid]) -> Result<HashMap<Uuid, validation::Model>, ApiError> {
-    let rows = validation::Entity::find()
+/// Every case of these organizations, newest first.
+async fn newest_first(db: &impl ConnectionTrait, organizations: &[Uuid]) -> Result<Vec<validation::Model>, ApiError> {
+    Ok(validation::Entity::find()
         .filter(validation::Column::OrganizationId.is_in(organizations.iter().copied()))
         .order_by_desc(validation::Column::CreatedAt)
         .order_by_desc(validation::Column::Id)
         .all(db)
-        .await?;
+        .await?)
+}
+
+/// The current (newest) case of each organization that has one.
+pub async fn current_of(db: &impl ConnectionTrait, organizations: &[Uuid]) -> Result<HashMap<Uuid, validation::Model>, ApiError> {
     let mut current = HashMap::new();
-    for row in rows {
+    for row in newest_first(db, organizations).await? {
         current.entry(row.organization_id).or_insert(row);
     }
     Ok(current)
@@ -75,14 +79,8 @@ pub async fn standing_of(
     organizations: &[Uuid],
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<HashMap<Uuid, validation::Model>, ApiError> {
-    let rows = validation::Entity::find()
-        .filter(validation::Column::OrganizationId.is_in(organizations.iter().copied()))
-        .order_by_desc(validation::Column::CreatedAt)
-        .order_by_desc(validation::Column::Id)
-        .all(db)
-        .await?;
     let mut standing: HashMap<Uuid, validation::Model> = HashMap::new();
-    for row in rows {
+    for row in newest_first(db, organizations).await? {
         let runs = row.status == entity::enums::ValidationStatus::Approved && row.valid_until.is_some_and(|t| t > now);
         match standing.get(&row.organization_id) {
             None => {
