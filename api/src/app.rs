@@ -63,6 +63,8 @@ pub struct AppState {
     pub trusted_proxies: Vec<IpNet>,
     /// The GraphiQL page, when `GRAPHIQL` is on.
     pub graphiql: Option<Arc<graphiql::Page>>,
+    /// Where evidence documents are kept, and the largest accepted.
+    pub evidence: crate::validations::evidence::EvidenceSettings,
 }
 
 impl AppState {
@@ -84,6 +86,9 @@ pub enum StartupError {
     /// Redis is unreachable.
     #[error("cannot connect to Redis (REDIS_URL): {0}")]
     Redis(#[source] redis::RedisError),
+    /// `EVIDENCE_STORE` names no usable store.
+    #[error("cannot use the evidence store (EVIDENCE_STORE): {0}")]
+    EvidenceStore(#[source] crate::validations::evidence_store::EvidenceStoreError),
     /// The address could not be bound.
     #[error("cannot listen on {addr} (BIND): {source}")]
     Bind {
@@ -123,6 +128,11 @@ impl AppState {
         let keys = JwtKeys::new(&settings.jwt_secret, settings.jwt_previous_secret.as_ref(), JWT_ISSUER, JWT_AUDIENCE);
         let sessions = SessionManager::new(store.clone(), keys, clock.clone(), settings.access_token_ttl, settings.refresh_token_ttl);
         let mailer: Arc<dyn Mailer> = Arc::new(LogMailer::new(settings.mail_outbox_dir.clone(), clock.clone()));
+        let evidence = crate::validations::evidence::EvidenceSettings {
+            store: crate::validations::evidence_store::EvidenceStore::from_setting(&settings.evidence_store)
+                .map_err(StartupError::EvidenceStore)?,
+            max_bytes: settings.evidence_max_bytes,
+        };
         let schema = graphql::build_schema(
             graphql::SharedData {
                 db: db.clone(),
@@ -132,6 +142,7 @@ impl AppState {
                 store: store.clone(),
                 clock: clock.clone(),
                 bus: bus.clone(),
+                evidence: evidence.clone(),
             },
             graphql::SchemaOptions { introspection: settings.introspection_enabled(), suggestions: settings.suggestions_enabled() },
         );
@@ -152,6 +163,7 @@ impl AppState {
             trusted_proxies: settings.trusted_proxies.clone(),
             graphiql: settings.graphiql_enabled().then(|| Arc::new(graphiql::Page::new(&settings.graphiql_assets_url))),
             clock,
+            evidence,
         })
     }
 }
@@ -161,6 +173,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(graphiql::graphiql))
         .route("/graphql", web::post().to(http::post))
         .route("/graphql", web::get().to(http::get))
+        .route("/evidence/{id}", web::get().to(crate::validations::download::evidence))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz));
 }

@@ -173,7 +173,7 @@ async fn execute(command: Command, settings: Settings) -> Result<(), String> {
         Command::Serve { demo } => {
             let state = AppState::connect(&settings).await.map_err(|e| e.to_string())?;
             if demo && seed::is_empty(&state.db).await.map_err(|e| e.to_string())? {
-                let report = seed::seed_demo(&state.db).await.map_err(|e| e.to_string())?;
+                let report = seed::seed_demo(&state.db, &state.evidence).await.map_err(|e| e.to_string())?;
                 tracing::info!(partners = report.partners_created, organizations = report.organizations_created, "seeded the demo network");
             }
             if demo && settings.env == crate::config::AppEnv::Development {
@@ -227,7 +227,7 @@ async fn execute(command: Command, settings: Settings) -> Result<(), String> {
         }
         Command::Seed { .. } => {
             let state = AppState::connect(&settings).await.map_err(|e| e.to_string())?;
-            let report = seed::seed_demo(&state.db).await.map_err(|e| e.to_string())?;
+            let report = seed::seed_demo(&state.db, &state.evidence).await.map_err(|e| e.to_string())?;
             print_line(&format!(
                 "seeded {} partners and {} organizations (existing records left alone)",
                 report.partners_created, report.organizations_created

@@ -170,7 +170,16 @@ pub struct Settings {
     pub jobs_enabled: bool,
     /// Time between the job runner's ticks.
     pub jobs_poll_interval: Duration,
+    /// Where evidence documents are kept (`EVIDENCE_STORE`): a directory
+    /// (created if missing), `s3://bucket/prefix` or `memory:`.
+    pub evidence_store: String,
+    /// Largest evidence document accepted, in bytes (`EVIDENCE_MAX_BYTES`).
+    pub evidence_max_bytes: usize,
 }
+
+/// Where evidence documents go when `EVIDENCE_STORE` is not set: a directory
+/// next to the default SQLite database.
+pub const DEFAULT_EVIDENCE_STORE: &str = "civic-graph-evidence";
 
 impl Settings {
     /// Reads the process environment.
@@ -285,7 +294,19 @@ impl Settings {
         if !(10..=3_600_000).contains(&poll_ms) {
             return Err(ConfigError::new("JOBS_POLL_INTERVAL_MS", "expected 10 to 3600000 milliseconds"));
         }
+        let evidence_store = get("EVIDENCE_STORE").unwrap_or_else(|| DEFAULT_EVIDENCE_STORE.to_owned());
+        let evidence_max_bytes = parse_or(
+            "EVIDENCE_MAX_BYTES",
+            get("EVIDENCE_MAX_BYTES"),
+            crate::validations::evidence_store::DEFAULT_MAX_BYTES,
+            "expected a number of bytes from 1024 to 104857600",
+        )?;
+        if !(1024..=100 * 1024 * 1024).contains(&evidence_max_bytes) {
+            return Err(ConfigError::new("EVIDENCE_MAX_BYTES", "expected a number of bytes from 1024 to 104857600"));
+        }
         Ok(Self {
+            evidence_store,
+            evidence_max_bytes,
             jobs_enabled,
             jobs_poll_interval: Duration::from_millis(poll_ms),
             trusted_proxies,

@@ -48,6 +48,8 @@ pub enum ErrorCode {
     DocumentTooLarge,
     /// The answer is larger than the server sends in one response.
     ResponseTooLarge,
+    /// The request body (an uploaded file) is larger than accepted.
+    PayloadTooLarge,
 }
 
 impl ErrorCode {
@@ -70,6 +72,7 @@ impl ErrorCode {
             Self::EmailNotVerified => "EMAIL_NOT_VERIFIED",
             Self::DocumentTooLarge => "DOCUMENT_TOO_LARGE",
             Self::ResponseTooLarge => "RESPONSE_TOO_LARGE",
+            Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
         }
     }
 }

@@ -46,6 +46,12 @@ pub enum UserErrorCode {
     NoReviewer,
     /// The partner requires a second validator's approval: another validator must approve.
     SecondApprovalRequired,
+    /// Evidence the partner requires is not attached yet; the message names it.
+    EvidenceMissing,
+    /// The file is larger than accepted; the message gives the limit.
+    FileTooLarge,
+    /// The file's bytes are not of an accepted type (checked on the content, not the name).
+    UnsupportedFileType,
 }
 
 /// One thing wrong with the input.

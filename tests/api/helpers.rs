@@ -33,6 +33,9 @@ pub struct TestApp {
     pub outbox: std::path::PathBuf,
     /// The application's event bus (tests subscribe to see what is published).
     pub bus: std::sync::Arc<dyn api::events::EventBus>,
+    /// The application's evidence store (a directory of its own, removed afterwards).
+    pub evidence: api::validations::evidence::EvidenceSettings,
+    evidence_dir: std::path::PathBuf,
     handle: ServerHandle,
     postgres: Option<PostgresDb>,
 }
@@ -99,6 +102,8 @@ pub async fn spawn_app_with_clock(env: AppEnv, extra: &[(&str, &str)], clock: ap
     vars.insert("JOBS_ENABLED", "false".to_owned());
     let outbox = std::env::temp_dir().join(format!("civic-graph-outbox-{}", uuid::Uuid::new_v4()));
     vars.insert("MAIL_OUTBOX_DIR", outbox.display().to_string());
+    let evidence_dir = std::env::temp_dir().join(format!("civic-graph-evidence-{}", uuid::Uuid::new_v4()));
+    vars.insert("EVIDENCE_STORE", evidence_dir.display().to_string());
     if let Some(url) = redis_url {
         vars.insert("REDIS_URL", url);
     }
@@ -113,10 +118,11 @@ pub async fn spawn_app_with_clock(env: AppEnv, extra: &[(&str, &str)], clock: ap
     let db = app.state().db.clone();
     let stats = app.state().db_stats.clone();
     let bus = app.state().bus.clone();
+    let evidence = app.state().evidence.clone();
     let handle = app.handle();
     actix_web::rt::spawn(app.run_until_stopped());
     let client = awc::Client::builder().timeout(std::time::Duration::from_secs(30)).finish();
-    TestApp { address, db, stats, client, outbox, bus, handle, postgres }
+    TestApp { address, db, stats, client, outbox, bus, evidence, evidence_dir, handle, postgres }
 }
 
 fn with_database(admin_url: &str, name: &str) -> String {
@@ -139,6 +145,7 @@ impl Drop for TestApp {
         // database on a thread of its own (Drop cannot await).
         drop(self.handle.stop(false));
         std::fs::remove_dir_all(&self.outbox).ok();
+        std::fs::remove_dir_all(&self.evidence_dir).ok();
         if let Some(pg) = self.postgres.take() {
             // The pool's connections belong to this (now blocked) runtime: don't
             // close them from the other thread; FORCE terminates them server-side.
@@ -213,6 +220,53 @@ impl TestApp {
         to_raw(res).await
     }
 
+    /// POSTs a GraphQL multipart request (the GraphQL multipart request
+    /// specification): `operations` with `variables`, a `map` sending file
+    /// part `i` to `files[i].0` (e.g. `variables.input.file`), then the files
+    /// as (path, file name, claimed content type, bytes).
+    pub async fn upload(&self, token: Option<&str>, query: &str, variables: Value, files: &[(&str, &str, &str, &[u8])]) -> Raw {
+        let boundary = format!("civic-graph-test-{}", uuid::Uuid::new_v4().simple());
+        let mut body: Vec<u8> = Vec::new();
+        let mut part = |headers: String, content: &[u8]| {
+            body.extend_from_slice(format!("--{boundary}\r\n{headers}\r\n\r\n").as_bytes());
+            body.extend_from_slice(content);
+            body.extend_from_slice(b"\r\n");
+        };
+        let operations = json!({ "query": query, "variables": variables }).to_string();
+        part("Content-Disposition: form-data; name=\"operations\"".to_owned(), operations.as_bytes());
+        let map: serde_json::Map<String, Value> = files.iter().enumerate().map(|(i, (path, ..))| (i.to_string(), json!([path]))).collect();
+        part("Content-Disposition: form-data; name=\"map\"".to_owned(), Value::Object(map).to_string().as_bytes());
+        for (i, (_, name, content_type, bytes)) in files.iter().enumerate() {
+            part(format!("Content-Disposition: form-data; name=\"{i}\"; filename=\"{name}\"\r\nContent-Type: {content_type}"), bytes);
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let mut req = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .insert_header(("content-type", format!("multipart/form-data; boundary={boundary}")));
+        if let Some(token) = token {
+            req = req.insert_header(("authorization", format!("Bearer {token}")));
+        }
+        to_raw(req.send_body(body).await.expect("request sent")).await
+    }
+
+    /// Attaches a document to a validation case as the holder of `token` and
+    /// returns the answer of `attachValidationEvidence` (asserting HTTP 200).
+    pub async fn attach_evidence(&self, token: &str, validation: &Value, kind: &str, file_name: &str, bytes: &[u8]) -> Value {
+        let raw = self
+            .upload(
+                Some(token),
+                "mutation($input: AttachValidationEvidenceInput!) { attachValidationEvidence(input: $input) {
+                    evidence { id kind fileName mediaType sizeBytes sha256 downloadUrl }
+                    validation { id version status } userErrors { field message code } } }",
+                json!({ "input": { "validation": validation, "kind": kind, "file": null } }),
+                &[("variables.input.file", file_name, "application/pdf", bytes)],
+            )
+            .await;
+        assert_eq!(raw.status, 200, "{}", raw.body);
+        raw.json()
+    }
+
     /// The e-mails written so far (file name, full text), oldest first.
     pub fn emails(&self) -> Vec<(String, String)> {
         let Ok(dir) = std::fs::read_dir(&self.outbox) else { return Vec::new() };
@@ -283,7 +337,7 @@ impl TestApp {
 
     /// Seeds the demo network.
     pub async fn seed_demo(&self) {
-        api::seed::seed_demo(&self.db).await.expect("demo seed");
+        api::seed::seed_demo(&self.db, &self.evidence).await.expect("demo seed");
     }
 }
 
@@ -400,4 +454,9 @@ pub async fn answer_as(app: &TestApp, token: Option<&str>, document: &str, input
 pub fn assert_error(answer: &Value, name: &str, code: &str) {
     assert_eq!(first_error_code(answer), code, "{answer}");
     assert_eq!(answer["data"][name], Value::Null, "{answer}");
+}
+
+/// A small valid PDF saying `text` (as the demo seed makes them).
+pub fn pdf(text: &str) -> Vec<u8> {
+    api::validations::seed::demo_pdf(text)
 }

@@ -29,5 +29,6 @@ mod partners;
 mod production;
 mod schema;
 mod statements;
+mod validation_evidence;
 mod validation_lookup;
 mod validations;

@@ -7,7 +7,7 @@ use entity::enums::{MembershipScope, Role};
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    TEST_PASSWORD, TestApp, answer_as, assert_error, create_organization, create_partner, log_in, organization_input, spawn_app,
+    TEST_PASSWORD, TestApp, answer_as, assert_error, create_organization, create_partner, log_in, organization_input, pdf, spawn_app,
     spawn_app_with_clock,
 };
 
@@ -33,27 +33,29 @@ fn input_type(name: &str) -> &'static str {
 }
 
 /// A network in Kenya: a partner with criteria, an organization and the people around them.
-struct Network {
-    app: TestApp,
-    partner: String,
-    organization: String,
-    owner: String,
-    member: String,
-    validator: String,
-    second_validator: String,
-    partner_admin: String,
+pub(crate) struct Network {
+    pub(crate) app: TestApp,
+    pub(crate) partner: String,
+    pub(crate) organization: String,
+    pub(crate) owner: String,
+    pub(crate) member: String,
+    pub(crate) validator: String,
+    pub(crate) second_validator: String,
+    pub(crate) partner_admin: String,
 }
 
-async fn network(four_eyes: bool) -> Network {
+pub(crate) async fn network(four_eyes: bool) -> Network {
     network_in(spawn_app().await, four_eyes).await
 }
 
-async fn network_in(app: TestApp, four_eyes: bool) -> Network {
+pub(crate) async fn network_in(app: TestApp, four_eyes: bool) -> Network {
     let partner = create_partner(&app, json!({ "name": "Lake Region Partners", "countries": ["KE", "UG"] })).await["id"]
         .as_str()
         .expect("id")
         .to_owned();
-    let organization = create_organization(&app, organization_input("Kisumu Makers")).await["id"].as_str().expect("id").to_owned();
+    let mut input = organization_input("Kisumu Makers");
+    input["registrations"] = json!([{ "kind": "NATIONAL_REGISTRY", "number": "OP-218/777" }]);
+    let organization = create_organization(&app, input).await["id"].as_str().expect("id").to_owned();
     let owner = app.member_token("owner@kisumu.example.org", MembershipScope::Organization, &organization, Role::Owner).await;
     let member = app.member_token("member@kisumu.example.org", MembershipScope::Organization, &organization, Role::Member).await;
     let validator = app.member_token("validator@lake.example.org", MembershipScope::Partner, &partner, Role::Validator).await;
@@ -80,12 +82,12 @@ async fn set_criteria(app: &TestApp, token: &str, partner: &str, four_eyes: bool
 }
 
 impl Network {
-    async fn run(&self, token: &str, name: &str, input: Value) -> Value {
+    pub(crate) async fn run(&self, token: &str, name: &str, input: Value) -> Value {
         answer_as(&self.app, Some(token), &case_payload(name), input).await
     }
 
     /// Runs a step that must succeed and returns the case.
-    async fn ok(&self, token: &str, name: &str, input: Value) -> Value {
+    pub(crate) async fn ok(&self, token: &str, name: &str, input: Value) -> Value {
         let answer = self.run(token, name, input).await;
         assert!(answer.get("errors").is_none(), "{name}: {answer}");
         assert_eq!(answer["data"][name]["userErrors"], json!([]), "{name}: {answer}");
@@ -93,25 +95,41 @@ impl Network {
     }
 
     /// Runs a step that must be refused with the user error `code`, and returns its message.
-    async fn refused(&self, token: &str, name: &str, input: Value, code: &str) -> String {
+    pub(crate) async fn refused(&self, token: &str, name: &str, input: Value, code: &str) -> String {
         let answer = self.run(token, name, input).await;
         assert_eq!(answer["data"][name]["validation"], Value::Null, "{name}: {answer}");
         assert_eq!(answer["data"][name]["userErrors"][0]["code"], code, "{name}: {answer}");
         answer["data"][name]["userErrors"][0]["message"].as_str().unwrap_or_default().to_owned()
     }
 
-    async fn open(&self) -> Value {
+    /// Opens a case with the documents the partner requires attached (ready to submit).
+    pub(crate) async fn open(&self) -> Value {
+        let case = self.open_bare().await;
+        self.attach_required(&self.owner, &case["id"]).await;
+        self.current(&self.owner).await
+    }
+
+    /// Attaches the two documents the partner requires of a registered organization.
+    pub(crate) async fn attach_required(&self, token: &str, case: &Value) {
+        for kind in ["REGISTRATION_CERTIFICATE", "GOVERNING_DOCUMENT"] {
+            let answer = self.app.attach_evidence(token, case, kind, &format!("{kind}.pdf"), &pdf(kind)).await;
+            assert_eq!(answer["data"]["attachValidationEvidence"]["userErrors"], json!([]), "{answer}");
+        }
+    }
+
+    /// Opens a case without documents.
+    pub(crate) async fn open_bare(&self) -> Value {
         self.ok(&self.owner, "openValidation", json!({ "organization": self.organization })).await
     }
 
-    async fn in_review(&self) -> Value {
+    pub(crate) async fn in_review(&self) -> Value {
         let case = self.open().await;
         let id = case["id"].clone();
         self.ok(&self.owner, "submitValidation", json!({ "validation": id })).await;
         self.ok(&self.validator, "startValidationReview", json!({ "validation": id })).await
     }
 
-    async fn current(&self, token: &str) -> Value {
+    pub(crate) async fn current(&self, token: &str) -> Value {
         let answer = answer_as(
             &self.app,
             Some(token),
@@ -178,10 +196,11 @@ async fn criteria_are_set_by_partner_admins_and_read_by_anyone() {
 async fn a_case_goes_from_draft_to_approved_and_expires_or_is_revoked_with_its_history() {
     let net = network(false).await;
     let case = net.open().await;
-    assert_eq!((case["status"].clone(), case["partner"].clone(), case["version"].clone()), (json!("DRAFT"), Value::Null, json!(1)));
+    // Opened (1), then two documents attached (2, 3).
+    assert_eq!((case["status"].clone(), case["partner"].clone(), case["version"].clone()), (json!("DRAFT"), Value::Null, json!(3)));
     let id = case["id"].clone();
 
-    let submitted = net.ok(&net.owner, "submitValidation", json!({ "validation": id, "expectedVersion": 1 })).await;
+    let submitted = net.ok(&net.owner, "submitValidation", json!({ "validation": id, "expectedVersion": 3 })).await;
     assert_eq!(submitted["status"], "SUBMITTED");
     assert_eq!(submitted["partner"]["slug"], "lake-region-partners", "the partner vetting Kenya reviews it");
     assert!(submitted["submittedAt"].is_string());
@@ -473,12 +492,15 @@ async fn a_partners_queue_lists_its_cases_oldest_first_with_counts_turnaround_an
         let organization = if n == 0 {
             net.organization.clone()
         } else {
-            let id = create_organization(&net.app, organization_input(name)).await["id"].as_str().expect("id").to_owned();
+            let mut input = organization_input(name);
+            input["registrations"] = json!([{ "kind": "NATIONAL_REGISTRY", "number": format!("OP-218/{n}") }]);
+            let id = create_organization(&net.app, input).await["id"].as_str().expect("id").to_owned();
             net.app.member_token("owner@kisumu.example.org", MembershipScope::Organization, &id, Role::Owner).await;
             id
         };
         let owner = sign_in("owner@kisumu.example.org").await;
         let case = net.ok(&owner, "openValidation", json!({ "organization": organization })).await;
+        net.attach_required(&owner, &case["id"]).await;
         net.ok(&owner, "submitValidation", json!({ "validation": case["id"] })).await;
         cases.push(case["id"].clone());
         clock.advance(Duration::days(1));

@@ -16,6 +16,11 @@ pub enum AuditEntry {
         /// The organization.
         organization: Uuid,
     },
+    /// An evidence document of a validation case was downloaded.
+    EvidenceDownloaded {
+        /// The document's record.
+        evidence: Uuid,
+    },
 }
 
 impl AuditEntry {
@@ -23,6 +28,7 @@ impl AuditEntry {
     pub fn action(self) -> &'static str {
         match self {
             Self::HiddenContactRead { .. } => "organization.contact.read",
+            Self::EvidenceDownloaded { .. } => "validation_evidence.download",
         }
     }
 
@@ -30,6 +36,7 @@ impl AuditEntry {
     pub fn subject(self) -> (&'static str, Uuid) {
         match self {
             Self::HiddenContactRead { organization } => ("Organization", organization),
+            Self::EvidenceDownloaded { evidence } => ("ValidationEvidence", evidence),
         }
     }
 
@@ -37,6 +44,7 @@ impl AuditEntry {
     pub fn detail(self) -> &'static str {
         match self {
             Self::HiddenContactRead { .. } => "contact details of a hidden organization",
+            Self::EvidenceDownloaded { .. } => "an evidence document of a validation case",
         }
     }
 }

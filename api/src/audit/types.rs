@@ -24,10 +24,10 @@ pub struct AuditEvent {
 
 impl From<entity::audit_event::Model> for AuditEvent {
     fn from(e: entity::audit_event::Model) -> Self {
-        let subject_kind = if e.subject_type == "Organization" {
-            crate::organizations::types::Organization::KIND
-        } else {
-            crate::accounts::types::User::KIND
+        let subject_kind = match e.subject_type.as_str() {
+            "Organization" => crate::organizations::types::Organization::KIND,
+            "ValidationEvidence" => crate::validations::evidence_types::ValidationEvidence::KIND,
+            _ => crate::accounts::types::User::KIND,
         };
         Self {
             actor_id: e.actor_user_id.map(|id| encode_uuid(crate::accounts::types::User::KIND, id)),

@@ -5,7 +5,11 @@
 
 use uuid::Uuid;
 
-use super::{ApiKeyCaller, Caller, Grant, UserCaller, sessions::SessionManager};
+use super::{
+    ApiKeyCaller, Caller, Grant, UserCaller,
+    sessions::{SessionError, SessionManager, SessionRecord},
+    tokens::TokenError,
+};
 use crate::error::ApiError;
 
 /// An account as identification needs it.
@@ -94,6 +98,27 @@ pub async fn identify(directory: &dyn Directory, sessions: &SessionManager, cred
         Ok(record) => record,
         Err(e) => return Err(IdentifyError::Refused(e.to_string())),
     };
+    user_caller(directory, record).await
+}
+
+/// The caller a signed link (see [`SessionManager::issue_link`]) speaks for:
+/// the user it was made for, with their roles as they are now, while the
+/// session it was made in lasts.
+pub async fn identify_link(
+    directory: &dyn Directory,
+    sessions: &SessionManager,
+    link: &str,
+    resource: &str,
+) -> Result<Caller, IdentifyError> {
+    let record = match sessions.authenticate_link(link, resource).await? {
+        Ok(record) => record,
+        Err(SessionError::Token(TokenError::Expired)) => return Err(refused("this link has expired: ask for a new one")),
+        Err(e) => return Err(IdentifyError::Refused(e.to_string().replace("access token", "link"))),
+    };
+    user_caller(directory, record).await
+}
+
+async fn user_caller(directory: &dyn Directory, record: SessionRecord) -> Result<Caller, IdentifyError> {
     let Some(account) = directory.account(record.user_id).await? else {
         return Err(refused("the account no longer exists"));
     };

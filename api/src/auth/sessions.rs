@@ -94,6 +94,9 @@ fn chrono_duration(d: Duration) -> chrono::Duration {
     chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
 }
 
+/// How long a signed link (an evidence download, ...) stays valid.
+pub const LINK_TTL_SECS: i64 = 300;
+
 impl SessionManager {
     /// A manager over a store. Times (token expiry, session expiry, last seen)
     /// come from `clock`; the store's own key expiry is housekeeping in real time.
@@ -169,6 +172,27 @@ impl SessionManager {
             self.replace(&raw, &record).await?;
         }
         Ok(Ok(record))
+    }
+
+    /// A link to one resource (e.g. `evidence:<uuid>`) for this session's user,
+    /// valid [`LINK_TTL_SECS`] and only while the session lasts.
+    pub fn issue_link(&self, user_id: Uuid, session_id: Uuid, resource: &str) -> Result<(String, DateTime<Utc>), ApiError> {
+        self.keys
+            .issue_link(user_id, session_id, resource, self.clock.now(), chrono::Duration::seconds(LINK_TTL_SECS))
+            .map_err(ApiError::internal)
+    }
+
+    /// Checks a link made for `resource` and that its session is still open
+    /// (a logout or a revoked session ends its links too).
+    pub async fn authenticate_link(&self, link: &str, resource: &str) -> Result<Result<SessionRecord, SessionError>, ApiError> {
+        let claims = match self.keys.verify_link(link, resource, self.clock.now()) {
+            Ok(c) => c,
+            Err(e) => return Ok(Err(e.into())),
+        };
+        match self.load(claims.sid).await? {
+            Some(record) if record.user_id == claims.sub => Ok(Ok(record)),
+            _ => Ok(Err(SessionError::Ended)),
+        }
     }
 
     /// Rotates a refresh token into a new pair; a reused one revokes the session.

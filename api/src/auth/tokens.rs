@@ -45,6 +45,28 @@ pub struct Claims {
     pub aud: String,
 }
 
+/// Claims of a signed link: one user's session may fetch one resource (an
+/// evidence document, ...) for a few minutes, from a URL a browser can open
+/// without headers. Its audience is not an access token's: neither passes
+/// for the other.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LinkClaims {
+    /// The user the link was made for.
+    pub sub: Uuid,
+    /// Their session: the link dies with it.
+    pub sid: Uuid,
+    /// The resource, e.g. `evidence:<uuid>`.
+    pub res: String,
+    /// Expiry (seconds since the epoch).
+    pub exp: i64,
+    /// Issued at.
+    pub iat: i64,
+    /// Issuer.
+    pub iss: String,
+    /// Audience: the access tokens' audience followed by `/link`.
+    pub aud: String,
+}
+
 /// Why an access token is refused (all answer UNAUTHENTICATED).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TokenError {
@@ -65,6 +87,7 @@ pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: Vec<DecodingKey>,
     validation: Validation,
+    link_validation: Validation,
     issuer: String,
     audience: String,
 }
@@ -89,10 +112,14 @@ impl JwtKeys {
         validation.leeway = LEEWAY_SECS;
         // `exp` is checked in `verify` against the Clock's time (see the module doc).
         validation.validate_exp = false;
+        let mut link_validation = validation.clone();
+        link_validation.set_audience(&[link_audience(audience)]);
+        link_validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
         Self {
             encoding: EncodingKey::from_secret(secret.expose_secret().as_bytes()),
             decoding,
             validation,
+            link_validation,
             issuer: issuer.to_owned(),
             audience: audience.to_owned(),
         }
@@ -127,6 +154,53 @@ impl JwtKeys {
             .find_map(|key| jsonwebtoken::decode::<Claims>(token, key, &self.validation).ok())
             .ok_or(TokenError::Invalid)?
             .claims;
+        let leeway = i64::try_from(LEEWAY_SECS).unwrap_or(0);
+        if claims.exp.saturating_add(leeway) < now.timestamp() {
+            return Err(TokenError::Expired);
+        }
+        Ok(claims)
+    }
+}
+
+fn link_audience(audience: &str) -> String {
+    format!("{audience}/link")
+}
+
+impl JwtKeys {
+    /// Signs a link for one resource, valid for `ttl` from `now`.
+    pub fn issue_link(
+        &self,
+        user: Uuid,
+        session: Uuid,
+        resource: &str,
+        now: DateTime<Utc>,
+        ttl: chrono::Duration,
+    ) -> Result<(String, DateTime<Utc>), jsonwebtoken::errors::Error> {
+        let expires = now + ttl;
+        let claims = LinkClaims {
+            sub: user,
+            sid: session,
+            res: resource.to_owned(),
+            exp: expires.timestamp(),
+            iat: now.timestamp(),
+            iss: self.issuer.clone(),
+            aud: link_audience(&self.audience),
+        };
+        Ok((jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?, expires))
+    }
+
+    /// Checks a link's signature, issuer, audience and expiry at `now`, and
+    /// that it was made for `resource`.
+    pub fn verify_link(&self, token: &str, resource: &str, now: DateTime<Utc>) -> Result<LinkClaims, TokenError> {
+        let claims = self
+            .decoding
+            .iter()
+            .find_map(|key| jsonwebtoken::decode::<LinkClaims>(token, key, &self.link_validation).ok())
+            .ok_or(TokenError::Invalid)?
+            .claims;
+        if claims.res != resource {
+            return Err(TokenError::Invalid);
+        }
         let leeway = i64::try_from(LEEWAY_SECS).unwrap_or(0);
         if claims.exp.saturating_add(leeway) < now.timestamp() {
             return Err(TokenError::Expired);
@@ -181,6 +255,22 @@ mod tests {
             "civic-graph",
         );
         assert!(rotated.verify(&token, Utc::now()).is_ok());
+    }
+
+    #[test]
+    fn links_open_one_resource_until_they_expire_and_never_pass_for_access_tokens() {
+        let k = keys("a-secret-of-at-least-thirty-two-bytes!!");
+        let (user, session, now) = (Uuid::now_v7(), Uuid::now_v7(), Utc::now());
+        let (link, expires) = k.issue_link(user, session, "evidence:1", now, chrono::Duration::minutes(5)).expect("signs");
+        let claims = k.verify_link(&link, "evidence:1", now).expect("valid");
+        assert_eq!((claims.sub, claims.sid), (user, session));
+        assert_eq!(k.verify_link(&link, "evidence:2", now), Err(TokenError::Invalid), "another resource");
+        assert_eq!(k.verify_link(&link, "evidence:1", expires + chrono::Duration::seconds(6)), Err(TokenError::Expired));
+        assert_eq!(k.verify(&link, now), Err(TokenError::Invalid), "a link is not an access token");
+        let (access, _) = k.issue(user, session, now, chrono::Duration::minutes(15)).expect("signs");
+        assert_eq!(k.verify_link(&access, "evidence:1", now), Err(TokenError::Invalid), "an access token is not a link");
+        let other = keys("another-secret-of-at-least-thirty-two-bytes");
+        assert_eq!(other.verify_link(&link, "evidence:1", now), Err(TokenError::Invalid));
     }
 
     #[test]

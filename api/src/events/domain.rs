@@ -156,6 +156,33 @@ pub enum DomainEvent {
     /// An approval was withdrawn.
     #[serde(rename = "validation.revoked")]
     ValidationRevoked(ValidationChange),
+    /// The organization attached a document to its case (the file name is not
+    /// recorded: it may say more than the kind does).
+    #[serde(rename = "validation_evidence.attached")]
+    ValidationEvidenceAttached {
+        /// The document's record.
+        evidence: Uuid,
+        /// The case.
+        validation: Uuid,
+        /// The organization.
+        organization: Uuid,
+        /// Its kind, as the API writes it (`REGISTRATION_CERTIFICATE`, ...).
+        kind: String,
+        /// SHA-256 of its bytes.
+        sha256: String,
+    },
+    /// The organization removed a document from its case.
+    #[serde(rename = "validation_evidence.removed")]
+    ValidationEvidenceRemoved {
+        /// The document's record.
+        evidence: Uuid,
+        /// The case.
+        validation: Uuid,
+        /// The organization.
+        organization: Uuid,
+        /// Its kind.
+        kind: String,
+    },
     /// An organization issued a share token (the token itself is never recorded).
     #[serde(rename = "validation_share_token.created")]
     ValidationShareTokenCreated {
@@ -261,6 +288,8 @@ impl DomainEvent {
             Self::ValidationInformationRequested(_) => "validation.information_requested",
             Self::ValidationExpired(_) => "validation.expired",
             Self::ValidationRevoked(_) => "validation.revoked",
+            Self::ValidationEvidenceAttached { .. } => "validation_evidence.attached",
+            Self::ValidationEvidenceRemoved { .. } => "validation_evidence.removed",
             Self::ValidationShareTokenCreated { .. } => "validation_share_token.created",
             Self::ValidationShareTokenRevoked { .. } => "validation_share_token.revoked",
             Self::ValidationShareTokenRedeemed { .. } => "validation_share_token.redeemed",
@@ -299,6 +328,9 @@ impl DomainEvent {
             | Self::ValidationInformationRequested(v)
             | Self::ValidationExpired(v)
             | Self::ValidationRevoked(v) => encode_uuid(crate::validations::types::Validation::KIND, v.validation),
+            Self::ValidationEvidenceAttached { validation, .. } | Self::ValidationEvidenceRemoved { validation, .. } => {
+                encode_uuid(crate::validations::types::Validation::KIND, *validation)
+            }
         };
         id.0
     }
@@ -311,7 +343,9 @@ impl DomainEvent {
             | Self::OrganizationArchived { organization, .. }
             | Self::ValidationShareTokenCreated { organization, .. }
             | Self::ValidationShareTokenRevoked { organization, .. }
-            | Self::ValidationShareTokenRedeemed { organization, .. } => Some(*organization),
+            | Self::ValidationShareTokenRedeemed { organization, .. }
+            | Self::ValidationEvidenceAttached { organization, .. }
+            | Self::ValidationEvidenceRemoved { organization, .. } => Some(*organization),
             Self::MembershipGranted(m) | Self::MembershipLeft(m) => (m.scope == "organization").then_some(m.scope_id),
             Self::InvitationSent { scope, scope_id, .. } => (scope == "organization").then_some(*scope_id),
             _ => self.validation().map(|v| v.organization),

@@ -1,5 +1,6 @@
 //! GraphQL over HTTP (the GraphQL-over-HTTP specification): POST with
-//! `application/json`, GET for queries only, answers in
+//! `application/json` (or `multipart/form-data` carrying files, the GraphQL
+//! multipart request specification), GET for queries only, answers in
 //! `application/graphql-response+json` (with its status codes) or
 //! `application/json` (always 200 for a well-formed GraphQL response), as the
 //! client's `Accept` asks.
@@ -28,6 +29,8 @@ use crate::{
 pub const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// Most files one multipart request may carry.
+pub const MAX_UPLOAD_FILES: usize = 3;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum MediaType {
@@ -137,11 +140,19 @@ pub async fn post(req: HttpRequest, mut payload: web::Payload, state: web::Data<
         Err(refusal) => return *refusal,
     };
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<mime::Mime>().ok());
+    if content_type.as_ref().is_some_and(|m| m.type_() == mime::MULTIPART && m.subtype() == mime::FORM_DATA) {
+        return post_multipart(&req, payload, &state, media).await;
+    }
     let is_json = content_type.as_ref().is_some_and(|m| {
         m.type_() == mime::APPLICATION && m.subtype() == mime::JSON && m.get_param(mime::CHARSET).is_none_or(|c| c == mime::UTF_8)
     });
     if !is_json {
-        return request_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, media, ErrorCode::BadRequest, "Content-Type must be application/json");
+        return request_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            media,
+            ErrorCode::BadRequest,
+            "Content-Type must be application/json (or multipart/form-data to send files)",
+        );
     }
     let mut bytes = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
@@ -173,6 +184,82 @@ pub async fn post(req: HttpRequest, mut payload: web::Payload, state: web::Data<
         Ok(parsed) => execute(&req, &state, parsed, media).await,
         Err(message) => request_error(StatusCode::BAD_REQUEST, media, ErrorCode::BadRequest, message),
     }
+}
+
+/// `POST /graphql` with `multipart/form-data`: an operation and its files
+/// (the GraphQL multipart request specification: parts `operations`, `map`,
+/// then the files). Only with credentials (`Authorization` or `X-Api-Key`):
+/// a browser sends such headers cross-site only after a CORS preflight, so a
+/// form on another site cannot upload in a user's name, and an anonymous
+/// caller never gets to make the service buffer files. The caller is
+/// identified and rate-limited before the body is read; the body is capped at
+/// [`MAX_UPLOAD_FILES`] files of the evidence limit each.
+async fn post_multipart(req: &HttpRequest, mut payload: web::Payload, state: &AppState, media: MediaType) -> HttpResponse {
+    let has_credentials = req.headers().contains_key(header::AUTHORIZATION) || req.headers().contains_key("x-api-key");
+    if !has_credentials {
+        return request_error(
+            StatusCode::UNAUTHORIZED,
+            media,
+            ErrorCode::Unauthenticated,
+            "multipart requests (file uploads) need credentials: an Authorization or X-Api-Key header",
+        );
+    }
+    let header_text = |name: &str| req.headers().get(name).map(|v| v.to_str().ok());
+    let credentials = Credentials { authorization: header_text(header::AUTHORIZATION.as_str()), api_key: header_text("x-api-key") };
+    let origin = Origin { peer: req.peer_addr().map(|a| a.ip()), headers: req.headers() };
+    let prepared = match prepare(state, credentials, origin).await {
+        Ok(prepared) => prepared,
+        Err(refusal) => return refused(refusal, media),
+    };
+    let max_file = state.evidence.max_bytes;
+    let cap = max_file.saturating_mul(MAX_UPLOAD_FILES).saturating_add(MAX_BODY_BYTES);
+    let too_large = || {
+        request_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            media,
+            ErrorCode::PayloadTooLarge,
+            &format!("files of at most {} and {MAX_UPLOAD_FILES} files a request are accepted", human_size(max_file)),
+        )
+    };
+    let mut bytes = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let Ok(chunk) = chunk else {
+            return request_error(StatusCode::BAD_REQUEST, media, ErrorCode::BadRequest, "the request body could not be read");
+        };
+        if bytes.len() + chunk.len() > cap {
+            return too_large();
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let options = async_graphql::http::MultipartOptions::default().max_file_size(max_file).max_num_files(MAX_UPLOAD_FILES);
+    let body = futures_util::io::Cursor::new(bytes.freeze());
+    let request = match async_graphql::http::receive_body(content_type, body, options).await {
+        Ok(request) => request,
+        Err(async_graphql::ParseRequestError::PayloadTooLarge) => return too_large(),
+        Err(e) => {
+            let message = match e {
+                async_graphql::ParseRequestError::UnsupportedBatch => {
+                    "batched requests are not supported: send one operation per request".to_owned()
+                }
+                other => format!("the multipart request is malformed ({other}): see the GraphQL multipart request specification"),
+            };
+            return request_error(StatusCode::BAD_REQUEST, media, ErrorCode::BadRequest, &message);
+        }
+    };
+    if request.query.trim().is_empty() {
+        return request_error(StatusCode::BAD_REQUEST, media, ErrorCode::BadRequest, "the request has no `query`");
+    }
+    let mut response = run(state, request, media, prepared.context).await;
+    if let Some(decision) = prepared.decision {
+        rate_limit_headers(&mut response, &decision);
+    }
+    response
+}
+
+/// A size for people: whole MiB when it is one, else KiB.
+fn human_size(bytes: usize) -> String {
+    if bytes.is_multiple_of(1024 * 1024) { format!("{} MiB", bytes / (1024 * 1024)) } else { format!("{} KiB", bytes.div_ceil(1024)) }
 }
 
 /// `GET /graphql?query=...`: queries only.
@@ -246,7 +333,7 @@ async fn execute(req: &HttpRequest, state: &AppState, parsed: Parsed, media: Med
         Ok(prepared) => prepared,
         Err(refusal) => return refused(refusal, media),
     };
-    let mut response = run(state, parsed, media, prepared.context).await;
+    let mut response = run(state, to_request(parsed), media, prepared.context).await;
     if let Some(decision) = prepared.decision {
         rate_limit_headers(&mut response, &decision);
     }
@@ -280,15 +367,19 @@ fn refused(refusal: Refusal, media: MediaType) -> HttpResponse {
     }
 }
 
-async fn run(state: &AppState, parsed: Parsed, media: MediaType, context: RequestContext) -> HttpResponse {
-    let mut request = async_graphql::Request::new(parsed.query).data(context);
+fn to_request(parsed: Parsed) -> async_graphql::Request {
+    let mut request = async_graphql::Request::new(parsed.query);
     if let Some(name) = parsed.operation_name {
         request = request.operation_name(name);
     }
     if let Some(vars) = parsed.variables {
         request = request.variables(Variables::from_json(vars));
     }
-    let response = state.schema.execute(request).await;
+    request
+}
+
+async fn run(state: &AppState, request: async_graphql::Request, media: MediaType, context: RequestContext) -> HttpResponse {
+    let response = state.schema.execute(request.data(context)).await;
     let is_request_error =
         response.data == async_graphql::Value::Null && !response.errors.is_empty() && response.errors.iter().all(|e| e.path.is_empty());
     // Written straight to text, never past the cap: a large answer neither

@@ -93,6 +93,7 @@ pub struct MutationRoot(
     PartnerMutation,
     OrganizationMutation,
     crate::validations::mutation::ValidationMutation,
+    crate::validations::evidence_types::EvidenceMutation,
     crate::validations::sharing_mutation::ValidationSharingMutation,
 );
 
@@ -160,6 +161,8 @@ pub struct SharedData {
     pub clock: crate::clock::Clock,
     /// Where events are published after their transaction commits.
     pub bus: Arc<dyn crate::events::EventBus>,
+    /// Where evidence documents are kept.
+    pub evidence: crate::validations::evidence::EvidenceSettings,
 }
 
 /// What a deployment switches on or off in the schema (see `Settings`).
@@ -183,6 +186,7 @@ pub fn build_schema(shared: SharedData, options: SchemaOptions) -> AppSchema {
             .data(Arc::clone(&shared.store))
             .data(shared.clock.clone())
             .data(Arc::clone(&shared.bus))
+            .data(shared.evidence.clone())
             .data(Arc::new(node_registry()));
         if let Some(extension) = extension {
             builder = builder.extension(extension);

@@ -1,4 +1,4 @@
-//! Custom scalars: `CountryCode`, `CurrencyCode`, `Money` and `Date`.
+//! Custom scalars: `CountryCode`, `CurrencyCode`, `Money`, `Date` and `Upload`.
 //! (`DateTime` is async-graphql's chrono scalar: RFC 3339, always UTC here.)
 //!
 //! Input scalars check the format; whether a code is assigned is checked where it
@@ -120,5 +120,82 @@ impl ScalarType for Date {
 
     fn to_value(&self) -> Value {
         Value::String(self.0.format("%Y-%m-%d").to_string())
+    }
+}
+
+/// What async-graphql writes in place of a variable a multipart request maps
+/// a file to, followed by the file's index.
+const UPLOAD_MARKER: &str = "#__graphql_file__:";
+
+/// A file sent as a part of a `multipart/form-data` request (the GraphQL
+/// multipart request specification): the operation's variable is `null` and
+/// the request's `map` part points it at the file's part.
+///
+/// async-graphql's own `Upload` panics on a marker it did not write (a client
+/// can type `"#__graphql_file__:x"` as a value) and indexes its files without
+/// a bound check: this one refuses both with a clear error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Upload(usize);
+
+/// A file sent as a part of a `multipart/form-data` request (the GraphQL
+/// multipart request specification).
+#[Scalar(name = "Upload", specified_by_url = "https://github.com/jaydenseric/graphql-multipart-request-spec")]
+impl ScalarType for Upload {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(s) => s.strip_prefix(UPLOAD_MARKER).and_then(|i| i.parse::<usize>().ok()).map(Self).ok_or_else(not_a_file),
+            _ => Err(not_a_file()),
+        }
+    }
+
+    fn is_valid(value: &Value) -> bool {
+        matches!(value, Value::String(_))
+    }
+
+    fn to_value(&self) -> Value {
+        Value::Null
+    }
+}
+
+fn not_a_file<T: async_graphql::InputType>() -> InputValueError<T> {
+    InputValueError::custom(
+        "expected a file: send the request as multipart/form-data (the GraphQL multipart request specification) and map a file part to this variable",
+    )
+}
+
+/// A received file: the name its sender gave and its bytes.
+#[derive(Clone, Debug)]
+pub struct ReceivedFile {
+    /// The file name from the part's `Content-Disposition` (untrusted).
+    pub file_name: String,
+    /// The content type the sender claimed (untrusted: check the bytes).
+    pub claimed_type: Option<String>,
+    /// The bytes.
+    pub bytes: bytes::Bytes,
+}
+
+impl Upload {
+    /// The file this value stands for in the current request.
+    pub fn file(&self, ctx: &async_graphql::Context<'_>) -> Result<ReceivedFile, crate::error::ApiError> {
+        let upload = ctx.query_env.uploads.get(self.0).ok_or_else(|| {
+            crate::error::ApiError::BadUserInput("the file is missing from the request: send it as a part of a multipart/form-data request and map that part to this variable".to_owned())
+        })?;
+        Ok(ReceivedFile { file_name: upload.filename.clone(), claimed_type: upload.content_type.clone(), bytes: upload.content.clone() })
+    }
+}
+
+#[cfg(test)]
+mod upload_tests {
+    use super::*;
+
+    #[test]
+    fn upload_markers_parse_without_panicking_on_anything_a_client_types() {
+        assert_eq!(<Upload as ScalarType>::parse(Value::String("#__graphql_file__:2".into())).ok(), Some(Upload(2)));
+        for bad in
+            ["#__graphql_file__:x", "#__graphql_file__:", "#__graphql_file__:-1", "#__graphql_file__:99999999999999999999999", "file"]
+        {
+            assert!(<Upload as ScalarType>::parse(Value::String(bad.into())).is_err(), "{bad}");
+        }
+        assert!(<Upload as ScalarType>::parse(Value::Null).is_err());
     }
 }

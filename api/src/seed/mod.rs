@@ -76,13 +76,17 @@ pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, ApiError> {
     Ok(partner::Entity::find().count(db).await? == 0 && organization::Entity::find().count(db).await? == 0)
 }
 
-/// Creates the demo network; records that exist already are skipped.
+/// Creates the demo network; records that exist already are skipped. The
+/// demo cases' evidence documents go to `evidence`.
 #[tracing::instrument(skip_all)]
-pub async fn seed_demo(db: &DatabaseConnection) -> Result<SeedReport, SeedError> {
+pub async fn seed_demo(
+    db: &DatabaseConnection,
+    evidence: &crate::validations::evidence::EvidenceSettings,
+) -> Result<SeedReport, SeedError> {
     let (clock, actor) = (Clock::system(), Actor::system("seed"));
     let partners_created = crate::partners::seed::seed_demo(db, &clock, &actor).await?;
     let organizations_created = crate::organizations::seed::seed_demo(db, &clock, &actor).await?;
-    let cases = crate::validations::seed::seed_demo(db, &clock).await?;
+    let cases = crate::validations::seed::seed_demo(db, &clock, evidence).await?;
     tracing::info!(cases, "seeded validation criteria and cases");
     Ok(SeedReport { partners_created, organizations_created })
 }

@@ -1,12 +1,16 @@
 //! Validations: vetting organizations through the partner network (issue 10).
 //! Built so far: the partners' criteria, the cases and their one state
 //! machine, the history of each case, `organization.validation`, the hourly
-//! expiry job with its 30-day notice, and the
-//! store evidence documents will be kept in (content-addressed, checked on
-//! their bytes); the donor lookup (`validationStatus`, recorded for the
+//! expiry job with its 30-day notice, evidence documents (uploaded with the
+//! GraphQL multipart request specification, kept content-addressed and
+//! checked on their bytes, required at submission, downloaded through signed
+//! links recorded in the audit log); the donor lookup (`validationStatus`, recorded for the
 //! organization to see) and consent-based sharing with share tokens.
 
+pub mod download;
+pub mod evidence;
 pub mod evidence_store;
+pub mod evidence_types;
 pub mod expiry;
 pub mod loader;
 pub mod lookup;

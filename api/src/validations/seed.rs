@@ -3,11 +3,12 @@
 
 use entity::{
     enums::{EvidenceKind, OrganizationType, ValidationStatus as Status},
-    organization, partner, partner_country, validation,
+    organization, organization_registration, partner, partner_country, validation,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use super::{
+    evidence::{AttachInput, EvidenceSettings},
     state::Step,
     write::{self, CriteriaInput, StepInput},
 };
@@ -52,9 +53,70 @@ fn path(target: Status) -> Vec<(Step, &'static [&'static str], Option<&'static s
     }
 }
 
+/// A small, valid one-page PDF whose page says `text` (ASCII): the demo's
+/// evidence documents, each different so each has its own hash.
+pub fn demo_pdf(text: &str) -> Vec<u8> {
+    let text: String = text.chars().filter(|c| c.is_ascii_graphic() || *c == ' ').filter(|c| !matches!(c, '(' | ')' | '\\')).collect();
+    let stream = format!("BT /F1 14 Tf 72 720 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_owned(),
+        format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for offset in offsets {
+        pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
+    pdf
+}
+
+/// Attaches what submission asks of the demo case: the kinds its partner
+/// requires (an unregistered group: two reference letters instead of papers).
+async fn attach_demo_evidence(
+    db: &DatabaseConnection,
+    clock: &Clock,
+    evidence: &EvidenceSettings,
+    org: &organization::Model,
+    case: &validation::Model,
+) -> Result<(), SeedError> {
+    let registered = organization_registration::Entity::find()
+        .filter(organization_registration::Column::OrganizationId.eq(org.id))
+        .count(db)
+        .await
+        .map_err(ApiError::from)?
+        > 0;
+    let kinds: &[EvidenceKind] = if registered {
+        &[EvidenceKind::RegistrationCertificate, EvidenceKind::GoverningDocument]
+    } else {
+        &[EvidenceKind::GoverningDocument, EvidenceKind::ReferenceLetter, EvidenceKind::ReferenceLetter]
+    };
+    for (i, kind) in kinds.iter().enumerate() {
+        let name = super::evidence::kind_name(kind).to_ascii_lowercase();
+        let input = AttachInput {
+            validation: case.id,
+            kind: *kind,
+            file_name: format!("{name}-{}.pdf", i + 1),
+            bytes: demo_pdf(&format!("Demo {name} {} of {}", i + 1, org.legal_name)).into(),
+        };
+        let record = format!("evidence of {}", org.legal_name);
+        let _ = super::evidence::attach(db, clock, &Caller::System, evidence, input).await.map_err(|e| SeedError::invalid(&record, e))?;
+    }
+    Ok(())
+}
+
 /// Seeds criteria (where missing) and, when there are no cases yet, one case
-/// in each status. Returns the number of cases created.
-pub async fn seed_demo(db: &DatabaseConnection, clock: &Clock) -> Result<usize, SeedError> {
+/// in each status, with its evidence documents. Returns the number of cases created.
+pub async fn seed_demo(db: &DatabaseConnection, clock: &Clock, evidence: &EvidenceSettings) -> Result<usize, SeedError> {
     let caller = Caller::System;
     let partners = partner::Entity::find()
         .filter(partner::Column::ArchivedAt.is_null())
@@ -107,6 +169,9 @@ pub async fn seed_demo(db: &DatabaseConnection, clock: &Clock) -> Result<usize, 
     for (org, target) in organizations.iter().zip(TARGETS) {
         let record = format!("validation of {}", org.legal_name);
         let case = write::open(db, clock, &caller, &OrgScope::all(), org.id).await.map_err(|e| SeedError::invalid(&record, e))?.value;
+        if target != Status::Draft {
+            attach_demo_evidence(db, clock, evidence, org, &case).await?;
+        }
         for (step, reasons, note) in path(target) {
             let input = StepInput {
                 validation: case.id,

@@ -338,6 +338,17 @@ impl Validation {
         self.0.renewal_of.map(|id| encode_uuid(Self::KIND, id))
     }
 
+    /// The documents attached, oldest first: seen by the organization's
+    /// owners and admins, the reviewing partner's validators and platform
+    /// admins; null for everyone else who reads the case.
+    async fn evidence(&self, ctx: &Context<'_>) -> Result<Option<Vec<super::evidence_types::ValidationEvidence>>> {
+        if !policy(ctx)?.may_see_evidence(&request(ctx)?.caller, self.facts()) {
+            return Ok(None);
+        }
+        let rows = loader::<super::evidence_types::EvidenceOfCase>(ctx)?.load_one(self.0.id).await?.unwrap_or_default();
+        Ok(Some(rows.into_iter().map(super::evidence_types::ValidationEvidence).collect()))
+    }
+
     /// Every step, oldest first: who (the kind of actor), when, from, to,
     /// reasons and note.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<ValidationHistoryEntry>> {

@@ -210,6 +210,9 @@ pub async fn open<C: ConnectionTrait + TransactionTrait>(
         }
         Err(e) => return Err(e.into()),
     };
+    if let Some(renewed) = renewal_of {
+        super::evidence::copy_for_renewal(&txn, renewed, created.id, now).await?;
+    }
     let event = DomainEvent::ValidationOpened(change(&created, None, Vec::new(), None));
     let events = vec![record(&txn, clock, &actor, &event).await?];
     txn.commit().await?;
@@ -303,6 +306,16 @@ pub async fn step<C: ConnectionTrait + TransactionTrait>(
         Some(p) => super::service::criteria(&txn, p, &case.country_code).await?,
         None => None,
     };
+    if input.step == Step::Submit {
+        let missing = super::evidence::missing_for_submission(&txn, &case, criteria.as_ref()).await?;
+        if !missing.is_empty() {
+            let mut errors = Errors::default();
+            for message in missing {
+                errors.add(&["validation"], UserErrorCode::EvidenceMissing, message);
+            }
+            errors.ok()?;
+        }
+    }
     let four_eyes = criteria.as_ref().is_some_and(|c| c.four_eyes);
     let reviewer = actor.user_id();
     let first_approval = input.step == Step::Approve && four_eyes && case.first_approved_by.is_none();

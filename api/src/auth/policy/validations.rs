@@ -103,6 +103,24 @@ impl Policy {
             }
         }
     }
+
+    /// Seeing and downloading a case's evidence documents: the organization's
+    /// owners and admins (who attach them), validators and admins of the
+    /// partner reviewing the case (once submitted) in the organization's
+    /// country, and platform admins. Staff of other partners serving the
+    /// country read the case, never its documents; API keys never do.
+    pub fn may_see_evidence(&self, caller: &Caller, case: CaseFacts<'_>) -> bool {
+        match caller {
+            Caller::System => true,
+            Caller::Anonymous | Caller::ApiKey(_) => false,
+            Caller::User(u) if !u.email_verified => false,
+            Caller::User(u) => {
+                u.is_platform_admin
+                    || matches!(u.organization_role(case.organization), Some(Role::Owner | Role::Admin))
+                    || case.partner.is_some_and(|p| serves(u, p, case.country, &REVIEWERS))
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -169,6 +187,26 @@ mod tests {
         assert_eq!(policy.case_status_countries(&staff(partner, "UG", Role::ProgramManager)).ok(), Some(Some(vec!["UG".to_owned()])));
         assert!(policy.case_status_countries(&holding(MembershipScope::Organization, org, Role::Owner)).is_err());
         assert!(policy.case_status_countries(&Caller::Anonymous).is_err());
+        for (who, caller, sees) in [
+            ("organization owner", holding(MembershipScope::Organization, org, Role::Owner), true),
+            ("organization admin", holding(MembershipScope::Organization, org, Role::Admin), true),
+            ("organization member", holding(MembershipScope::Organization, org, Role::Member), false),
+            ("partner validator", staff(partner, "UG", Role::Validator), true),
+            ("partner admin", staff(partner, "UG", Role::Admin), true),
+            ("partner program manager", staff(partner, "UG", Role::ProgramManager), false),
+            ("validator of the partner elsewhere", staff(partner, "KE", Role::Validator), false),
+            ("validator of another partner in UG", staff(other_partner, "UG", Role::Validator), false),
+            ("platform admin", platform_admin(), true),
+            ("unverified owner", unverified(holding(MembershipScope::Organization, org, Role::Owner)), false),
+            ("anonymous", Caller::Anonymous, false),
+            ("API key", api_key(&["validations:read"]), false),
+        ] {
+            assert_eq!(policy.may_see_evidence(&caller, case), sees, "{who} sees the evidence");
+        }
+        assert!(
+            !policy.may_see_evidence(&staff(partner, "UG", Role::Validator), CaseFacts { partner: None, ..case }),
+            "no partner sees a draft's documents"
+        );
         // Before submission nobody but the unrestricted reviews.
         let unsubmitted = CaseFacts { partner: None, ..case };
         assert!(policy.authorize_review(&staff(partner, "UG", Role::Validator), unsubmitted).is_err());
