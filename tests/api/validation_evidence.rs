@@ -245,6 +245,18 @@ async fn documents_are_downloaded_by_those_entitled_through_short_lived_links_ea
     let theirs = evidence_of(&net, &net.validator, &id).await;
     let validator_url = theirs["evidence"][0]["downloadUrl"].as_str().expect("a link for the validator").to_owned();
     assert_eq!(download(&net, &validator_url).await.status, 200);
+    // A link outlives no entitlement: a validator who leaves the partner holds a dead link.
+    let leaving = evidence_of(&net, &net.second_validator, &id).await["evidence"][0]["downloadUrl"].as_str().expect("link").to_owned();
+    let left = answer_as(
+        &net.app,
+        Some(&net.second_validator),
+        "mutation($input: LeaveMembershipInput!) { leaveMembership(input: $input) { userErrors { code } } }",
+        json!({ "scope": "PARTNER", "scopeId": net.partner }),
+    )
+    .await;
+    assert_eq!(left["data"]["leaveMembership"]["userErrors"], json!([]), "{left}");
+    let refused = download(&net, &leaving).await;
+    assert_eq!(refused.status, 404, "not entitled any more: {}", refused.body);
     // Staff of the partner without a reviewer's role: no documents.
     let manager = net.app.member_token("manager@lake.example.org", MembershipScope::Partner, &net.partner, Role::ProgramManager).await;
     assert_eq!(evidence_of(&net, &manager, &id).await["evidence"], Value::Null);
