@@ -37,4 +37,5 @@ pub mod focus_areas;
 pub mod memberships;
 pub mod organizations;
 pub mod partners;
+pub mod programs;
 pub mod validations;

@@ -16,6 +16,10 @@ pub struct Model {
     pub name: String,
     /// Web site.
     pub website: Option<String>,
+    /// What it gives and why (shown to organizations).
+    pub description: Option<String>,
+    /// URL of its logo.
+    pub logo_url: Option<String>,
     /// Creation time (UTC).
     pub created_at: DateTimeUtc,
 }

@@ -223,3 +223,60 @@ pub enum EvidenceKind {
     #[sea_orm(string_value = "other")]
     Other,
 }
+
+/// What a program donates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum ProgramCategory {
+    /// Software licenses.
+    #[sea_orm(string_value = "software")]
+    Software,
+    /// Cloud credits.
+    #[sea_orm(string_value = "cloud_credits")]
+    CloudCredits,
+    /// Hardware, new or refurbished.
+    #[sea_orm(string_value = "hardware")]
+    Hardware,
+    /// Services.
+    #[sea_orm(string_value = "services")]
+    Services,
+    /// Vouchers for trainings.
+    #[sea_orm(string_value = "training_vouchers")]
+    TrainingVouchers,
+}
+
+/// How a program's cap per organization counts its period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum CapPeriod {
+    /// The last N months, rolling.
+    #[sea_orm(string_value = "rolling")]
+    Rolling,
+    /// The calendar year (January to December, UTC).
+    #[sea_orm(string_value = "calendar_year")]
+    CalendarYear,
+    /// A fiscal year starting in a given month.
+    #[sea_orm(string_value = "fiscal_year")]
+    FiscalYear,
+}
+
+/// Where a donation request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum DonationRequestStatus {
+    /// Made, waiting for the donor.
+    #[sea_orm(string_value = "submitted")]
+    Submitted,
+    /// Approved: stock and cap reserved.
+    #[sea_orm(string_value = "approved")]
+    Approved,
+    /// Delivered.
+    #[sea_orm(string_value = "fulfilled")]
+    Fulfilled,
+    /// Refused by the donor.
+    #[sea_orm(string_value = "rejected")]
+    Rejected,
+    /// Withdrawn by the organization before fulfilment.
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
+}

@@ -6,7 +6,9 @@
 
 pub mod api_key;
 pub mod audit_event;
+pub mod donation_request;
 pub mod donor;
+pub mod donor_country;
 pub mod email_token;
 pub mod enums;
 pub mod event;
@@ -20,6 +22,9 @@ pub mod organization_focus_area;
 pub mod organization_registration;
 pub mod partner;
 pub mod partner_country;
+pub mod program;
+pub mod program_country;
+pub mod program_text;
 pub mod string_list;
 pub mod user;
 pub mod validation;

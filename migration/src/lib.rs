@@ -20,6 +20,7 @@ mod m20261201_000004_create_events;
 mod m20261201_000005_organization_list_indexes;
 mod m20261202_000001_create_validations;
 mod m20261202_000002_create_validation_sharing;
+mod m20261203_000001_create_programs;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_organization_list_indexes::Migration),
             Box::new(m20261202_000001_create_validations::Migration),
             Box::new(m20261202_000002_create_validation_sharing::Migration),
+            Box::new(m20261203_000001_create_programs::Migration),
         ]
     }
 }

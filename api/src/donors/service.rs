@@ -44,6 +44,8 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
         slug: Set(checked(slug)?),
         name: Set(checked(name)?),
         website: Set(website),
+        description: Set(None),
+        logo_url: Set(None),
         created_at: Set(clock.now()),
     }
     .insert(&txn)
