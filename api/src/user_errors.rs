@@ -52,6 +52,8 @@ pub enum UserErrorCode {
     FileTooLarge,
     /// The file's bytes are not of an accepted type (checked on the content, not the name).
     UnsupportedFileType,
+    /// Amounts that must share a currency do not.
+    CurrencyMismatch,
 }
 
 /// One thing wrong with the input.

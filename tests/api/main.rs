@@ -27,6 +27,7 @@ mod organizations;
 mod pagination;
 mod partners;
 mod production;
+mod programs;
 mod schema;
 mod statements;
 mod validation_evidence;

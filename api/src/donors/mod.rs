@@ -1,5 +1,6 @@
 //! Donor companies: they offer programs and connect their systems with API keys.
 
+pub mod loader;
 pub mod mutation;
 pub mod query;
 pub mod service;

@@ -59,3 +59,9 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
 pub async fn by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Option<donor::Model>, ApiError> {
     Ok(donor::Entity::find().filter(donor::Column::Slug.eq(slug.trim().to_lowercase())).one(db).await?)
 }
+
+/// Donors by id.
+pub async fn by_ids(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, donor::Model>, ApiError> {
+    let rows = donor::Entity::find().filter(donor::Column::Id.is_in(ids.iter().copied())).all(db).await?;
+    Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+}

@@ -156,6 +156,18 @@ pub enum DomainEvent {
     /// An approval was withdrawn.
     #[serde(rename = "validation.revoked")]
     ValidationRevoked(ValidationChange),
+    /// A donor added a program to its catalogue.
+    #[serde(rename = "program.created")]
+    ProgramCreated {
+        /// The program.
+        program: Uuid,
+        /// Its donor.
+        donor: Uuid,
+        /// Its slug.
+        slug: String,
+        /// Where it is available.
+        countries: Vec<String>,
+    },
     /// The organization attached a document to its case (the file name is not
     /// recorded: it may say more than the kind does).
     #[serde(rename = "validation_evidence.attached")]
@@ -288,6 +300,7 @@ impl DomainEvent {
             Self::ValidationInformationRequested(_) => "validation.information_requested",
             Self::ValidationExpired(_) => "validation.expired",
             Self::ValidationRevoked(_) => "validation.revoked",
+            Self::ProgramCreated { .. } => "program.created",
             Self::ValidationEvidenceAttached { .. } => "validation_evidence.attached",
             Self::ValidationEvidenceRemoved { .. } => "validation_evidence.removed",
             Self::ValidationShareTokenCreated { .. } => "validation_share_token.created",
@@ -318,6 +331,7 @@ impl DomainEvent {
                 encode_uuid(crate::api_keys::types::ApiKey::KIND, *api_key)
             }
             Self::DonorCreated { donor, .. } => encode_uuid(crate::donors::types::Donor::KIND, *donor),
+            Self::ProgramCreated { program, .. } => encode_uuid(crate::programs::types::Program::KIND, *program),
             Self::ValidationCriteriaSet { partner, .. } => encode_uuid(crate::partners::types::Partner::KIND, *partner),
             Self::ValidationOpened(v)
             | Self::ValidationSubmitted(v)

@@ -51,6 +51,8 @@ pub enum Node {
     FocusArea(crate::focus_areas::types::FocusArea),
     /// A validation case (for its readers).
     Validation(crate::validations::types::Validation),
+    /// A donation program.
+    Program(crate::programs::types::Program),
 }
 
 /// The types `node(id:)` knows: each area registers its own.
@@ -64,6 +66,7 @@ fn node_registry() -> node::NodeRegistry {
     crate::organizations::query::register_nodes(&mut registry);
     crate::partners::query::register_nodes(&mut registry);
     crate::validations::query::register_nodes(&mut registry);
+    crate::programs::query::register_nodes(&mut registry);
     registry
 }
 
@@ -81,6 +84,7 @@ pub struct QueryRoot(
     FocusAreaQuery,
     crate::validations::query::ValidationQuery,
     crate::validations::lookup_query::ValidationLookupQuery,
+    crate::programs::query::ProgramQuery,
 );
 
 /// Every mutation root, merged.
@@ -95,6 +99,7 @@ pub struct MutationRoot(
     crate::validations::mutation::ValidationMutation,
     crate::validations::evidence_types::EvidenceMutation,
     crate::validations::sharing_mutation::ValidationSharingMutation,
+    crate::programs::mutation::ProgramMutation,
 );
 
 type Inner = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -23,6 +23,7 @@ mod audit;
 mod directory;
 mod memberships;
 mod organizations;
+mod programs;
 mod validations;
 
 use entity::enums::{MembershipScope, Role, Visibility};

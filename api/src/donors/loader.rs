@@ -1,0 +1,12 @@
+//! DataLoaders of donors, built per request.
+
+use uuid::Uuid;
+
+use super::service;
+use crate::graphql::loader::batch_loader;
+
+batch_loader! {
+    /// Donors by id.
+    DonorById: Uuid => entity::donor::Model,
+    |db, keys| service::by_ids(db, keys).await
+}

@@ -1,0 +1,185 @@
+//! Reads of programs: the catalogue, texts and countries of programs, and the
+//! facts the eligibility engine decides on. No GraphQL types.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use entity::{
+    donation_request,
+    enums::{DonationRequestStatus, ProgramCategory, ValidationStatus},
+    organization, program, program_country, program_text,
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Value,
+    sea_query::{Expr, ExprTrait, Query},
+};
+use uuid::Uuid;
+
+use super::eligibility::{Budget, Eligibility, Facts, Standing, cap_window, decide};
+use crate::{
+    error::ApiError,
+    pagination::{Keyset, Page, PageRequest, paginate},
+};
+
+/// Which programs of the catalogue.
+#[derive(Clone, Debug, Default)]
+pub struct CatalogueFilter {
+    /// Available in this country.
+    pub country: Option<String>,
+    /// Of this category.
+    pub category: Option<ProgramCategory>,
+    /// Of this donor.
+    pub donor: Option<Uuid>,
+}
+
+fn filtered(filter: &CatalogueFilter) -> Select<program::Entity> {
+    let mut select = program::Entity::find().filter(program::Column::ArchivedAt.is_null());
+    if let Some(country) = &filter.country {
+        select = select.filter(
+            program::Column::Id.in_subquery(
+                Query::select()
+                    .column(program_country::Column::ProgramId)
+                    .from(program_country::Entity)
+                    .and_where(Expr::col(program_country::Column::CountryCode).eq(country.as_str()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(category) = filter.category {
+        select = select.filter(program::Column::Category.eq(category));
+    }
+    if let Some(donor) = filter.donor {
+        select = select.filter(program::Column::DonorId.eq(donor));
+    }
+    select
+}
+
+/// One page of the catalogue, newest first.
+pub async fn page(db: &impl ConnectionTrait, filter: &CatalogueFilter, request: &PageRequest) -> Result<Page<program::Model>, ApiError> {
+    let keyset =
+        Keyset { tag: "programs:created:desc".to_owned(), sort: program::Column::CreatedAt, id: program::Column::Id, ascending: false };
+    let key_of = |m: &program::Model| (m.created_at.to_rfc3339(), m.id);
+    let value_of = |k: &str| DateTime::parse_from_rfc3339(k).ok().map(|t| Value::from(t.to_utc()));
+    paginate(db, filtered(filter), &keyset, request, key_of, value_of).await
+}
+
+/// How many programs the filter matches.
+pub async fn count(db: &impl ConnectionTrait, filter: &CatalogueFilter) -> Result<u64, ApiError> {
+    Ok(filtered(filter).count(db).await?)
+}
+
+/// Programs by id (archived ones too).
+pub async fn by_ids(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, program::Model>, ApiError> {
+    let rows = program::Entity::find().filter(program::Column::Id.is_in(ids.iter().copied())).all(db).await?;
+    Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+}
+
+/// The texts of each program, by language.
+pub async fn texts_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<program_text::Model>>, ApiError> {
+    let rows = program_text::Entity::find()
+        .filter(program_text::Column::ProgramId.is_in(ids.iter().copied()))
+        .order_by_asc(program_text::Column::Language)
+        .all(db)
+        .await?;
+    let mut out: HashMap<Uuid, Vec<program_text::Model>> = HashMap::new();
+    for row in rows {
+        out.entry(row.program_id).or_default().push(row);
+    }
+    Ok(out)
+}
+
+/// The countries of each program, sorted.
+pub async fn countries_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<String>>, ApiError> {
+    let rows = program_country::Entity::find()
+        .filter(program_country::Column::ProgramId.is_in(ids.iter().copied()))
+        .order_by_asc(program_country::Column::CountryCode)
+        .all(db)
+        .await?;
+    let mut out: HashMap<Uuid, Vec<String>> = HashMap::new();
+    for row in rows {
+        out.entry(row.program_id).or_default().push(row.country_code);
+    }
+    Ok(out)
+}
+
+/// The text to show in `language`: that language, else its primary subtag
+/// (`pt` for `pt-BR`), else English, else the first.
+pub fn text_in<'a>(texts: &'a [program_text::Model], language: Option<&str>) -> Option<&'a program_text::Model> {
+    let wanted = language.map(str::to_ascii_lowercase);
+    let primary = wanted.as_deref().and_then(|w| w.split('-').next()).map(str::to_owned);
+    let find = |tag: &str| texts.iter().find(|t| t.language.eq_ignore_ascii_case(tag));
+    wanted
+        .as_deref()
+        .and_then(find)
+        .or_else(|| {
+            primary.as_deref().and_then(|p| texts.iter().find(|t| t.language.split('-').next().is_some_and(|l| l.eq_ignore_ascii_case(p))))
+        })
+        .or_else(|| find("en"))
+        .or_else(|| texts.first())
+}
+
+/// How an organization's validation stands for eligibility.
+pub async fn standing(db: &impl ConnectionTrait, organization: Uuid, now: DateTime<Utc>) -> Result<Standing, ApiError> {
+    let standing = crate::validations::service::standing_of(db, &[organization], now).await?.remove(&organization);
+    Ok(match standing {
+        Some(case) if case.status == ValidationStatus::Approved && case.valid_until.is_some_and(|t| t > now) => Standing::Validated,
+        Some(case) if matches!(case.status, ValidationStatus::Approved | ValidationStatus::Expired) => Standing::Lapsed,
+        _ => Standing::NotValidated,
+    })
+}
+
+/// Units approved for `organization` from `program` since `from` (approved or
+/// fulfilled), and the oldest of those approvals.
+pub async fn units_since(
+    db: &impl ConnectionTrait,
+    program: Uuid,
+    organization: Uuid,
+    from: DateTime<Utc>,
+) -> Result<(i64, Option<DateTime<Utc>>), ApiError> {
+    let rows: Vec<(i32, Option<DateTime<Utc>>)> = donation_request::Entity::find()
+        .select_only()
+        .column(donation_request::Column::Quantity)
+        .column(donation_request::Column::ApprovedAt)
+        .filter(donation_request::Column::ProgramId.eq(program))
+        .filter(donation_request::Column::OrganizationId.eq(organization))
+        .filter(donation_request::Column::Status.is_in([DonationRequestStatus::Approved, DonationRequestStatus::Fulfilled]))
+        .filter(donation_request::Column::ApprovedAt.gte(from))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let units = rows.iter().map(|(q, _)| i64::from(*q)).sum();
+    let oldest = rows.iter().filter_map(|(_, t)| *t).min();
+    Ok((units, oldest))
+}
+
+/// The eligibility of an organization (already known visible to the caller)
+/// for a program at `now`: the facts gathered, then the one engine.
+pub async fn eligibility(
+    db: &impl ConnectionTrait,
+    program: &program::Model,
+    organization: &organization::Model,
+    now: DateTime<Utc>,
+) -> Result<Eligibility, ApiError> {
+    let countries = countries_of(db, &[program.id]).await?.remove(&program.id).unwrap_or_default();
+    let standing = standing(db, organization.id, now).await?;
+    let (units_in_window, oldest_in_window) = match cap_window(program, now) {
+        Some(window) => units_since(db, program.id, organization.id, window.from).await?,
+        None => (0, None),
+    };
+    let budget = match (organization.budget_amount, &organization.budget_currency) {
+        (Some(amount), Some(currency)) => Some(Budget { amount, currency: currency.clone() }),
+        _ => None,
+    };
+    let organization_type = sea_orm::ActiveEnum::to_value(&organization.org_type);
+    Ok(decide(&Facts {
+        program,
+        program_countries: &countries,
+        country: &organization.country_code,
+        organization_type: &organization_type,
+        budget,
+        standing,
+        units_in_window,
+        oldest_in_window,
+        now,
+    }))
+}
