@@ -13,5 +13,7 @@ pub mod throttle;
 pub mod tokens;
 
 pub use caller::{ApiKeyCaller, Caller, Grant, UserCaller};
-pub use policy::{Action, ArchivableOrganizations, CaseFacts, OrgScope, Policy, ReadableOrganizations, ScopeKind, WritableOrganizations};
+pub use policy::{
+    Action, ArchivableOrganizations, CaseFacts, OrgScope, Policy, ReadableOrganizations, RequestFacts, ScopeKind, WritableOrganizations,
+};
 pub use scope::ApiScope;

@@ -119,6 +119,15 @@ impl OrgScope {
     }
 }
 
+/// What a rule about one donation request needs to know of it.
+#[derive(Clone, Copy, Debug)]
+pub struct RequestFacts {
+    /// The requesting organization.
+    pub organization: Uuid,
+    /// The donor of the program.
+    pub donor: Uuid,
+}
+
 /// What a rule about one case needs to know of it.
 #[derive(Clone, Copy, Debug)]
 pub struct CaseFacts<'a> {

@@ -3,7 +3,7 @@
 use entity::enums::{MembershipScope, Role};
 use uuid::Uuid;
 
-use super::{Policy, forbidden, role_in, sign_in};
+use super::{Policy, RequestFacts, forbidden, role_in, sign_in};
 use crate::{
     auth::{ApiScope, Caller},
     error::ApiError,
@@ -31,10 +31,111 @@ impl Policy {
     }
 }
 
+/// Donor roles that read the requests to its programs.
+const DONOR_STAFF: [Role; 2] = [Role::Admin, Role::Integrator];
+
+impl Policy {
+    /// Requesting a donation for an organization: its members (any role) and
+    /// platform admins.
+    pub fn authorize_donation_request(&self, caller: &Caller, organization: Uuid) -> Result<(), ApiError> {
+        match caller {
+            Caller::System => Ok(()),
+            Caller::Anonymous => Err(sign_in()),
+            Caller::ApiKey(_) => Err(forbidden("request donations with an API key")),
+            Caller::User(u) if !u.email_verified => Err(ApiError::EmailNotVerified),
+            Caller::User(u) if u.is_platform_admin || u.organization_role(organization).is_some() => Ok(()),
+            Caller::User(_) => Err(forbidden("request donations for this organization: only its members may")),
+        }
+    }
+
+    /// Deciding and fulfilling requests to a donor's programs: its admins,
+    /// its API keys holding `requests:write`, and platform admins.
+    pub fn authorize_request_decision(&self, caller: &Caller, donor: Uuid) -> Result<(), ApiError> {
+        match caller {
+            Caller::System => Ok(()),
+            Caller::Anonymous => Err(sign_in()),
+            Caller::ApiKey(key)
+                if key.owner_scope == MembershipScope::Donor && key.owner_id == donor && key.has(ApiScope::RequestsWrite) =>
+            {
+                Ok(())
+            }
+            Caller::ApiKey(_) => {
+                Err(forbidden("decide this donor's requests with this key: it needs requests:write and to belong to the donor"))
+            }
+            Caller::User(u) if !u.email_verified => Err(ApiError::EmailNotVerified),
+            Caller::User(u) if u.is_platform_admin || role_in(u, MembershipScope::Donor, donor) == Some(Role::Admin) => Ok(()),
+            Caller::User(_) => Err(forbidden("decide this donor's requests: ask one of its admins")),
+        }
+    }
+
+    /// Reading a request: the organization's members, the donor's staff and
+    /// its keys holding `requests:read`, and platform admins.
+    pub fn may_read_request(&self, caller: &Caller, request: RequestFacts) -> bool {
+        match caller {
+            Caller::System => true,
+            Caller::Anonymous => false,
+            Caller::ApiKey(key) => {
+                key.owner_scope == MembershipScope::Donor && key.owner_id == request.donor && key.has(ApiScope::RequestsRead)
+            }
+            Caller::User(u) if !u.email_verified => false,
+            Caller::User(u) => {
+                u.is_platform_admin
+                    || u.organization_role(request.organization).is_some()
+                    || role_in(u, MembershipScope::Donor, request.donor).is_some_and(|r| DONOR_STAFF.contains(&r))
+            }
+        }
+    }
+
+    /// Reading a request's fulfilment details (license keys, a shipment
+    /// reference): the organization's members and the donor's staff and keys only.
+    pub fn may_read_fulfilment(&self, caller: &Caller, request: RequestFacts) -> bool {
+        match caller {
+            Caller::User(u) if u.is_platform_admin => {
+                u.organization_role(request.organization).is_some() || role_in(u, MembershipScope::Donor, request.donor).is_some()
+            }
+            _ => self.may_read_request(caller, request),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{api_key, holding, platform_admin, unverified};
     use super::*;
+
+    #[test]
+    fn members_request_donor_admins_decide_and_fulfilment_stays_between_them() {
+        let (org, donor, other) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let facts = RequestFacts { organization: org, donor };
+        let key = |owner: Uuid, scopes: &[&str]| match api_key(scopes) {
+            Caller::ApiKey(mut k) => {
+                k.owner_scope = MembershipScope::Donor;
+                k.owner_id = owner;
+                Caller::ApiKey(k)
+            }
+            other => other,
+        };
+        // (caller, requests, decides, reads, reads the fulfilment)
+        let table: Vec<(&str, Caller, [bool; 4])> = vec![
+            ("organization member", holding(MembershipScope::Organization, org, Role::Member), [true, false, true, true]),
+            ("member of another organization", holding(MembershipScope::Organization, other, Role::Owner), [false, false, false, false]),
+            ("donor admin", holding(MembershipScope::Donor, donor, Role::Admin), [false, true, true, true]),
+            ("donor integrator", holding(MembershipScope::Donor, donor, Role::Integrator), [false, false, true, true]),
+            ("admin of another donor", holding(MembershipScope::Donor, other, Role::Admin), [false, false, false, false]),
+            ("the donor's key (requests:read)", key(donor, &["requests:read"]), [false, false, true, true]),
+            ("the donor's key (requests:write)", key(donor, &["requests:write"]), [false, true, false, false]),
+            ("another donor's key", key(other, &["requests:read", "requests:write"]), [false, false, false, false]),
+            ("platform admin", platform_admin(), [true, true, true, false]),
+            ("unverified member", unverified(holding(MembershipScope::Organization, org, Role::Member)), [false, false, false, false]),
+            ("anonymous", Caller::Anonymous, [false, false, false, false]),
+        ];
+        for (who, caller, [requests, decides, reads, fulfilment]) in table {
+            assert_eq!(Policy.authorize_donation_request(&caller, org).is_ok(), requests, "{who} requests");
+            assert_eq!(Policy.authorize_request_decision(&caller, donor).is_ok(), decides, "{who} decides");
+            assert_eq!(Policy.may_read_request(&caller, facts), reads, "{who} reads");
+            assert_eq!(Policy.may_read_fulfilment(&caller, facts), fulfilment, "{who} reads the fulfilment");
+        }
+    }
 
     #[test]
     fn donor_admins_their_keys_and_platform_admins_manage_programs() {
