@@ -12,8 +12,9 @@ use api::seed::{
     bench::{BENCH_PASSWORD, BenchOutcome, BenchReport, BenchScale, bench_email, seed_bench},
 };
 use entity::{
-    enums::{MembershipScope, Role, Visibility},
-    event, membership, organization, organization_focus_area, organization_registration, partner, partner_country, user,
+    enums::{MembershipScope, Role, ValidationStatus, Visibility},
+    event, membership, organization, organization_focus_area, organization_registration, partner, partner_country, user, validation,
+    validation_criteria,
 };
 use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
 use serde_json::json;
@@ -42,6 +43,8 @@ struct Dump {
     focus_areas: Vec<organization_focus_area::Model>,
     users: Vec<user::Model>,
     memberships: Vec<membership::Model>,
+    criteria: Vec<validation_criteria::Model>,
+    validations: Vec<validation::Model>,
     events: Vec<event::Model>,
 }
 
@@ -67,6 +70,8 @@ async fn dump(db: &DatabaseConnection) -> Dump {
             .expect("focus areas"),
         users: user::Entity::find().order_by_asc(user::Column::Id).all(db).await.expect("users"),
         memberships: membership::Entity::find().order_by_asc(membership::Column::Id).all(db).await.expect("memberships"),
+        criteria: validation_criteria::Entity::find().order_by_asc(validation_criteria::Column::Id).all(db).await.expect("criteria"),
+        validations: validation::Entity::find().order_by_asc(validation::Column::Id).all(db).await.expect("validations"),
         events: event::Entity::find().order_by_asc(event::Column::Id).all(db).await.expect("events"),
     }
 }
@@ -78,7 +83,10 @@ async fn two_runs_into_fresh_databases_write_the_same_rows() {
     let (a, b) = (dump(&first.db).await, dump(&second.db).await);
     assert_eq!(a.organizations.len(), 200);
     assert!(!a.registrations.is_empty() && !a.focus_areas.is_empty() && !a.memberships.is_empty());
-    assert_eq!(a.events.len(), 200 + 60, "one created event per organization and partner");
+    // One created event per organization and partner, one per criteria, and
+    // one per step of each case (a case's version counts its steps).
+    let steps: usize = a.validations.iter().map(|v| usize::try_from(v.version).unwrap_or(0)).sum();
+    assert_eq!(a.events.len(), 200 + 60 + 100 + steps, "the events of every write");
     assert_eq!(a, b);
 
     // The same version gives the same data whatever the code: a change to what
@@ -91,14 +99,18 @@ async fn two_runs_into_fresh_databases_write_the_same_rows() {
         a.focus_areas.len(),
         a.users.len(),
         a.users[0].password_hash.as_str(),
+        a.validations.len(),
+        a.validations[0].id.to_string(),
     );
     let expected = (
-        "018cd440-8597-7d0d-b041-ce943d4452f6".to_owned(),
-        "Lenawa Clean Water Initiative",
-        170,
+        "018cc820-9f5a-74b0-96a2-7f6783b213ae".to_owned(),
+        "Nesaya Legal Aid Network",
+        169,
         363,
         193,
-        "$argon2id$v=19$m=19456,t=2,p=1$+AsD61ub1/amGFbXC3ParQ$1R8kkWYjdj7pyS7dW4FRmbaxFv65blTgAAx8m0VsPaM",
+        "$argon2id$v=19$m=19456,t=2,p=1$MPLjPDX+AvqimFXkZBseYw$r35oM7vfMmgFAa4a6Fv7+oz5dsLPQ5FVRjmrNRlyu0U",
+        208,
+        "018e39c0-9aac-7755-a44d-6924e34bdbdd".to_owned(),
     );
     assert_eq!(pinned, expected, "the benchmark data v{} changed", api::seed::bench::BENCH_VERSION);
 }
@@ -138,6 +150,43 @@ async fn the_data_has_the_benchmarks_shape() {
     assert!(rows.users.iter().all(|u| u.email_verified_at.is_some() && u.email_normalized == u.email));
     let hashes: BTreeSet<&str> = rows.users.iter().map(|u| u.password_hash.as_str()).collect();
     assert_eq!(hashes.len(), 1, "one shared hash of the bench password");
+
+    // About one validation case per organization: some have none, some two,
+    // mostly approved; every partner has criteria in each country it serves.
+    assert_eq!((report.validation_criteria, rows.criteria.len()), (100, 100));
+    assert_eq!(report.validations, rows.validations.len());
+    assert!((170..=230).contains(&report.validations), "{} cases for 200 organizations", report.validations);
+    let mut cases: BTreeMap<uuid::Uuid, Vec<&validation::Model>> = BTreeMap::new();
+    for case in &rows.validations {
+        cases.entry(case.organization_id).or_default().push(case);
+    }
+    assert!(cases.len() < 200 && cases.values().any(|c| c.len() == 2) && cases.values().all(|c| c.len() <= 2), "none, one or two");
+    let approved = rows.validations.iter().filter(|v| v.status == ValidationStatus::Approved).count();
+    assert!(approved * 2 > rows.validations.len(), "mostly approved: {approved} of {}", rows.validations.len());
+    let serving: BTreeMap<&str, uuid::Uuid> = rows.partner_countries.iter().map(|l| (l.country_code.as_str(), l.partner_id)).collect();
+    let open = |s: ValidationStatus| {
+        matches!(s, ValidationStatus::Draft | ValidationStatus::Submitted | ValidationStatus::InReview | ValidationStatus::NeedsInformation)
+    };
+    for (org, mut list) in cases {
+        // At most one case in progress (the partial unique index agrees), and
+        // an older case is closed: expired (and renewed by the newer) or rejected.
+        assert!(list.iter().filter(|c| open(c.status)).count() <= 1, "{org}: two cases in progress");
+        list.sort_by_key(|c| (c.created_at, c.id));
+        if let [older, newer] = list[..] {
+            assert!(matches!(older.status, ValidationStatus::Expired | ValidationStatus::Rejected), "{org}: older {:?}", older.status);
+            assert_eq!(newer.renewal_of, (older.status == ValidationStatus::Expired).then_some(older.id), "{org}");
+        }
+        for case in list {
+            let country = rows.organizations.iter().find(|o| o.id == org).map(|o| o.country_code.as_str());
+            assert_eq!(Some(case.country_code.as_str()), country);
+            // Reviewed by the partner serving the country, once submitted.
+            let expected = (case.status != ValidationStatus::Draft).then(|| serving[case.country_code.as_str()]);
+            assert_eq!(case.partner_id, expected, "{org}: {:?}", case.status);
+            let ends = matches!(case.status, ValidationStatus::Approved | ValidationStatus::Expired | ValidationStatus::Revoked);
+            assert_eq!(case.valid_until.is_some(), ends, "{org}: {:?}", case.status);
+            assert_eq!(case.decided_at.is_some(), !open(case.status) || case.status == ValidationStatus::NeedsInformation, "{org}");
+        }
+    }
 }
 
 #[actix_rt::test]
@@ -164,6 +213,19 @@ async fn anonymous_callers_read_public_organizations_and_a_validator_its_country
     let hidden = in_country.iter().filter(|o| o.visibility == Visibility::Hidden).count();
     let seen_hidden = list["nodes"].as_array().expect("nodes").iter().filter(|n| n["visibility"] == "HIDDEN").count();
     assert_eq!(seen_hidden, hidden);
+
+    // The validator reads the organizations' cases in its country; anonymous callers read none.
+    let cases = "query($c: CountryCode!) { organizations(first: 100, filter: {country: $c}) {
+        nodes { id validation { status validUntil } } } }";
+    let read = app.data_as(&token, cases, json!({ "c": country })).await;
+    let nodes = read["organizations"]["nodes"].as_array().expect("nodes").clone();
+    let with_case = in_country.iter().filter(|o| rows.validations.iter().any(|v| v.organization_id == o.id)).count();
+    let read_cases = nodes.iter().filter(|n| n["validation"]["status"].is_string()).count();
+    assert_eq!((nodes.len(), read_cases), (in_country.len(), with_case), "every case of the country is read: {read}");
+    assert!(read_cases > 0, "{read}");
+    assert!(nodes.iter().any(|n| n["validation"]["validUntil"].is_string()), "{read}");
+    let anonymous = app.data(cases, json!({ "c": country })).await;
+    assert!(anonymous["organizations"]["nodes"].as_array().expect("nodes").iter().all(|n| n["validation"].is_null()), "{anonymous}");
 }
 
 #[actix_rt::test]
@@ -206,8 +268,14 @@ fn the_command_seeds_once_then_says_so_and_refuses_bad_arguments_and_production(
     let first = run(&["seed", "--bench", "--scale", "0.01"], &env, &dir);
     assert!(first.status.success(), "{}", text(&first.stderr));
     let out = text(&first.stdout);
-    assert!(out.contains("seeded the benchmark data v1 at scale 0.01"), "{out}");
-    assert!(out.contains("200 organizations") && out.contains(BENCH_PASSWORD) && out.contains("validator-NN@"), "{out}");
+    assert!(out.contains(&format!("seeded the benchmark data v{} at scale 0.01", api::seed::bench::BENCH_VERSION)), "{out}");
+    assert!(
+        out.contains("200 organizations")
+            && out.contains("validation cases")
+            && out.contains(BENCH_PASSWORD)
+            && out.contains("validator-NN@"),
+        "{out}"
+    );
     let second = run(&["seed", "--bench", "--scale", "0.01"], &env, &dir);
     assert!(second.status.success(), "{}", text(&second.stderr));
     assert!(text(&second.stdout).contains("already"), "{}", text(&second.stdout));

@@ -1,7 +1,8 @@
 //! `civic-graph seed --bench [--scale N]`: a large, deterministic data set
 //! for `bench/run`. The same [`BENCH_VERSION`] and scale give the same data,
 //! byte for byte. Each area writes its part (`partners/seed.rs`,
-//! `organizations/seed/bench.rs`, `accounts/seed.rs`, `memberships/seed.rs`;
+//! `organizations/seed/bench.rs`, `accounts/seed.rs`, `memberships/seed.rs`,
+//! `validations/seed.rs`;
 //! the countries come from `countries/seed.rs`) with multi-row inserts, all
 //! in one transaction: the rows are those the areas' writes would make, but
 //! their per-row rules and statements would take far too long for 20,000
@@ -10,7 +11,9 @@
 //! At scale 1: 60 partners serving 100 countries (one partner each), 20,000
 //! organizations skewed across them (1,396 in the largest country, 100 in the
 //! smallest), exactly 40 % public, 50 % network-only, 10 % hidden, with focus
-//! areas, registrations, `*.created` events, and 1,381 accounts with their roles.
+//! areas, registrations, `*.created` events, 1,381 accounts with their roles,
+//! and about 20,000 validation cases (some organizations have none, some two)
+//! with the criteria of every partner and the events of every step.
 
 use entity::{enums::Visibility, organization, partner, user};
 use sea_orm::{
@@ -24,7 +27,7 @@ use super::{
     generator::{BenchContext, ORGANIZATIONS_AT_SCALE_ONE},
 };
 pub use crate::accounts::seed::{BENCH_EMAIL_DOMAIN, BENCH_PASSWORD, bench_email};
-use crate::{accounts, countries::seed::BENCH_COUNTRIES, error::ApiError, organizations, partners};
+use crate::{accounts, countries::seed::BENCH_COUNTRIES, error::ApiError, organizations, partners, validations};
 
 /// What `seed --bench` wrote.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,6 +48,10 @@ pub struct BenchReport {
     pub accounts: usize,
     /// Their roles.
     pub memberships: usize,
+    /// Validation criteria (one per partner and country served).
+    pub validation_criteria: usize,
+    /// Validation cases.
+    pub validations: usize,
     /// The partner of the largest country: its validator (`validator-01@`) sees its hidden organizations.
     pub largest_country: &'static str,
 }
@@ -104,6 +111,7 @@ pub async fn seed_bench(db: &DatabaseConnection, scale: BenchScale) -> Result<Be
         &organizations.iter().map(|o| (o.id, o.created_at)).collect::<Vec<_>>(),
     )
     .await?;
+    let validations = validations::seed::insert_bench(&txn, &ctx, &partners, &organizations).await?;
     txn.commit().await.map_err(ApiError::from)?;
 
     let count = |v| organizations.iter().filter(|o| o.visibility == v).count();
@@ -116,6 +124,8 @@ pub async fn seed_bench(db: &DatabaseConnection, scale: BenchScale) -> Result<Be
         visibilities: (count(Visibility::Public), count(Visibility::Network), count(Visibility::Hidden)),
         accounts: accounts.users,
         memberships: accounts.memberships,
+        validation_criteria: validations.criteria,
+        validations: validations.cases,
         largest_country: BENCH_COUNTRIES[0].code,
     }))
 }
