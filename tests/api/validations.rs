@@ -649,3 +649,36 @@ async fn the_demo_has_criteria_for_every_partner_country_and_a_case_in_every_sta
     assert_eq!(entity::validation::Entity::find().count(&app.db).await.expect("count"), 8);
     assert_eq!(entity::validation_criteria::Entity::find().count(&app.db).await.expect("count"), criteria);
 }
+
+#[actix_web::test]
+async fn anyone_who_sees_an_organization_sees_its_badge_while_the_approval_is_in_force() {
+    use api::clock::Clock;
+    use chrono::{DateTime, Duration, Utc};
+
+    let start: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-12-01T10:00:00Z").expect("time").with_timezone(&Utc);
+    let clock = Clock::manual(start);
+    let net = network_in(spawn_app_with_clock(api::config::AppEnv::Development, &[], clock.clone()).await, false).await;
+    let badge = || async {
+        let answer = net
+            .app
+            .graphql(
+                "query($id: ID!) { node(id: $id) { ... on Organization { validationBadge { validUntil partner { slug } } validation { status } } } }",
+                json!({ "id": net.organization }),
+            )
+            .await;
+        answer["data"]["node"].clone()
+    };
+    assert_eq!(badge().await["validationBadge"], Value::Null, "not validated yet");
+    let case = net.in_review().await;
+    assert_eq!(badge().await["validationBadge"], Value::Null, "in review is not validated");
+    net.ok(&net.validator, "decideValidation", json!({ "validation": case["id"], "decision": "APPROVE" })).await;
+    let shown = badge().await;
+    assert_eq!(
+        shown["validationBadge"],
+        json!({ "validUntil": "2027-12-01T10:00:00+00:00", "partner": { "slug": "lake-region-partners" } }),
+        "{shown}"
+    );
+    assert_eq!(shown["validation"], Value::Null, "the case itself stays private");
+    clock.advance(Duration::days(366));
+    assert_eq!(badge().await["validationBadge"], Value::Null, "its validity ended (before the expiry job runs)");
+}

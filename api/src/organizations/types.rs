@@ -224,6 +224,17 @@ impl Organization {
         crate::validations::types::readable(ctx, case).await
     }
 
+    /// Public proof that it is vetted: its approval in force (the partner and
+    /// when it ends); null when it has none. Anyone who sees the organization
+    /// sees this, as `isValidated` lets anyone filter on it.
+    async fn validation_badge(&self, ctx: &Context<'_>) -> Result<Option<crate::validations::types::ValidationBadge>> {
+        let Some(approval) = loader::<crate::validations::loader::ApprovalOf>(ctx)?.load_one(self.0.id).await? else {
+            return Ok(None);
+        };
+        let now = crate::graphql::context::clock(ctx)?.now();
+        Ok(approval.valid_until.is_some_and(|t| t > now).then_some(crate::validations::types::ValidationBadge(approval)))
+    }
+
     /// Who looked up its validation status, newest first: the donor (through
     /// its API key or its staff) and when. Only its owners and admins and
     /// platform admins see it (null for everyone else).

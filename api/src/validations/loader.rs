@@ -22,3 +22,9 @@ batch_loader! {
     ValidationById: Uuid => entity::validation::Model,
     |db, keys| service::by_ids(db, keys).await.map(|rows| crate::graphql::loader::by_id(rows, |m| m.id))
 }
+
+batch_loader! {
+    /// The approval of each organization that lasts longest (its end is compared where it is shown).
+    ApprovalOf: Uuid => entity::validation::Model,
+    |db, keys| service::approval_of(db, keys).await
+}

@@ -95,6 +95,27 @@ pub async fn standing_of(
     Ok(standing)
 }
 
+/// The approval of each organization that lasts longest (APPROVED cases
+/// only; whether its validity has ended is for the caller to compare with
+/// its clock). One statement.
+pub async fn approval_of(db: &impl ConnectionTrait, organizations: &[Uuid]) -> Result<HashMap<Uuid, validation::Model>, ApiError> {
+    let rows = validation::Entity::find()
+        .filter(validation::Column::OrganizationId.is_in(organizations.iter().copied()))
+        .filter(validation::Column::Status.eq(entity::enums::ValidationStatus::Approved))
+        .all(db)
+        .await?;
+    let mut approval: HashMap<Uuid, validation::Model> = HashMap::new();
+    for row in rows {
+        match approval.get(&row.organization_id) {
+            Some(kept) if kept.valid_until >= row.valid_until => {}
+            _ => {
+                approval.insert(row.organization_id, row);
+            }
+        }
+    }
+    Ok(approval)
+}
+
 /// The steps of each case, oldest first: the events whose subject it is.
 pub async fn history_of(db: &impl ConnectionTrait, cases: &[Uuid]) -> Result<HashMap<Uuid, Vec<event::Model>>, ApiError> {
     let subjects: HashMap<String, Uuid> = cases.iter().map(|id| (encode_uuid(super::types::Validation::KIND, *id).0, *id)).collect();

@@ -362,6 +362,28 @@ impl Validation {
     }
 }
 
+/// Public proof that an organization is vetted: a partner serving its
+/// country approved it, and the approval is in force. Nothing else of the
+/// case (no status history, evidence or notes) is public.
+#[derive(Clone, Debug)]
+pub struct ValidationBadge(pub entity::validation::Model);
+
+/// Public proof that an organization is vetted: a partner serving its
+/// country approved it, and the approval is in force.
+#[Object]
+impl ValidationBadge {
+    /// When the approval ends (the organization renews it before).
+    async fn valid_until(&self) -> Option<DateTime<Utc>> {
+        self.0.valid_until
+    }
+
+    /// The partner that vetted it.
+    async fn partner(&self, ctx: &Context<'_>) -> Result<Option<Partner>> {
+        let Some(id) = self.0.partner_id else { return Ok(None) };
+        Ok(loader::<PartnerById>(ctx)?.load_one(id).await?.map(Partner::from))
+    }
+}
+
 /// The case of an organization, when the caller may read it.
 pub async fn readable(ctx: &Context<'_>, case: entity::validation::Model) -> Result<Option<Validation>> {
     let case = Validation(case);

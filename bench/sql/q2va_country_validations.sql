@@ -1,4 +1,4 @@
--- Q2v as plain SQL: Q2a (the validator's view of a country: it serves these
+-- Q2va as plain SQL: Q2a (the validator's view of a country: it serves these
 -- countries, so it sees every live organization there) with each
 -- organization's current case, the newest by creation, read in the same
 -- statement.
