@@ -54,6 +54,9 @@ pub enum UserErrorCode {
     UnsupportedFileType,
     /// Amounts that must share a currency do not.
     CurrencyMismatch,
+    /// The organization may not request this program now; the message starts
+    /// with the eligibility reason's code (`NOT_VALIDATED: ...`).
+    NotEligible,
 }
 
 /// One thing wrong with the input.

@@ -168,6 +168,21 @@ pub enum DomainEvent {
         /// Where it is available.
         countries: Vec<String>,
     },
+    /// An organization requested units of a program.
+    #[serde(rename = "donation_request.submitted")]
+    DonationRequested(DonationChange),
+    /// A request was approved (stock and cap reserved).
+    #[serde(rename = "donation_request.approved")]
+    DonationRequestApproved(DonationChange),
+    /// A request was rejected.
+    #[serde(rename = "donation_request.rejected")]
+    DonationRequestRejected(DonationChange),
+    /// A request was delivered (the details are not in the event).
+    #[serde(rename = "donation_request.fulfilled")]
+    DonationRequestFulfilled(DonationChange),
+    /// The organization withdrew a request.
+    #[serde(rename = "donation_request.cancelled")]
+    DonationRequestCancelled(DonationChange),
     /// The organization attached a document to its case (the file name is not
     /// recorded: it may say more than the kind does).
     #[serde(rename = "validation_evidence.attached")]
@@ -251,6 +266,28 @@ pub struct ValidationChange {
     pub valid_until: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// A step of a donation request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DonationChange {
+    /// The request.
+    pub request: Uuid,
+    /// The program.
+    pub program: Uuid,
+    /// Its donor.
+    pub donor: Uuid,
+    /// The requesting organization.
+    pub organization: Uuid,
+    /// Units.
+    pub quantity: i32,
+    /// The status before (none when made), as the API writes it.
+    pub from: Option<String>,
+    /// The status after.
+    pub to: String,
+    /// Reason codes of a rejection.
+    pub reasons: Vec<String>,
+}
+
 /// A role taken or given up.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -301,6 +338,11 @@ impl DomainEvent {
             Self::ValidationExpired(_) => "validation.expired",
             Self::ValidationRevoked(_) => "validation.revoked",
             Self::ProgramCreated { .. } => "program.created",
+            Self::DonationRequested(_) => "donation_request.submitted",
+            Self::DonationRequestApproved(_) => "donation_request.approved",
+            Self::DonationRequestRejected(_) => "donation_request.rejected",
+            Self::DonationRequestFulfilled(_) => "donation_request.fulfilled",
+            Self::DonationRequestCancelled(_) => "donation_request.cancelled",
             Self::ValidationEvidenceAttached { .. } => "validation_evidence.attached",
             Self::ValidationEvidenceRemoved { .. } => "validation_evidence.removed",
             Self::ValidationShareTokenCreated { .. } => "validation_share_token.created",
@@ -332,6 +374,11 @@ impl DomainEvent {
             }
             Self::DonorCreated { donor, .. } => encode_uuid(crate::donors::types::Donor::KIND, *donor),
             Self::ProgramCreated { program, .. } => encode_uuid(crate::programs::types::Program::KIND, *program),
+            Self::DonationRequested(d)
+            | Self::DonationRequestApproved(d)
+            | Self::DonationRequestRejected(d)
+            | Self::DonationRequestFulfilled(d)
+            | Self::DonationRequestCancelled(d) => encode_uuid(crate::programs::request_types::DonationRequest::KIND, d.request),
             Self::ValidationCriteriaSet { partner, .. } => encode_uuid(crate::partners::types::Partner::KIND, *partner),
             Self::ValidationOpened(v)
             | Self::ValidationSubmitted(v)
@@ -360,6 +407,11 @@ impl DomainEvent {
             | Self::ValidationShareTokenRedeemed { organization, .. }
             | Self::ValidationEvidenceAttached { organization, .. }
             | Self::ValidationEvidenceRemoved { organization, .. } => Some(*organization),
+            Self::DonationRequested(d)
+            | Self::DonationRequestApproved(d)
+            | Self::DonationRequestRejected(d)
+            | Self::DonationRequestFulfilled(d)
+            | Self::DonationRequestCancelled(d) => Some(d.organization),
             Self::MembershipGranted(m) | Self::MembershipLeft(m) => (m.scope == "organization").then_some(m.scope_id),
             Self::InvitationSent { scope, scope_id, .. } => (scope == "organization").then_some(*scope_id),
             _ => self.validation().map(|v| v.organization),

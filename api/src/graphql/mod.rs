@@ -53,6 +53,8 @@ pub enum Node {
     Validation(crate::validations::types::Validation),
     /// A donation program.
     Program(crate::programs::types::Program),
+    /// A donation request (for its readers).
+    DonationRequest(crate::programs::request_types::DonationRequest),
 }
 
 /// The types `node(id:)` knows: each area registers its own.
@@ -85,6 +87,7 @@ pub struct QueryRoot(
     crate::validations::query::ValidationQuery,
     crate::validations::lookup_query::ValidationLookupQuery,
     crate::programs::query::ProgramQuery,
+    crate::programs::query::DonationRequestQuery,
 );
 
 /// Every mutation root, merged.
@@ -100,6 +103,7 @@ pub struct MutationRoot(
     crate::validations::evidence_types::EvidenceMutation,
     crate::validations::sharing_mutation::ValidationSharingMutation,
     crate::programs::mutation::ProgramMutation,
+    crate::programs::request_types::DonationRequestMutation,
 );
 
 type Inner = Schema<QueryRoot, MutationRoot, EmptySubscription>;

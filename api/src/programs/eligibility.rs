@@ -119,7 +119,9 @@ pub enum Eligibility {
 /// starts afresh (calendar and fiscal years; a rolling window has no fixed reset).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Window {
-    /// Approvals from this time count.
+    /// Approvals from this time count; in a rolling window (no `next`) only
+    /// those after it, so a unit comes free exactly when its approval is the
+    /// window's length old.
     pub from: DateTime<Utc>,
     /// The next window starts here (years only).
     pub next: Option<DateTime<Utc>>,

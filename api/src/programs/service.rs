@@ -128,14 +128,19 @@ pub async fn standing(db: &impl ConnectionTrait, organization: Uuid, now: DateTi
     })
 }
 
-/// Units approved for `organization` from `program` since `from` (approved or
-/// fulfilled), and the oldest of those approvals.
+/// Units approved for `organization` from `program` in the cap's `window`
+/// (approved or fulfilled), and the oldest of those approvals.
 pub async fn units_since(
     db: &impl ConnectionTrait,
     program: Uuid,
     organization: Uuid,
-    from: DateTime<Utc>,
+    window: super::eligibility::Window,
 ) -> Result<(i64, Option<DateTime<Utc>>), ApiError> {
+    let since = if window.next.is_none() {
+        donation_request::Column::ApprovedAt.gt(window.from)
+    } else {
+        donation_request::Column::ApprovedAt.gte(window.from)
+    };
     let rows: Vec<(i32, Option<DateTime<Utc>>)> = donation_request::Entity::find()
         .select_only()
         .column(donation_request::Column::Quantity)
@@ -143,7 +148,7 @@ pub async fn units_since(
         .filter(donation_request::Column::ProgramId.eq(program))
         .filter(donation_request::Column::OrganizationId.eq(organization))
         .filter(donation_request::Column::Status.is_in([DonationRequestStatus::Approved, DonationRequestStatus::Fulfilled]))
-        .filter(donation_request::Column::ApprovedAt.gte(from))
+        .filter(since)
         .into_tuple()
         .all(db)
         .await?;
@@ -163,7 +168,7 @@ pub async fn eligibility(
     let countries = countries_of(db, &[program.id]).await?.remove(&program.id).unwrap_or_default();
     let standing = standing(db, organization.id, now).await?;
     let (units_in_window, oldest_in_window) = match cap_window(program, now) {
-        Some(window) => units_since(db, program.id, organization.id, window.from).await?,
+        Some(window) => units_since(db, program.id, organization.id, window).await?,
         None => (0, None),
     };
     let budget = match (organization.budget_amount, &organization.budget_currency) {

@@ -161,6 +161,11 @@ pub struct Eligibility {
     pub reasons: Vec<EligibilityReason>,
 }
 
+/// What a reason means, in English.
+pub fn reason_message(r: &Reason) -> String {
+    reason(r).message
+}
+
 fn reason(r: &Reason) -> EligibilityReason {
     let (code, message) = match r {
         Reason::NotValidated => (EligibilityReasonCode::NotValidated, "the program requires an approved validation".to_owned()),

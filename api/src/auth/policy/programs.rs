@@ -86,6 +86,28 @@ impl Policy {
         }
     }
 
+    /// Listing an organization's requests: its members and platform admins.
+    pub fn may_list_organization_requests(&self, caller: &Caller, organization: Uuid) -> bool {
+        match caller {
+            Caller::System => true,
+            Caller::User(u) if u.email_verified => u.is_platform_admin || u.organization_role(organization).is_some(),
+            _ => false,
+        }
+    }
+
+    /// Listing the requests to a donor's programs: its staff, its keys
+    /// holding `requests:read`, and platform admins.
+    pub fn may_list_donor_requests(&self, caller: &Caller, donor: Uuid) -> bool {
+        match caller {
+            Caller::System => true,
+            Caller::ApiKey(key) => key.owner_scope == MembershipScope::Donor && key.owner_id == donor && key.has(ApiScope::RequestsRead),
+            Caller::User(u) if u.email_verified => {
+                u.is_platform_admin || role_in(u, MembershipScope::Donor, donor).is_some_and(|r| DONOR_STAFF.contains(&r))
+            }
+            _ => false,
+        }
+    }
+
     /// Reading a request's fulfilment details (license keys, a shipment
     /// reference): the organization's members and the donor's staff and keys only.
     pub fn may_read_fulfilment(&self, caller: &Caller, request: RequestFacts) -> bool {
