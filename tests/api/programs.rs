@@ -173,3 +173,41 @@ async fn eligibility_names_every_failing_reason_and_else_what_is_available() {
     let answer = answer_as(app, Some(&stranger), &document, office).await;
     assert_eq!(answer["errors"][0]["extensions"]["code"], "NOT_FOUND", "{answer}");
 }
+
+#[actix_web::test]
+async fn donors_keep_a_public_profile_their_admins_change() {
+    let net = network(false).await;
+    let app = &net.app;
+    let admin = app.admin_token().await;
+    let created = app
+        .data_as(
+            &admin,
+            "mutation { createDonor(input: {name: \"Open Cloud\", description: \"Cloud credits for NGOs.\",
+                logoUrl: \"https://opencloud.example.com/logo.png\", countries: [\"KE\", \"UG\"]}) {
+                donor { id slug description logoUrl countries { code } } userErrors { field code } } }",
+            json!({}),
+        )
+        .await;
+    let donor = &created["createDonor"]["donor"];
+    assert_eq!(donor["countries"], json!([{ "code": "KE" }, { "code": "UG" }]), "{created}");
+    let id = donor["id"].as_str().expect("id").to_owned();
+    let donor_admin = app.member_token("admin@opencloud.example.com", MembershipScope::Donor, &id, Role::Admin).await;
+    let integrator = app.member_token("dev@opencloud.example.com", MembershipScope::Donor, &id, Role::Integrator).await;
+    let update = "mutation($input: UpdateDonorInput!) { updateDonor(input: $input) {
+        donor { name website description countries { code } } userErrors { field code } } }";
+    let refused = answer_as(app, Some(&integrator), update, json!({ "donor": id, "name": "Taken Over" })).await;
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "FORBIDDEN", "{refused}");
+    let bad = answer_as(app, Some(&donor_admin), update, json!({ "donor": id, "countries": ["KE", "XX"], "website": "not a url" })).await;
+    let codes: Vec<&str> =
+        bad["data"]["updateDonor"]["userErrors"].as_array().expect("errors").iter().filter_map(|e| e["code"].as_str()).collect();
+    assert_eq!(codes.len(), 2, "{bad}");
+    let changed = answer_as(app, Some(&donor_admin), update, json!({ "donor": id, "description": null, "countries": ["TZ"] })).await;
+    assert_eq!(
+        changed["data"]["updateDonor"]["donor"],
+        json!({ "name": "Open Cloud", "website": null, "description": null, "countries": [{ "code": "TZ" }] }),
+        "{changed}"
+    );
+    // Public, and a Node.
+    let node = app.graphql("query($id: ID!) { node(id: $id) { ... on Donor { slug countries { code } } } }", json!({ "id": id })).await;
+    assert_eq!(node["data"]["node"], json!({ "slug": "open-cloud", "countries": [{ "code": "TZ" }] }), "{node}");
+}

@@ -54,9 +54,14 @@ pub async fn seed_demo_accounts(db: &DatabaseConnection) -> Result<Vec<DemoAccou
                 db,
                 &Clock::system(),
                 &Actor::system("seed"),
-                "Open Circuit Foundation",
-                Some("open-circuit-foundation"),
-                Some("https://opencircuit.example.org"),
+                crate::donors::service::DonorInput {
+                    name: "Open Circuit Foundation".to_owned(),
+                    slug: Some("open-circuit-foundation".to_owned()),
+                    website: Some("https://opencircuit.example.org".to_owned()),
+                    description: Some("Refurbished laptops and open-source software for civil society.".to_owned()),
+                    logo_url: None,
+                    countries: vec!["KE".to_owned(), "UG".to_owned(), "TZ".to_owned()],
+                },
             )
             .await
             .map_err(|e| SeedError::invalid("open-circuit-foundation", e))?

@@ -1,19 +1,28 @@
 //! Mutation root of donors.
 
-use async_graphql::{Context, Object, Result};
+use async_graphql::{Context, MaybeUndefined, Object, Result};
 
 use super::{
-    service,
-    types::{CreateDonorInput, CreateDonorPayload, Donor},
+    service::{self, DonorInput, DonorPatch},
+    types::{CreateDonorInput, CreateDonorPayload, Donor, UpdateDonorInput, UpdateDonorPayload},
 };
 use crate::{
     auth::Action,
     events::{Actor, published},
     graphql::{
         context::{authorize, bus, clock, db, request},
+        relay::decode_uuid,
         user_error::outcome,
     },
 };
+
+fn maybe(v: MaybeUndefined<String>) -> Option<Option<String>> {
+    match v {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(s) => Some(Some(s)),
+    }
+}
 
 /// Mutations of donors.
 #[derive(Default)]
@@ -25,8 +34,36 @@ impl DonorMutation {
     async fn create_donor(&self, ctx: &Context<'_>, #[graphql(desc = "The donor.")] input: CreateDonorInput) -> Result<CreateDonorPayload> {
         authorize(ctx, Action::CreateDonor)?;
         let actor = Actor::of(&request(ctx)?.caller)?;
-        let written = service::create(db(ctx)?, clock(ctx)?, &actor, &input.name, input.slug.as_deref(), input.website.as_deref()).await;
+        let input = DonorInput {
+            name: input.name,
+            slug: input.slug,
+            website: input.website,
+            description: input.description,
+            logo_url: input.logo_url,
+            countries: input.countries.into_iter().map(|c| c.0).collect(),
+        };
+        let written = service::create(db(ctx)?, clock(ctx)?, &actor, input).await;
         let (donor, user_errors) = outcome(published(bus(ctx)?, written).await, Donor::from)?;
         Ok(CreateDonorPayload { donor, user_errors })
+    }
+
+    /// Changes a donor's profile (its admins, platform admins). Fields left
+    /// out stay as they are; `null` clears an optional one.
+    async fn update_donor(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The change.")] input: UpdateDonorInput,
+    ) -> Result<UpdateDonorPayload> {
+        let donor = decode_uuid(&input.donor, Donor::KIND)?;
+        let patch = DonorPatch {
+            name: input.name,
+            website: maybe(input.website),
+            description: maybe(input.description),
+            logo_url: maybe(input.logo_url),
+            countries: input.countries.map(|c| c.into_iter().map(|c| c.0).collect()),
+        };
+        let written = service::update(db(ctx)?, clock(ctx)?, &request(ctx)?.caller, donor, patch).await;
+        let (donor, user_errors) = outcome(published(bus(ctx)?, written).await, Donor::from)?;
+        Ok(UpdateDonorPayload { donor, user_errors })
     }
 }

@@ -21,7 +21,7 @@ impl DonorQuery {
     }
 }
 
-/// Donors (reached by slug) are never fetched by ID: `node(id:)` answers null for theirs.
+/// `node(id:)` answers donors (public).
 pub fn register_nodes(registry: &mut crate::graphql::node::NodeRegistry) {
-    registry.private(super::types::Donor::KIND);
+    registry.add_loaded::<super::loader::DonorById, Donor>(Donor::KIND);
 }

@@ -121,6 +121,12 @@ pub enum DomainEvent {
         /// Its slug.
         slug: String,
     },
+    /// A donor's profile changed.
+    #[serde(rename = "donor.updated")]
+    DonorUpdated {
+        /// The donor.
+        donor: Uuid,
+    },
     /// A partner set its validation criteria for a country.
     #[serde(rename = "validation_criteria.set")]
     ValidationCriteriaSet {
@@ -327,6 +333,7 @@ impl DomainEvent {
             Self::ApiKeyCreated { .. } => "api_key.created",
             Self::ApiKeyRevoked { .. } => "api_key.revoked",
             Self::DonorCreated { .. } => "donor.created",
+            Self::DonorUpdated { .. } => "donor.updated",
             Self::ValidationCriteriaSet { .. } => "validation_criteria.set",
             Self::ValidationOpened(_) => "validation.opened",
             Self::ValidationSubmitted(_) => "validation.submitted",
@@ -372,7 +379,7 @@ impl DomainEvent {
             Self::ApiKeyCreated { api_key, .. } | Self::ApiKeyRevoked { api_key, .. } => {
                 encode_uuid(crate::api_keys::types::ApiKey::KIND, *api_key)
             }
-            Self::DonorCreated { donor, .. } => encode_uuid(crate::donors::types::Donor::KIND, *donor),
+            Self::DonorCreated { donor, .. } | Self::DonorUpdated { donor } => encode_uuid(crate::donors::types::Donor::KIND, *donor),
             Self::ProgramCreated { program, .. } => encode_uuid(crate::programs::types::Program::KIND, *program),
             Self::DonationRequested(d)
             | Self::DonationRequestApproved(d)

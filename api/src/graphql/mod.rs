@@ -51,6 +51,8 @@ pub enum Node {
     FocusArea(crate::focus_areas::types::FocusArea),
     /// A validation case (for its readers).
     Validation(crate::validations::types::Validation),
+    /// A donor company.
+    Donor(crate::donors::types::Donor),
     /// A donation program.
     Program(crate::programs::types::Program),
     /// A donation request (for its readers).

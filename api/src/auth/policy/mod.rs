@@ -21,6 +21,7 @@
 mod api_keys;
 mod audit;
 mod directory;
+mod donors;
 mod memberships;
 mod organizations;
 mod programs;
