@@ -307,3 +307,40 @@ async fn two_hundred_simultaneous_requests_never_oversell_nor_pass_a_cap() {
     assert!(approved_by.values().all(|n| *n <= 15), "no cap passed: {approved_by:?}");
     assert_eq!(stock_available(app, &program).await, 0);
 }
+
+#[actix_web::test]
+async fn the_demo_has_a_program_of_each_category_and_a_request_in_every_state() {
+    let app = crate::helpers::spawn_app().await;
+    app.seed_demo().await;
+    app.seed_demo().await;
+    let admin = app.admin_token().await;
+    let programs = app.graphql("{ programs(first: 20) { totalCount nodes { category } } }", json!({})).await;
+    let mut categories: Vec<String> = programs["data"]["programs"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .filter_map(|n| n["category"].as_str().map(str::to_owned))
+        .collect();
+    categories.sort();
+    assert_eq!(
+        categories,
+        ["CLOUD_CREDITS", "HARDWARE", "SERVICES", "SOFTWARE", "TRAINING_VOUCHERS"],
+        "seeding twice adds nothing: {programs}"
+    );
+    let donor = app.graphql("{ donor(slug: \"open-circuit-foundation\") { id } }", json!({})).await["data"]["donor"]["id"].clone();
+    let requests = answer_as(
+        &app,
+        Some(&admin),
+        "query($input: ID!) { donationRequests(filter: {donor: $input}, first: 20) { nodes { status } } }",
+        donor,
+    )
+    .await;
+    let mut statuses: Vec<String> = requests["data"]["donationRequests"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .filter_map(|n| n["status"].as_str().map(str::to_owned))
+        .collect();
+    statuses.sort();
+    assert_eq!(statuses, ["APPROVED", "CANCELLED", "FULFILLED", "REJECTED", "SUBMITTED"], "{requests}");
+}

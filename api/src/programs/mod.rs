@@ -10,6 +10,7 @@ pub mod query;
 pub mod request_state;
 pub mod request_types;
 pub mod requests;
+pub mod seed;
 pub mod service;
 pub mod types;
 pub mod write;

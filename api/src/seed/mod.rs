@@ -88,5 +88,7 @@ pub async fn seed_demo(
     let organizations_created = crate::organizations::seed::seed_demo(db, &clock, &actor).await?;
     let cases = crate::validations::seed::seed_demo(db, &clock, evidence).await?;
     tracing::info!(cases, "seeded validation criteria and cases");
+    let requests = crate::programs::seed::seed_demo(db, &clock).await?;
+    tracing::info!(requests, "seeded the demo donor's programs and requests");
     Ok(SeedReport { partners_created, organizations_created })
 }
