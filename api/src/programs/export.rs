@@ -19,7 +19,9 @@
 //! of an organization the caller may not see are left empty, as GraphQL
 //! answers null. Every cell that a spreadsheet would run as a formula
 //! (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is
-//! prefixed with a single quote (OWASP, CSV injection).
+//! prefixed with a single quote (OWASP, CSV injection). The answer says
+//! `Cache-Control: private, no-store` (the security headers make it
+//! `no-store`, as every answer to credentials).
 
 use std::{collections::HashMap, sync::Arc};
 
