@@ -174,6 +174,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/graphql", web::post().to(http::post))
         .route("/graphql", web::get().to(http::get))
         .route("/evidence/{id}", web::get().to(crate::validations::download::evidence))
+        .route("/donors/{donor}/requests.csv", web::get().to(crate::programs::export::requests))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz));
 }

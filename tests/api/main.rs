@@ -17,6 +17,7 @@ mod cli;
 mod clock;
 mod countries;
 mod document_limits;
+mod donation_reports;
 mod donation_requests;
 mod events;
 mod graphql_http;

@@ -5,6 +5,7 @@
 //! stock and cap reserved atomically at approval).
 
 pub mod eligibility;
+pub mod export;
 pub mod mutation;
 pub mod query;
 pub mod request_state;
