@@ -48,8 +48,14 @@ fn messages_are_translated_with_their_arguments_and_plurals() {
     let mut two = FluentArgs::new();
     two.set("remaining", 2);
     two.set("resets", "2027-04-01 00:00 UTC");
-    assert_eq!(t(Locale::En, "eligibility-cap-reached", Some(&one)), "the organization received the most this program gives per period (1 unit left)");
-    assert!(t(Locale::Es, "eligibility-cap-reached-resets", Some(&two)).ends_with("(quedan 2 unidades); vuelve a haber unidades disponibles el 2027-04-01 00:00 UTC"));
+    assert_eq!(
+        t(Locale::En, "eligibility-cap-reached", Some(&one)),
+        "the organization received the most this program gives per period (1 unit left)"
+    );
+    assert!(
+        t(Locale::Es, "eligibility-cap-reached-resets", Some(&two))
+            .ends_with("(quedan 2 unidades); vuelve a haber unidades disponibles el 2027-04-01 00:00 UTC")
+    );
     assert_eq!(t(Locale::Fr, "eligibility-out-of-stock", None), "le programme n'a plus de stock");
     assert_eq!(t(Locale::Th, "eligibility-out-of-stock", None), "ของในโครงการนี้หมดแล้ว");
 }
