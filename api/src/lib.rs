@@ -18,6 +18,7 @@ pub mod error;
 pub mod events;
 pub mod graphql;
 pub mod health;
+pub mod i18n;
 pub mod identity;
 pub mod jobs;
 pub mod mail;

@@ -460,3 +460,22 @@ pub fn assert_error(answer: &Value, name: &str, code: &str) {
 pub fn pdf(text: &str) -> Vec<u8> {
     api::validations::seed::demo_pdf(text)
 }
+
+impl TestApp {
+    /// POSTs a GraphQL operation with `Authorization: Bearer <token>` and
+    /// `Accept-Language: <languages>`, returning the JSON answer (asserting HTTP 200).
+    pub async fn graphql_in(&self, token: &str, languages: &str, query: &str, variables: Value) -> Value {
+        let res = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .insert_header(("content-type", "application/json"))
+            .insert_header(("authorization", format!("Bearer {token}")))
+            .insert_header(("accept-language", languages))
+            .send_body(json!({ "query": query, "variables": variables }).to_string())
+            .await
+            .expect("request sent");
+        let raw = to_raw(res).await;
+        assert_eq!(raw.status, 200, "unexpected status, body: {}", raw.body);
+        raw.json()
+    }
+}

@@ -22,6 +22,7 @@ mod donation_requests;
 mod events;
 mod graphql_http;
 mod health;
+mod i18n;
 mod jobs;
 mod list_plans;
 mod nodes;

@@ -17,6 +17,7 @@ use sea_orm::DatabaseConnection;
 use crate::{
     auth::{Action, Caller, OrgScope, Policy, ScopeKind, UserCaller, sessions::SessionManager},
     error::ApiError,
+    i18n::Locale,
     mail::Mailer,
     store::KeyValueStore,
 };
@@ -88,6 +89,8 @@ pub struct RequestContext {
     pub caller: Caller,
     /// Where the request comes from.
     pub client: ClientInfo,
+    /// The language negotiated from `Accept-Language` (English by default).
+    pub locale: Locale,
     db: DatabaseConnection,
     policy: Policy,
     memo: Memo,
@@ -105,6 +108,7 @@ impl RequestContext {
         Self {
             caller,
             client,
+            locale: Locale::default(),
             db: db.clone(),
             policy: *policy,
             memo: Memo::default(),
@@ -152,6 +156,12 @@ pub fn loader<L: RequestLoader>(ctx: &Context<'_>) -> Result<Arc<DataLoader<L>>,
 /// The organizations the caller may reach for `K` (see [`RequestContext::scope`]).
 pub fn scope<K: ScopeKind>(ctx: &Context<'_>) -> Result<Arc<OrgScope>, ApiError> {
     Ok(request(ctx)?.scope::<K>())
+}
+
+/// The language a field answers in: its `locale` argument when it names a
+/// supported language, else the request's (`Accept-Language`), else English.
+pub fn locale(ctx: &Context<'_>, argument: Option<&str>) -> Result<Locale, ApiError> {
+    Ok(Locale::choose(argument, request(ctx)?.locale))
 }
 
 /// The session manager.

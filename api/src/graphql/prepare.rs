@@ -1,7 +1,8 @@
 //! Request preparation: the one path from an incoming request to what a
 //! GraphQL operation runs with. It decides who is calling (credentials are
 //! refused, never treated as anonymous), where the request comes from (the
-//! peer, or what trusted proxies say), counts the request against the caller's
+//! peer, or what trusted proxies say), in which language to answer
+//! (`Accept-Language`), counts the request against the caller's
 //! rate limit and builds the per-request context. The HTTP handler uses it; a
 //! WebSocket handler passes the credentials of its `connection_init` instead of
 //! headers and gets the same decisions.
@@ -17,6 +18,7 @@ use crate::{
         Caller,
         identify::{Credentials, IdentifyError},
     },
+    i18n::Locale,
     ratelimit::Decision,
 };
 
@@ -26,7 +28,7 @@ pub struct Origin<'a> {
     /// The TCP peer.
     pub peer: Option<IpAddr>,
     /// The request's (or the WebSocket upgrade's) headers, for `Forwarded`,
-    /// `X-Forwarded-For` and `User-Agent`.
+    /// `X-Forwarded-For`, `User-Agent` and `Accept-Language`.
     pub headers: &'a HeaderMap,
 }
 
@@ -61,7 +63,8 @@ pub async fn prepare(state: &AppState, credentials: Credentials<'_>, origin: Ori
     };
     let client = client_info(state, origin);
     let decision = rate_limit(state, &caller, &client).await?;
-    let context = RequestContext::new(&state.db, &state.policy, caller, client);
+    let mut context = RequestContext::new(&state.db, &state.policy, caller, client);
+    context.locale = locale(origin);
     Ok(Prepared { context, decision })
 }
 
@@ -72,6 +75,11 @@ fn client_info(state: &AppState, origin: Origin<'_>) -> ClientInfo {
         ip: origin.peer.map(|peer| crate::client_ip::client_ip(peer, origin.headers, &state.trusted_proxies).to_string()),
         user_agent: origin.headers.get(actix_web::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned),
     }
+}
+
+/// The caller's language, from `Accept-Language` (English without one).
+fn locale(origin: Origin<'_>) -> Locale {
+    Locale::from_accept_language(origin.headers.get(actix_web::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
 }
 
 /// Counts the request against the caller's limit.

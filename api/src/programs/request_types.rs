@@ -266,6 +266,8 @@ impl DonationRequestMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "What to request.")] input: RequestDonationInput,
+        #[graphql(desc = "Language of the user errors' messages (BCP 47, e.g. `fr`; else `Accept-Language`, else English).")]
+        locale: Option<String>,
     ) -> Result<DonationRequestPayload> {
         let req = request(ctx)?;
         let asked = RequestInput {
@@ -275,7 +277,8 @@ impl DonationRequestMutation {
             note: input.note,
             idempotency_key: input.idempotency_key,
         };
-        let written = requests::request(db(ctx)?, clock(ctx)?, &req.caller, &req.scope::<ReadableOrganizations>(), asked).await;
+        let locale = crate::graphql::context::locale(ctx, locale.as_deref())?;
+        let written = requests::request(db(ctx)?, clock(ctx)?, &req.caller, &req.scope::<ReadableOrganizations>(), asked, locale).await;
         let (request, user_errors) = outcome(published(bus(ctx)?, written).await, DonationRequest)?;
         Ok(DonationRequestPayload { request, user_errors })
     }

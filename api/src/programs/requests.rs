@@ -33,6 +33,7 @@ use crate::{
     domain::text,
     error::ApiError,
     events::{Actor, DomainEvent, DonationChange, Written, record},
+    i18n::Locale,
     user_errors::{Errors, UserErrorCode, WriteError, field_error, text_code},
 };
 
@@ -169,6 +170,7 @@ fn replay(existing: donation_request::Model, hash: &str) -> Result<Written<donat
 /// Makes a request (an organization's members). Checked against the one
 /// eligibility engine; approved at once when the program says so (and then
 /// refused, changing nothing, if the stock or cap ran out meanwhile).
+/// NOT_ELIGIBLE messages are the reasons' in `locale`, after their code.
 #[tracing::instrument(skip_all)]
 pub async fn request<C: ConnectionTrait + TransactionTrait>(
     db: &C,
@@ -176,6 +178,7 @@ pub async fn request<C: ConnectionTrait + TransactionTrait>(
     caller: &Caller,
     scope: &OrgScope,
     input: RequestInput,
+    locale: Locale,
 ) -> Result<Written<donation_request::Model>, WriteError> {
     let actor = Actor::of(caller)?;
     let mut errors = Errors::default();
@@ -219,7 +222,7 @@ pub async fn request<C: ConnectionTrait + TransactionTrait>(
                 errors.add(
                     &["program"],
                     UserErrorCode::NotEligible,
-                    format!("{}: {}", reason.code(), super::types::reason_message(reason)),
+                    format!("{}: {}", reason.code(), super::types::reason_message(reason, locale)),
                 );
             }
             errors.ok()?;

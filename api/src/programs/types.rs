@@ -14,13 +14,14 @@ use crate::{
     countries::types::Country,
     donors::{loader::DonorById, types::Donor},
     graphql::{
-        context::{clock, db, loader, scope},
+        context::{self, clock, db, loader, scope},
         enums::mirror_enum,
         loader::batch_loader,
         relay::{NodeKind, decode_uuid, encode_uuid},
         scalars::{CountryCode, MoneyValue},
         user_error::payload,
     },
+    i18n::{self, FluentArgs, Locale},
     organizations::types::{Organization, OrganizationType},
 };
 
@@ -141,7 +142,8 @@ pub enum EligibilityReasonCode {
 pub struct EligibilityReason {
     /// Stable code.
     pub code: EligibilityReasonCode,
-    /// What it means, in English.
+    /// What it means, in the caller's language (the field's `locale`, else
+    /// `Accept-Language`, else English).
     pub message: String,
     /// For CAP_REACHED: units left in the period (0).
     pub remaining: Option<i32>,
@@ -161,53 +163,62 @@ pub struct Eligibility {
     pub reasons: Vec<EligibilityReason>,
 }
 
-/// What a reason means, in English.
-pub fn reason_message(r: &Reason) -> String {
-    reason(r).message
+/// What a reason means, in `locale` (the stable code is [`Reason::code`]).
+pub fn reason_message(r: &Reason, locale: Locale) -> String {
+    reason(r, locale).message
 }
 
-fn reason(r: &Reason) -> EligibilityReason {
-    let (code, message) = match r {
-        Reason::NotValidated => (EligibilityReasonCode::NotValidated, "the program requires an approved validation".to_owned()),
-        Reason::ValidationExpired => {
-            (EligibilityReasonCode::ValidationExpired, "the organization's validation has expired: renew it".to_owned())
-        }
-        Reason::CountryNotServed => {
-            (EligibilityReasonCode::CountryNotServed, "the program is not available in the organization's country".to_owned())
-        }
-        Reason::TypeNotEligible => (EligibilityReasonCode::TypeNotEligible, "the program is not for this type of organization".to_owned()),
+fn reason(r: &Reason, locale: Locale) -> EligibilityReason {
+    let (code, id) = match r {
+        Reason::NotValidated => (EligibilityReasonCode::NotValidated, "eligibility-not-validated"),
+        Reason::ValidationExpired => (EligibilityReasonCode::ValidationExpired, "eligibility-validation-expired"),
+        Reason::CountryNotServed => (EligibilityReasonCode::CountryNotServed, "eligibility-country-not-served"),
+        Reason::TypeNotEligible => (EligibilityReasonCode::TypeNotEligible, "eligibility-type-not-eligible"),
         Reason::BudgetTooLarge(problem) => (
             EligibilityReasonCode::BudgetTooLarge,
             match problem {
-                BudgetProblem::Over => "the organization's annual budget is over the program's limit",
-                BudgetProblem::Unknown => "the program has a budget limit: declare the organization's annual budget",
-                BudgetProblem::OtherCurrency => "the organization's budget is in another currency than the program's limit",
-            }
-            .to_owned(),
+                BudgetProblem::Over => "eligibility-budget-over",
+                BudgetProblem::Unknown => "eligibility-budget-unknown",
+                BudgetProblem::OtherCurrency => "eligibility-budget-other-currency",
+            },
         ),
-        Reason::CapReached { .. } => {
-            (EligibilityReasonCode::CapReached, "the organization received the most this program gives per period".to_owned())
-        }
-        Reason::OutOfStock => (EligibilityReasonCode::OutOfStock, "the program has no stock left".to_owned()),
-        Reason::ProgramInactive => (EligibilityReasonCode::ProgramInactive, "the program is not taking requests".to_owned()),
+        Reason::CapReached { resets_at: None, .. } => (EligibilityReasonCode::CapReached, "eligibility-cap-reached"),
+        Reason::CapReached { resets_at: Some(_), .. } => (EligibilityReasonCode::CapReached, "eligibility-cap-reached-resets"),
+        Reason::OutOfStock => (EligibilityReasonCode::OutOfStock, "eligibility-out-of-stock"),
+        Reason::ProgramInactive => (EligibilityReasonCode::ProgramInactive, "eligibility-program-inactive"),
     };
     let (remaining, resets_at) = match r {
         Reason::CapReached { remaining, resets_at } => (Some(i32::try_from(*remaining).unwrap_or(0)), *resets_at),
         _ => (None, None),
     };
-    EligibilityReason { code, message, remaining, resets_at }
+    let mut args = FluentArgs::new();
+    if let Some(remaining) = remaining {
+        args.set("remaining", remaining);
+    }
+    if let Some(at) = resets_at {
+        args.set("resets", at.format("%Y-%m-%d %H:%M UTC").to_string());
+    }
+    EligibilityReason { code, message: i18n::t(locale, id, Some(&args)), remaining, resets_at }
 }
 
-impl From<eligibility::Eligibility> for Eligibility {
-    fn from(e: eligibility::Eligibility) -> Self {
+impl Eligibility {
+    /// The engine's decision, its reasons in `locale`.
+    pub fn localized(e: eligibility::Eligibility, locale: Locale) -> Self {
         match e {
             eligibility::Eligibility::Eligible { available } => {
                 Self { eligible: true, available: available.map(|a| i32::try_from(a).unwrap_or(i32::MAX)), reasons: Vec::new() }
             }
             eligibility::Eligibility::NotEligible(reasons) => {
-                Self { eligible: false, available: None, reasons: reasons.iter().map(reason).collect() }
+                Self { eligible: false, available: None, reasons: reasons.iter().map(|r| reason(r, locale)).collect() }
             }
         }
+    }
+}
+
+impl From<eligibility::Eligibility> for Eligibility {
+    /// The decision with its reasons in English.
+    fn from(e: eligibility::Eligibility) -> Self {
+        Self::localized(e, Locale::En)
     }
 }
 
@@ -340,7 +351,15 @@ impl Program {
     /// Whether an organization you can see may request it now, and how many
     /// units; else every reason with a stable code. An organization you may
     /// not see is NOT_FOUND.
-    async fn eligibility(&self, ctx: &Context<'_>, #[graphql(desc = "The organization.")] organization: ID) -> Result<Eligibility> {
+    async fn eligibility(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organization.")] organization: ID,
+        #[graphql(desc = "Language of the reasons' messages (BCP 47, e.g. `fr`; else `Accept-Language`, else English).")] locale: Option<
+            String,
+        >,
+    ) -> Result<Eligibility> {
+        let locale = context::locale(ctx, locale.as_deref())?;
         let id = decode_uuid(&organization, Organization::KIND)?;
         let db = db(ctx)?;
         let scope = scope::<crate::auth::ReadableOrganizations>(ctx)?;
@@ -349,7 +368,7 @@ impl Program {
             .into_iter()
             .next()
             .ok_or(crate::error::ApiError::NotFound("organization"))?;
-        Ok(service::eligibility(db, &self.0, &org, clock(ctx)?.now()).await?.into())
+        Ok(Eligibility::localized(service::eligibility(db, &self.0, &org, clock(ctx)?.now()).await?, locale))
     }
 
     /// When it was added.

@@ -1,0 +1,21 @@
+# Spanish.
+
+## Eligibility reasons.
+
+eligibility-not-validated = el programa requiere una validación aprobada
+eligibility-validation-expired = la validación de la organización ha caducado: renuévela
+eligibility-country-not-served = el programa no está disponible en el país de la organización
+eligibility-type-not-eligible = el programa no es para este tipo de organización
+eligibility-budget-over = el presupuesto anual de la organización supera el límite del programa
+eligibility-budget-unknown = el programa tiene un límite de presupuesto: declare el presupuesto anual de la organización
+eligibility-budget-other-currency = el presupuesto de la organización está en otra moneda que el límite del programa
+eligibility-cap-reached = la organización ya recibió el máximo que este programa da por período ({ $remaining ->
+        [one] queda { $remaining } unidad
+       *[other] quedan { $remaining } unidades
+    })
+eligibility-cap-reached-resets = la organización ya recibió el máximo que este programa da por período ({ $remaining ->
+        [one] queda { $remaining } unidad
+       *[other] quedan { $remaining } unidades
+    }); vuelve a haber unidades disponibles el { $resets }
+eligibility-out-of-stock = al programa no le quedan existencias
+eligibility-program-inactive = el programa no está aceptando solicitudes

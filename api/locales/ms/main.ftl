@@ -1,0 +1,15 @@
+# Malay.
+
+## Eligibility reasons.
+
+eligibility-not-validated = program ini memerlukan pengesahan yang telah diluluskan
+eligibility-validation-expired = pengesahan organisasi telah tamat tempoh: sila perbaharuinya
+eligibility-country-not-served = program ini tidak ditawarkan di negara organisasi
+eligibility-type-not-eligible = program ini bukan untuk jenis organisasi ini
+eligibility-budget-over = bajet tahunan organisasi melebihi had program
+eligibility-budget-unknown = program ini mempunyai had bajet: isytiharkan bajet tahunan organisasi
+eligibility-budget-other-currency = bajet organisasi dalam mata wang yang berbeza daripada had program
+eligibility-cap-reached = organisasi telah menerima jumlah maksimum yang diberikan oleh program ini bagi setiap tempoh (baki { $remaining } unit)
+eligibility-cap-reached-resets = organisasi telah menerima jumlah maksimum yang diberikan oleh program ini bagi setiap tempoh (baki { $remaining } unit); unit akan tersedia semula pada { $resets }
+eligibility-out-of-stock = stok program ini telah habis
+eligibility-program-inactive = program ini tidak menerima permohonan

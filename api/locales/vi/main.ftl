@@ -1,0 +1,15 @@
+# Vietnamese.
+
+## Eligibility reasons.
+
+eligibility-not-validated = chương trình yêu cầu tổ chức có xác minh đã được phê duyệt
+eligibility-validation-expired = xác minh của tổ chức đã hết hạn: hãy gia hạn
+eligibility-country-not-served = chương trình không áp dụng tại quốc gia của tổ chức
+eligibility-type-not-eligible = chương trình không dành cho loại hình tổ chức này
+eligibility-budget-over = ngân sách hằng năm của tổ chức vượt quá giới hạn của chương trình
+eligibility-budget-unknown = chương trình có giới hạn ngân sách: hãy khai báo ngân sách hằng năm của tổ chức
+eligibility-budget-other-currency = ngân sách của tổ chức tính bằng loại tiền tệ khác với giới hạn của chương trình
+eligibility-cap-reached = tổ chức đã nhận mức tối đa mà chương trình này cấp cho mỗi kỳ (còn lại { $remaining } đơn vị)
+eligibility-cap-reached-resets = tổ chức đã nhận mức tối đa mà chương trình này cấp cho mỗi kỳ (còn lại { $remaining } đơn vị); sẽ có lại đơn vị vào { $resets }
+eligibility-out-of-stock = chương trình đã hết hàng
+eligibility-program-inactive = chương trình hiện không nhận yêu cầu
