@@ -183,8 +183,10 @@ pub async fn seed_demo(db: &DatabaseConnection, clock: &Clock) -> Result<usize, 
             note: Some("For our community media lab.".to_owned()),
             idempotency_key: Some(format!("demo-{i}")),
         };
-        let request =
-            requests::request(db, clock, &caller, &OrgScope::all(), input).await.map_err(|e| SeedError::invalid(&record, e))?.value;
+        let request = requests::request(db, clock, &caller, &OrgScope::all(), input, crate::i18n::Locale::En)
+            .await
+            .map_err(|e| SeedError::invalid(&record, e))?
+            .value;
         for step in steps {
             let input = StepInput {
                 request: request.id,
