@@ -5,9 +5,14 @@ use uuid::Uuid;
 
 use super::{Policy, RequestFacts, forbidden, role_in, sign_in};
 use crate::{
-    auth::{ApiScope, Caller},
+    auth::{ApiKeyCaller, ApiScope, Caller},
     error::ApiError,
 };
+
+/// A key of `donor` holding `scope`.
+fn donor_key(key: &ApiKeyCaller, donor: Uuid, scope: ApiScope) -> bool {
+    key.owner_scope == MembershipScope::Donor && key.owner_id == donor && key.has(scope)
+}
 
 impl Policy {
     /// Creating and changing a donor's programs: its admins, API keys of that
@@ -16,11 +21,7 @@ impl Policy {
         match caller {
             Caller::System => Ok(()),
             Caller::Anonymous => Err(sign_in()),
-            Caller::ApiKey(key)
-                if key.owner_scope == MembershipScope::Donor && key.owner_id == donor && key.has(ApiScope::ProgramsWrite) =>
-            {
-                Ok(())
-            }
+            Caller::ApiKey(key) if donor_key(key, donor, ApiScope::ProgramsWrite) => Ok(()),
             Caller::ApiKey(_) => {
                 Err(forbidden("manage this donor's programs with this key: it needs programs:write and to belong to the donor"))
             }
@@ -54,11 +55,7 @@ impl Policy {
         match caller {
             Caller::System => Ok(()),
             Caller::Anonymous => Err(sign_in()),
-            Caller::ApiKey(key)
-                if key.owner_scope == MembershipScope::Donor && key.owner_id == donor && key.has(ApiScope::RequestsWrite) =>
-            {
-                Ok(())
-            }
+            Caller::ApiKey(key) if donor_key(key, donor, ApiScope::RequestsWrite) => Ok(()),
             Caller::ApiKey(_) => {
                 Err(forbidden("decide this donor's requests with this key: it needs requests:write and to belong to the donor"))
             }
@@ -74,9 +71,7 @@ impl Policy {
         match caller {
             Caller::System => true,
             Caller::Anonymous => false,
-            Caller::ApiKey(key) => {
-                key.owner_scope == MembershipScope::Donor && key.owner_id == request.donor && key.has(ApiScope::RequestsRead)
-            }
+            Caller::ApiKey(key) => donor_key(key, request.donor, ApiScope::RequestsRead),
             Caller::User(u) if !u.email_verified => false,
             Caller::User(u) => {
                 u.is_platform_admin
@@ -100,7 +95,7 @@ impl Policy {
     pub fn may_list_donor_requests(&self, caller: &Caller, donor: Uuid) -> bool {
         match caller {
             Caller::System => true,
-            Caller::ApiKey(key) => key.owner_scope == MembershipScope::Donor && key.owner_id == donor && key.has(ApiScope::RequestsRead),
+            Caller::ApiKey(key) => donor_key(key, donor, ApiScope::RequestsRead),
             Caller::User(u) if u.email_verified => {
                 u.is_platform_admin || role_in(u, MembershipScope::Donor, donor).is_some_and(|r| DONOR_STAFF.contains(&r))
             }
