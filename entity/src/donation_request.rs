@@ -37,6 +37,11 @@ pub struct Model {
     pub decided_at: Option<DateTimeUtc>,
     /// When approved (the cap counts from here).
     pub approved_at: Option<DateTimeUtc>,
+    /// When fulfilled (the impact report counts deliveries from here).
+    pub fulfilled_at: Option<DateTimeUtc>,
+    /// The partner that vetted the organization when it asked (its approval
+    /// in force then), if any: the impact report's PARTNER.
+    pub partner_id: Option<Uuid>,
     /// Optimistic-concurrency version.
     pub version: i32,
     /// When made.

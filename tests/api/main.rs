@@ -23,6 +23,7 @@ mod events;
 mod graphql_http;
 mod health;
 mod i18n;
+mod impact_report;
 mod jobs;
 mod list_plans;
 mod nodes;

@@ -90,6 +90,7 @@ pub struct QueryRoot(
     crate::validations::lookup_query::ValidationLookupQuery,
     crate::programs::query::ProgramQuery,
     crate::programs::query::DonationRequestQuery,
+    crate::programs::report_types::ImpactReportQuery,
 );
 
 /// Every mutation root, merged.

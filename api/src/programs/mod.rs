@@ -8,6 +8,8 @@ pub mod eligibility;
 pub mod export;
 pub mod mutation;
 pub mod query;
+pub mod report;
+pub mod report_types;
 pub mod request_state;
 pub mod request_types;
 pub mod requests;

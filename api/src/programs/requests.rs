@@ -14,7 +14,11 @@
 //! request gives its units back.
 
 use chrono::{DateTime, Utc};
-use entity::{StringList, donation_request, enums::DonationRequestStatus as Status, program};
+use entity::{
+    StringList, donation_request,
+    enums::{DonationRequestStatus as Status, ValidationStatus},
+    program,
+};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession, TransactionTrait,
     sea_query::{Condition, Expr, ExprTrait},
@@ -236,6 +240,7 @@ pub async fn request<C: ConnectionTrait + TransactionTrait>(
         }
         Eligibility::Eligible { .. } => {}
     }
+    let partner = vetting_partner(db, organization.id, now).await?;
     let txn = db.begin().await?;
     let row = donation_request::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -252,6 +257,8 @@ pub async fn request<C: ConnectionTrait + TransactionTrait>(
         decided_by: Set(None),
         decided_at: Set(None),
         approved_at: Set(None),
+        fulfilled_at: Set(None),
+        partner_id: Set(partner),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -292,6 +299,13 @@ pub async fn request<C: ConnectionTrait + TransactionTrait>(
     };
     txn.commit().await?;
     Ok(Written::new(created, events))
+}
+
+/// The partner whose approval of the organization is in force at `now`, if
+/// any: the request is counted for it in impact reports.
+async fn vetting_partner(db: &impl ConnectionTrait, organization: Uuid, now: DateTime<Utc>) -> Result<Option<Uuid>, ApiError> {
+    let case = crate::validations::service::standing_of(db, &[organization], now).await?.remove(&organization);
+    Ok(case.filter(|c| c.status == ValidationStatus::Approved && c.valid_until.is_some_and(|t| t > now)).and_then(|c| c.partner_id))
 }
 
 /// A step asked of a request.
@@ -385,7 +399,9 @@ pub async fn step<C: ConnectionTrait + TransactionTrait>(
                 .col_expr(donation_request::Column::DecidedBy, Expr::value(actor.user_id()));
         }
         RequestStep::Fulfil => {
-            update = update.col_expr(donation_request::Column::Fulfilment, Expr::value(fulfilment));
+            update = update
+                .col_expr(donation_request::Column::Fulfilment, Expr::value(fulfilment))
+                .col_expr(donation_request::Column::FulfilledAt, Expr::value(now));
         }
         RequestStep::Cancel => {}
     }

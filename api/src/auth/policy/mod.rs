@@ -25,7 +25,10 @@ mod donors;
 mod memberships;
 mod organizations;
 mod programs;
+mod reports;
 mod validations;
+
+pub use reports::{GroupFacts, MIN_GROUP_ORGANIZATIONS};
 
 use entity::enums::{MembershipScope, Role, Visibility};
 use uuid::Uuid;
