@@ -344,3 +344,62 @@ async fn the_demo_has_a_program_of_each_category_and_a_request_in_every_state() 
     statuses.sort();
     assert_eq!(statuses, ["APPROVED", "CANCELLED", "FULFILLED", "REJECTED", "SUBMITTED"], "{requests}");
 }
+
+#[actix_web::test]
+async fn a_donor_sees_who_asks_with_its_badge_even_when_the_organization_is_hidden() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+
+    let net = network(false).await;
+    let app = &net.app;
+    let donor = donor(app).await;
+    validated(&net).await;
+    let program = program(app, &donor, json!({})).await;
+    let id = api::graphql::relay::decode_uuid(&net.organization, api::organizations::types::Organization::KIND).expect("uuid");
+    entity::organization::Entity::update_many()
+        .col_expr(entity::organization::Column::Visibility, Expr::value(entity::enums::Visibility::Hidden))
+        .filter(entity::organization::Column::Id.eq(id))
+        .exec(&app.db)
+        .await
+        .expect("hidden");
+    made(&ask(app, &net.member, &program, &net.organization, 1, None).await);
+
+    let listed = app
+        .data_as(
+            &donor.admin,
+            "query($donor: ID!) { donationRequests(filter: {donor: $donor}, first: 5) { nodes {
+                organization { id displayName country { code } validationBadge { validUntil partner { slug } } contact { email } validation { status } } } } }",
+            json!({ "donor": donor.id }),
+        )
+        .await;
+    let organization = &listed["donationRequests"]["nodes"][0]["organization"];
+    assert_eq!(organization["id"], net.organization.as_str(), "{listed}");
+    assert_eq!(organization["displayName"], "Kisumu Makers");
+    assert_eq!(organization["country"]["code"], "KE");
+    assert_eq!(organization["validationBadge"]["partner"]["slug"], "lake-region-partners", "the donor sees it is vetted");
+    assert!(organization["validationBadge"]["validUntil"].is_string(), "{listed}");
+    assert_eq!(
+        (organization["contact"].clone(), organization["validation"].clone()),
+        (Value::Null, Value::Null),
+        "private fields stay private"
+    );
+
+    // The request shares the profile with this donor only: elsewhere the organization stays hidden from it.
+    let elsewhere = app.data_as(&donor.admin, "query($id: ID!) { node(id: $id) { id } }", json!({ "id": net.organization })).await;
+    assert_eq!(elsewhere["node"], Value::Null, "{elsewhere}");
+    let other_donor = app.member_token("admin@elsewhere.example.com", MembershipScope::Donor, &{
+        let admin = app.admin_token().await;
+        app.data_as(&admin, "mutation { createDonor(input: {name: \"Elsewhere\"}) { donor { id } } }", json!({})).await["createDonor"]["donor"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    }, Role::Admin)
+    .await;
+    let refused = answer_as(
+        app,
+        Some(&other_donor),
+        "query($input: ID!) { donationRequests(filter: {donor: $input}) { nodes { id } } }",
+        json!(donor.id),
+    )
+    .await;
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "FORBIDDEN", "{refused}");
+}

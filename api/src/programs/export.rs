@@ -15,9 +15,10 @@
 //! through a [`csv::Writer`] into the body as it goes, so memory stays bounded
 //! whatever the number of requests. Columns: see [`HEADER`]. Never exported:
 //! the organization's note and fulfilment details (free text and secrets
-//! that have no place in a spreadsheet passed around); the name and country
-//! of an organization the caller may not see are left empty, as GraphQL
-//! answers null. Every cell that a spreadsheet would run as a formula
+//! that have no place in a spreadsheet passed around). The name and country
+//! of every requesting organization are exported, HIDDEN ones too: a request
+//! shares them with the donor (the policy's `may_see_requesting_organization`,
+//! as `DonationRequest.organization`). Every cell that a spreadsheet would run as a formula
 //! (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is
 //! prefixed with a single quote (OWASP, CSV injection). The answer says
 //! `Cache-Control: private, no-store` (the security headers make it
@@ -40,7 +41,7 @@ use uuid::Uuid;
 use super::request_state::status_name;
 use crate::{
     app::AppState,
-    auth::{OrgScope, ReadableOrganizations, identify::Credentials},
+    auth::{OrgScope, identify::Credentials},
     domain::money::{CurrencyCode, Money},
     error::{ApiError, ErrorCode},
     graphql::{
@@ -282,7 +283,8 @@ pub async fn requests(
             return unavailable();
         }
     };
-    let scope = prepared.context.scope::<ReadableOrganizations>();
+    // Whoever may list the donor's requests may see who made them.
+    let scope = Arc::new(OrgScope::all());
     let shared = Arc::new((db, scope, programs, filter));
     let body = futures_util::stream::unfold(Cursor::Header, move |cursor| {
         let shared = Arc::clone(&shared);

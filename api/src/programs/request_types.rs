@@ -12,12 +12,13 @@ use super::{
     types::{Program, ProgramById},
 };
 use crate::{
-    auth::{Caller, ReadableOrganizations, RequestFacts},
+    auth::{Caller, OrgScope, ReadableOrganizations, RequestFacts},
     error::ApiError,
     events::published,
     graphql::{
         context::{bus, clock, db, loader, policy, request},
         enums::mirror_enum,
+        loader::batch_loader,
         relay::{NodeKind, decode_uuid, encode_uuid},
         scalars::MoneyValue,
         user_error::{UserError, outcome, payload},
@@ -64,6 +65,16 @@ impl crate::graphql::connection::Listed for DonationRequest {
     const EDGE: &'static str = "DonationRequestEdge";
 }
 
+batch_loader! {
+    /// Organizations that made requests, whatever their visibility (the
+    /// field asks the policy first: a request shares the organization's
+    /// profile with the donor).
+    RequestingOrganizations: Uuid => entity::organization::Model,
+    |db, keys| crate::organizations::service::by_ids(db, &OrgScope::all(), keys)
+        .await
+        .map(|rows| rows.into_iter().map(|m| (m.id, m)).collect())
+}
+
 async fn program_of(ctx: &Context<'_>, id: Uuid) -> Result<entity::program::Model> {
     loader::<ProgramById>(ctx)?.load_one(id).await?.ok_or_else(|| ApiError::NotFound("program").into())
 }
@@ -81,9 +92,20 @@ impl DonationRequest {
         Ok(Program(program_of(ctx, self.0.program_id).await?))
     }
 
-    /// The requesting organization (null if you may not see it).
+    /// The requesting organization, with its public profile and validation
+    /// badge. A request shares them with the program's donor even when the
+    /// organization is HIDDEN: the donor's staff see who asks (its contact,
+    /// validation case and evidence keep their own rules).
     async fn organization(&self, ctx: &Context<'_>) -> Result<Option<Organization>> {
-        Ok(loader::<OrganizationById>(ctx)?.load_one(self.0.organization_id).await?.map(Organization::from))
+        if let Some(visible) = loader::<OrganizationById>(ctx)?.load_one(self.0.organization_id).await? {
+            return Ok(Some(visible.into()));
+        }
+        let program = program_of(ctx, self.0.program_id).await?;
+        let facts = RequestFacts { organization: self.0.organization_id, donor: program.donor_id };
+        if !policy(ctx)?.may_see_requesting_organization(&request(ctx)?.caller, facts) {
+            return Ok(None);
+        }
+        Ok(loader::<RequestingOrganizations>(ctx)?.load_one(self.0.organization_id).await?.map(Organization::from))
     }
 
     /// Units asked for.

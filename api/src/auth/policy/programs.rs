@@ -103,6 +103,15 @@ impl Policy {
         }
     }
 
+    /// Seeing the organization that made a request, whatever its visibility:
+    /// whoever may read the request. Asking a donor for a donation shares
+    /// the organization's profile (and its validation badge) with that
+    /// donor's staff, as it must for them to decide; its private fields
+    /// (contact, validation case, evidence) keep their own rules.
+    pub fn may_see_requesting_organization(&self, caller: &Caller, request: RequestFacts) -> bool {
+        self.may_read_request(caller, request)
+    }
+
     /// Reading a request's fulfilment details (license keys, a shipment
     /// reference): the organization's members and the donor's staff and keys only.
     pub fn may_read_fulfilment(&self, caller: &Caller, request: RequestFacts) -> bool {
