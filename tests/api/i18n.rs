@@ -100,3 +100,77 @@ async fn not_eligible_user_errors_keep_their_code_first_in_any_language() {
     );
     assert_eq!(error(&french), json!({ "code": "NOT_ELIGIBLE", "message": "NOT_VALIDATED: le programme exige une validation approuvée" }));
 }
+
+#[actix_web::test]
+async fn a_shortfall_at_approval_speaks_the_deciders_language() {
+    // Arrange: a program with one unit in stock and no validation required; two requests of one unit.
+    let net = network(false).await;
+    let app = &net.app;
+    let admin = app.admin_token().await;
+    let donor = app.data_as(&admin, "mutation { createDonor(input: {name: \"Open Cloud\"}) { donor { id } } }", json!({})).await;
+    let input = json!({
+        "donor": donor["createDonor"]["donor"]["id"],
+        "translations": [{ "language": "en", "name": "Laptops" }],
+        "category": "HARDWARE",
+        "unitValue": { "amount": 25000, "currency": "USD" },
+        "adminFee": { "amount": 1500, "currency": "USD" },
+        "countries": ["KE"],
+        "requiresValidation": false,
+        "stock": 1
+    });
+    let created = answer_as(
+        app,
+        Some(&admin),
+        "mutation($input: CreateProgramInput!) { createProgram(input: $input) { program { id } userErrors { message } } }",
+        input,
+    )
+    .await;
+    let program = created["data"]["createProgram"]["program"]["id"].clone();
+    let mut requests = Vec::new();
+    for _ in 0..2 {
+        let made = answer_as(
+            app,
+            Some(&net.member),
+            "mutation($input: RequestDonationInput!) { requestDonation(input: $input) { request { id } userErrors { message } } }",
+            json!({ "program": program, "organization": net.organization, "quantity": 1 }),
+        )
+        .await;
+        requests.push(made["data"]["requestDonation"]["request"]["id"].clone());
+    }
+    // Over what is available, asked in Portuguese: refused in Portuguese.
+    let over = app
+        .graphql_in(
+            &net.member,
+            "pt-BR",
+            "mutation($input: RequestDonationInput!) { requestDonation(input: $input) { userErrors { code message } } }",
+            json!({ "input": { "program": program, "organization": net.organization, "quantity": 2 } }),
+        )
+        .await;
+    assert_eq!(
+        over["data"]["requestDonation"]["userErrors"],
+        json!([{ "code": "OUT_OF_RANGE", "message": "a organização pode pedir no máximo 1 unidade agora" }]),
+        "{over}"
+    );
+
+    // Act: the admin approves both at once, in Spanish.
+    let decided = app
+        .graphql_in(
+            &admin,
+            "es",
+            "mutation($input: DecideDonationRequestsInput!) { decideDonationRequests(input: $input) {
+                results { request { status } userErrors { code message } } } }",
+            json!({ "input": { "decisions": [
+                { "request": requests[0], "decision": "APPROVE" },
+                { "request": requests[1], "decision": "APPROVE" } ] } }),
+        )
+        .await;
+
+    // Assert: the first is approved; the second's shortfall keeps its code and speaks Spanish.
+    let results = &decided["data"]["decideDonationRequests"]["results"];
+    assert_eq!(results[0]["request"]["status"], "APPROVED", "{decided}");
+    assert_eq!(
+        results[1]["userErrors"],
+        json!([{ "code": "NOT_ELIGIBLE", "message": "OUT_OF_STOCK: no hay stock suficiente: quedan 0 unidades; se pidieron 1" }]),
+        "{decided}"
+    );
+}

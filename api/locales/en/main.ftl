@@ -24,3 +24,21 @@ eligibility-cap-reached-resets = the organization received the most this program
     }); units come free again on { $resets }
 eligibility-out-of-stock = the program has no stock left
 eligibility-program-inactive = the program is not taking requests
+
+## Shortfalls when units are reserved (NOT_ELIGIBLE and OUT_OF_RANGE user errors of requests and approvals).
+
+# $left (number): units left; $asked (number): units asked.
+shortfall-stock = not enough stock: { $left ->
+        [one] { $left } unit left
+       *[other] { $left } units left
+    }, { $asked } asked
+# $left (number): units the organization may still receive; $asked (number): units asked.
+shortfall-cap = the organization may receive { $left ->
+        [one] { $left } more unit
+       *[other] { $left } more units
+    } in this period, { $asked } asked
+# $available (number): units the organization may request now.
+request-over-available = at most { $available ->
+        [one] { $available } unit is
+       *[other] { $available } units are
+    } available to the organization now

@@ -19,3 +19,18 @@ eligibility-cap-reached-resets = la organización ya recibió el máximo que est
     }); vuelve a haber unidades disponibles el { $resets }
 eligibility-out-of-stock = al programa no le quedan existencias
 eligibility-program-inactive = el programa no está aceptando solicitudes
+
+## Faltas al reservar unidades.
+
+shortfall-stock = no hay stock suficiente: { $left ->
+        [one] queda { $left } unidad
+       *[other] quedan { $left } unidades
+    }; se pidieron { $asked }
+shortfall-cap = la organización puede recibir { $left ->
+        [one] { $left } unidad más
+       *[other] { $left } unidades más
+    } en este periodo; se pidieron { $asked }
+request-over-available = la organización puede pedir como máximo { $available ->
+        [one] { $available } unidad
+       *[other] { $available } unidades
+    } ahora

@@ -19,3 +19,18 @@ eligibility-cap-reached-resets = l'organisation a reçu le maximum que ce progra
     }) ; des unités se libèrent à nouveau le { $resets }
 eligibility-out-of-stock = le programme n'a plus de stock
 eligibility-program-inactive = le programme n'accepte pas de demandes
+
+## Manques à la réservation d'unités.
+
+shortfall-stock = stock insuffisant : { $left ->
+        [one] { $left } unité restante
+       *[other] { $left } unités restantes
+    }, { $asked } demandées
+shortfall-cap = l'organisation peut encore recevoir { $left ->
+        [one] { $left } unité
+       *[other] { $left } unités
+    } sur cette période ; { $asked } demandées
+request-over-available = l'organisation peut demander au plus { $available ->
+        [one] { $available } unité
+       *[other] { $available } unités
+    } maintenant

@@ -13,3 +13,9 @@ eligibility-cap-reached = organisasi telah menerima jumlah maksimum yang diberik
 eligibility-cap-reached-resets = organisasi telah menerima jumlah maksimum yang diberikan oleh program ini bagi setiap tempoh (baki { $remaining } unit); unit akan tersedia semula pada { $resets }
 eligibility-out-of-stock = stok program ini telah habis
 eligibility-program-inactive = program ini tidak menerima permohonan
+
+## Kekurangan semasa menempah unit.
+
+shortfall-stock = stok tidak mencukupi: tinggal { $left } unit, { $asked } diminta
+shortfall-cap = organisasi boleh menerima { $left } unit lagi dalam tempoh ini, { $asked } diminta
+request-over-available = organisasi boleh meminta paling banyak { $available } unit sekarang

@@ -19,3 +19,18 @@ eligibility-cap-reached-resets = a organização já recebeu o máximo que este 
     }); novas unidades ficam disponíveis em { $resets }
 eligibility-out-of-stock = o programa não tem mais estoque
 eligibility-program-inactive = o programa não está aceitando pedidos
+
+## Faltas ao reservar unidades.
+
+shortfall-stock = estoque insuficiente: { $left ->
+        [one] resta { $left } unidade
+       *[other] restam { $left } unidades
+    }; { $asked } pedidas
+shortfall-cap = a organização pode receber mais { $left ->
+        [one] { $left } unidade
+       *[other] { $left } unidades
+    } neste período; { $asked } pedidas
+request-over-available = a organização pode pedir no máximo { $available ->
+        [one] { $available } unidade
+       *[other] { $available } unidades
+    } agora

@@ -13,3 +13,9 @@ eligibility-cap-reached = องค์กรได้รับครบจำน
 eligibility-cap-reached-resets = องค์กรได้รับครบจำนวนสูงสุดที่โครงการนี้ให้ต่อรอบแล้ว (เหลือ { $remaining } หน่วย); จะขอรับได้อีกครั้งเมื่อ { $resets }
 eligibility-out-of-stock = ของในโครงการนี้หมดแล้ว
 eligibility-program-inactive = โครงการนี้ไม่ได้เปิดรับคำขอในขณะนี้
+
+## หน่วยไม่พอเมื่อจอง
+
+shortfall-stock = สต็อกไม่พอ: เหลือ { $left } หน่วย แต่ขอ { $asked } หน่วย
+shortfall-cap = องค์กรรับได้อีก { $left } หน่วยในช่วงเวลานี้ แต่ขอ { $asked } หน่วย
+request-over-available = ขณะนี้องค์กรขอได้ไม่เกิน { $available } หน่วย

@@ -13,3 +13,9 @@ eligibility-cap-reached = tổ chức đã nhận mức tối đa mà chương t
 eligibility-cap-reached-resets = tổ chức đã nhận mức tối đa mà chương trình này cấp cho mỗi kỳ (còn lại { $remaining } đơn vị); sẽ có lại đơn vị vào { $resets }
 eligibility-out-of-stock = chương trình đã hết hàng
 eligibility-program-inactive = chương trình hiện không nhận yêu cầu
+
+## Thiếu hụt khi giữ đơn vị.
+
+shortfall-stock = không đủ hàng: còn { $left } đơn vị, yêu cầu { $asked }
+shortfall-cap = tổ chức chỉ có thể nhận thêm { $left } đơn vị trong kỳ này, yêu cầu { $asked }
+request-over-available = hiện tổ chức chỉ có thể yêu cầu tối đa { $available } đơn vị

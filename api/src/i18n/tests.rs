@@ -34,6 +34,9 @@ fn every_message_formats_in_every_language_with_its_arguments() {
     let mut args = FluentArgs::new();
     args.set("remaining", 0);
     args.set("resets", "2027-04-01 00:00 UTC");
+    args.set("left", 3);
+    args.set("asked", 5);
+    args.set("available", 1);
     for locale in Locale::ALL {
         for id in ids(Locale::En.source()) {
             assert!(BUNDLES.format(locale, id, Some(&args)).is_some_and(|m| !m.is_empty()), "{}: {id}", locale.tag());

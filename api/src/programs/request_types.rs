@@ -270,7 +270,8 @@ payload! {
 }
 
 async fn take(ctx: &Context<'_>, input: StepInput) -> Result<DonationRequestPayload> {
-    let written = requests::step(db(ctx)?, clock(ctx)?, &request(ctx)?.caller, input).await;
+    let locale = crate::graphql::context::locale(ctx, None)?;
+    let written = requests::step(db(ctx)?, clock(ctx)?, &request(ctx)?.caller, input, locale).await;
     let (request, user_errors) = outcome(published(bus(ctx)?, written).await, DonationRequest)?;
     Ok(DonationRequestPayload { request, user_errors })
 }
@@ -349,6 +350,7 @@ impl DonationRequestMutation {
                     fulfilment: None,
                     expected_version: decision.expected_version,
                 },
+                crate::graphql::context::locale(ctx, None)?,
             )
             .await;
             let result = match outcome(published(bus(ctx)?, written).await, DonationRequest) {

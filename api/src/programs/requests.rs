@@ -37,7 +37,7 @@ use crate::{
     domain::text,
     error::ApiError,
     events::{Actor, DomainEvent, DonationChange, Written, record},
-    i18n::Locale,
+    i18n::{self, FluentArgs, Locale},
     user_errors::{Errors, UserErrorCode, WriteError, field_error, text_code},
 };
 
@@ -96,17 +96,16 @@ pub enum Shortfall {
 }
 
 impl Shortfall {
-    fn error(self, quantity: i32) -> WriteError {
-        match self {
-            Self::Stock(left) => {
-                field_error(&["quantity"], UserErrorCode::NotEligible, format!("OUT_OF_STOCK: {left} units left, {quantity} asked"))
-            }
-            Self::Cap(left) => field_error(
-                &["quantity"],
-                UserErrorCode::NotEligible,
-                format!("CAP_REACHED: the organization may receive {left} more units in this period, {quantity} asked"),
-            ),
-        }
+    /// The NOT_ELIGIBLE user error, its message in `locale` after its code.
+    fn error(self, quantity: i32, locale: Locale) -> WriteError {
+        let (code, id, left) = match self {
+            Self::Stock(left) => ("OUT_OF_STOCK", "shortfall-stock", left),
+            Self::Cap(left) => ("CAP_REACHED", "shortfall-cap", left),
+        };
+        let mut args = FluentArgs::new();
+        args.set("left", left);
+        args.set("asked", quantity);
+        field_error(&["quantity"], UserErrorCode::NotEligible, format!("{code}: {}", i18n::t(locale, id, Some(&args))))
     }
 }
 
@@ -232,11 +231,9 @@ pub async fn request<C: ConnectionTrait + TransactionTrait>(
             errors.ok()?;
         }
         Eligibility::Eligible { available: Some(available) } if i64::from(input.quantity) > available => {
-            return Err(field_error(
-                &["quantity"],
-                UserErrorCode::OutOfRange,
-                format!("at most {available} units are available to the organization now"),
-            ));
+            let mut args = FluentArgs::new();
+            args.set("available", available);
+            return Err(field_error(&["quantity"], UserErrorCode::OutOfRange, i18n::t(locale, "request-over-available", Some(&args))));
         }
         Eligibility::Eligible { .. } => {}
     }
@@ -282,7 +279,7 @@ pub async fn request<C: ConnectionTrait + TransactionTrait>(
     let mut events = vec![record(&txn, clock, &actor, &DomainEvent::DonationRequested(change(&created, program.donor_id, None))).await?];
     let created = if program.auto_approve {
         if let Err(shortfall) = reserve(&txn, &program, organization.id, created.quantity, now).await? {
-            return Err(shortfall.error(created.quantity));
+            return Err(shortfall.error(created.quantity, locale));
         }
         let mut approved: donation_request::ActiveModel = created.into();
         approved.status = Set(Status::Approved);
@@ -333,6 +330,7 @@ pub async fn step<C: ConnectionTrait + TransactionTrait>(
     clock: &Clock,
     caller: &Caller,
     input: StepInput,
+    locale: Locale,
 ) -> Result<Written<donation_request::Model>, WriteError> {
     let actor = Actor::of(caller)?;
     let not_found = || field_error(&["request"], UserErrorCode::NotFound, "no such request");
@@ -376,7 +374,7 @@ pub async fn step<C: ConnectionTrait + TransactionTrait>(
     if input.step == RequestStep::Approve
         && let Err(shortfall) = reserve(&txn, &program, row.organization_id, row.quantity, now).await?
     {
-        return Err(shortfall.error(row.quantity));
+        return Err(shortfall.error(row.quantity, locale));
     }
     if input.step.releases(row.status) {
         release(&txn, program.id, row.quantity).await?;

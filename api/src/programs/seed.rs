@@ -195,7 +195,7 @@ pub async fn seed_demo(db: &DatabaseConnection, clock: &Clock) -> Result<usize, 
                 fulfilment: (*step == RequestStep::Fulfil).then(|| "Shipment DEMO-0001, tracking with the courier.".to_owned()),
                 expected_version: None,
             };
-            let _ = requests::step(db, clock, &caller, input).await.map_err(|e| SeedError::invalid(&record, e))?;
+            let _ = requests::step(db, clock, &caller, input, crate::i18n::Locale::En).await.map_err(|e| SeedError::invalid(&record, e))?;
         }
         created += 1;
     }
