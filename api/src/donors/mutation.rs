@@ -1,6 +1,6 @@
 //! Mutation root of donors.
 
-use async_graphql::{Context, MaybeUndefined, Object, Result};
+use async_graphql::{Context, Object, Result};
 
 use super::{
     service::{self, DonorInput, DonorPatch},
@@ -16,13 +16,6 @@ use crate::{
     },
 };
 
-fn maybe(v: MaybeUndefined<String>) -> Option<Option<String>> {
-    match v {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(s) => Some(Some(s)),
-    }
-}
 
 /// Mutations of donors.
 #[derive(Default)]
@@ -57,9 +50,9 @@ impl DonorMutation {
         let donor = decode_uuid(&input.donor, Donor::KIND)?;
         let patch = DonorPatch {
             name: input.name,
-            website: maybe(input.website),
-            description: maybe(input.description),
-            logo_url: maybe(input.logo_url),
+            website: input.website.into(),
+            description: input.description.into(),
+            logo_url: input.logo_url.into(),
             countries: input.countries.map(|c| c.into_iter().map(|c| c.0).collect()),
         };
         let written = service::update(db(ctx)?, clock(ctx)?, &request(ctx)?.caller, donor, patch).await;

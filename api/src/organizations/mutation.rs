@@ -1,6 +1,6 @@
 //! Mutation root of organizations.
 
-use async_graphql::{Context, MaybeUndefined, Object, Result};
+use async_graphql::{Context, Object, Result};
 
 use super::{
     types::{
@@ -30,13 +30,6 @@ fn money(m: MoneyValue) -> write::MoneyInput {
     write::MoneyInput { amount: m.amount, currency: m.currency }
 }
 
-fn maybe<T, U>(v: MaybeUndefined<T>, f: impl FnOnce(T) -> U) -> Option<Option<U>> {
-    match v {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(v) => Some(Some(f(v))),
-    }
-}
 
 /// Mutations of organizations.
 #[derive(Default)]
@@ -97,16 +90,16 @@ impl OrganizationMutation {
             org_type: input.org_type.map(Into::into),
             registrations: input.registrations.map(|rs| rs.into_iter().map(Into::into).collect()),
             focus_areas: input.focus_areas,
-            mission: maybe(input.mission, |v| v),
-            website: maybe(input.website, |v| v),
-            founded_year: maybe(input.founded_year, |v| v),
-            staff_size: maybe(input.staff_size, Into::into),
-            annual_budget: maybe(input.annual_budget, money),
+            mission: input.mission.into(),
+            website: input.website.into(),
+            founded_year: input.founded_year.into(),
+            staff_size: input.staff_size.map_value(Into::into).into(),
+            annual_budget: input.annual_budget.map_value(money).into(),
             languages: input.languages,
             visibility: input.visibility.map(Into::into),
-            contact_email: maybe(input.contact_email, |v| v),
-            contact_phone: maybe(input.contact_phone, |v| v),
-            contact_address: maybe(input.contact_address, |v| v),
+            contact_email: input.contact_email.into(),
+            contact_phone: input.contact_phone.into(),
+            contact_address: input.contact_address.into(),
         };
         let req = request(ctx)?;
         let scopes = write::WriteScopes { read: req.scope::<ReadableOrganizations>(), write: req.scope::<WritableOrganizations>() };

@@ -1,6 +1,6 @@
 //! Mutation root of partners.
 
-use async_graphql::{Context, MaybeUndefined, Object, Result};
+use async_graphql::{Context, Object, Result};
 
 use super::{
     types::{
@@ -19,13 +19,6 @@ use crate::{
     },
 };
 
-fn maybe(v: MaybeUndefined<String>) -> Option<Option<String>> {
-    match v {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(v) => Some(Some(v)),
-    }
-}
 
 /// Mutations of partners.
 #[derive(Default)]
@@ -74,14 +67,14 @@ impl PartnerMutation {
             expected_version: input.expected_version,
             name: input.name,
             slug: input.slug,
-            website: maybe(input.website),
+            website: input.website.into(),
             languages: input.languages,
             status: input.status.map(Into::into),
             joined_on: input.joined_on.map(|d| d.0),
             countries: input.countries.map(|cs| cs.into_iter().map(|c| c.0).collect()),
-            contact_email: maybe(input.contact_email),
-            contact_phone: maybe(input.contact_phone),
-            contact_address: maybe(input.contact_address),
+            contact_email: input.contact_email.into(),
+            contact_phone: input.contact_phone.into(),
+            contact_address: input.contact_address.into(),
         };
         let actor = Actor::of(&request(ctx)?.caller)?;
         let written = write::update(db(ctx)?, clock(ctx)?, &actor, changes).await;

@@ -190,7 +190,6 @@ async fn page(
     for row in &rows {
         let Some(program) = programs.get(&row.program_id) else { continue };
         let organization = organizations.get(&row.organization_id);
-        let quantity = i64::from(row.quantity);
         let cells = [
             encode_uuid(super::request_types::DonationRequest::KIND, row.id).to_string(),
             time(Some(row.created_at)),
@@ -199,8 +198,8 @@ async fn page(
             organization.map(|o| o.display_name.clone()).unwrap_or_default(),
             organization.map(|o| o.country_code.clone()).unwrap_or_default(),
             row.quantity.to_string(),
-            money(program.admin_fee.checked_mul(quantity), program),
-            money(program.unit_value.checked_mul(quantity), program),
+            money(super::requests::times(program.admin_fee, row.quantity).ok(), program),
+            money(super::requests::times(program.unit_value, row.quantity).ok(), program),
             time(row.approved_at),
             time(row.decided_at),
         ];

@@ -131,17 +131,13 @@ impl DonationRequest {
     /// Admin fees for the request: the program's fee per unit times the units.
     async fn admin_fee_total(&self, ctx: &Context<'_>) -> Result<MoneyValue> {
         let program = program_of(ctx, self.0.program_id).await?;
-        let amount =
-            program.admin_fee.checked_mul(i64::from(self.0.quantity)).ok_or(ApiError::BadUserInput("amount out of range".to_owned()))?;
-        Ok(MoneyValue { amount, currency: program.currency })
+        Ok(MoneyValue { amount: requests::times(program.admin_fee, self.0.quantity)?, currency: program.currency })
     }
 
     /// Retail value of the units.
     async fn retail_value_total(&self, ctx: &Context<'_>) -> Result<MoneyValue> {
         let program = program_of(ctx, self.0.program_id).await?;
-        let amount =
-            program.unit_value.checked_mul(i64::from(self.0.quantity)).ok_or(ApiError::BadUserInput("amount out of range".to_owned()))?;
-        Ok(MoneyValue { amount, currency: program.currency })
+        Ok(MoneyValue { amount: requests::times(program.unit_value, self.0.quantity)?, currency: program.currency })
     }
 
     /// What was delivered (license keys, a shipment reference): only the

@@ -86,6 +86,16 @@ fn change(row: &donation_request::Model, donor: Uuid, from: Option<Status>) -> D
     }
 }
 
+/// An amount per unit times the units, exactly (integers); beyond what JSON
+/// carries exactly (2^53 - 1), BAD_USER_INPUT rather than a wrong figure.
+pub fn times(per_unit: i64, quantity: i32) -> Result<i64, ApiError> {
+    const MAX_EXACT: i64 = (1 << 53) - 1;
+    per_unit
+        .checked_mul(i64::from(quantity))
+        .filter(|a| a.unsigned_abs() <= MAX_EXACT.unsigned_abs())
+        .ok_or_else(|| ApiError::BadUserInput("the amount is too large to state exactly".to_owned()))
+}
+
 /// Why units cannot be reserved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Shortfall {
