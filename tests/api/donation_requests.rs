@@ -403,3 +403,36 @@ async fn a_donor_sees_who_asks_with_its_badge_even_when_the_organization_is_hidd
     .await;
     assert_eq!(refused["errors"][0]["extensions"]["code"], "FORBIDDEN", "{refused}");
 }
+
+#[actix_web::test]
+async fn a_rejection_gives_machine_readable_reason_codes_or_changes_nothing() {
+    let net = network(false).await;
+    let app = &net.app;
+    let donor = donor(app).await;
+    validated(&net).await;
+    let program = program(app, &donor, json!({})).await;
+    let request = made(&ask(app, &net.member, &program, &net.organization, 1, None).await);
+    let admin = &donor.admin;
+    let decide = |reasons: Value| {
+        let input = json!({ "decisions": [{ "request": request["id"], "decision": "REJECT", "reasons": reasons }] });
+        async move { answer_as(app, Some(admin), DECIDE, input).await["data"]["decideDonationRequests"]["results"][0].clone() }
+    };
+
+    let free_text = decide(json!(["NOT_A_FIT", "=cmd|' /C calc'!A0"])).await;
+    assert_eq!(free_text["request"], Value::Null, "{free_text}");
+    assert_eq!(free_text["userErrors"][0]["field"], json!(["input", "reasons", "1"]), "{free_text}");
+    assert_eq!(free_text["userErrors"][0]["code"], "INVALID");
+    let too_many = decide(json!((0..11).map(|i| format!("REASON_{i}")).collect::<Vec<_>>())).await;
+    assert_eq!(too_many["userErrors"][0]["code"], "TOO_MANY", "{too_many}");
+    let status = app
+        .data_as(
+            &donor.admin,
+            "query($id: ID!) { node(id: $id) { ... on DonationRequest { status reasons } } }",
+            json!({ "id": request["id"] }),
+        )
+        .await;
+    assert_eq!(status["node"], json!({ "status": "SUBMITTED", "reasons": [] }), "nothing changed");
+
+    let rejected = decide(json!(["NOT_A_FIT", "OUT_OF_SCOPE_2027"])).await;
+    assert_eq!(rejected["request"]["status"], "REJECTED", "{rejected}");
+}

@@ -16,7 +16,6 @@ use crate::{
     },
 };
 
-
 /// Mutations of donors.
 #[derive(Default)]
 pub struct DonorMutation;

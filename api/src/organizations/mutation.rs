@@ -30,7 +30,6 @@ fn money(m: MoneyValue) -> write::MoneyInput {
     write::MoneyInput { amount: m.amount, currency: m.currency }
 }
 
-
 /// Mutations of organizations.
 #[derive(Default)]
 pub struct OrganizationMutation;

@@ -19,7 +19,6 @@ use crate::{
     },
 };
 
-
 /// Mutations of partners.
 #[derive(Default)]
 pub struct PartnerMutation;

@@ -202,7 +202,9 @@ pub struct DonationDecisionInput {
     pub request: ID,
     /// The decision.
     pub decision: DonationDecision,
-    /// Why (required to reject), e.g. `NOT_A_FIT`.
+    /// Why (required to reject): up to 10 reason codes of your own, each 2
+    /// to 40 capital letters, digits and underscores, e.g. `NOT_A_FIT` (else
+    /// the item's user error INVALID or TOO_MANY).
     #[graphql(default)]
     pub reasons: Vec<String>,
     /// The version you read; when given and stale, this item changes nothing.

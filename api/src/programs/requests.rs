@@ -51,6 +51,16 @@ pub const MAX_KEY_CHARS: usize = 200;
 pub const MAX_FULFILMENT_CHARS: usize = 10_000;
 /// Most requests decided in one call.
 pub const MAX_BULK: usize = 100;
+/// Most reason codes on a rejection.
+pub const MAX_REASONS: usize = 10;
+
+/// A rejection's reason code: `NOT_A_FIT`, `DUPLICATE`, ... (the donor's own
+/// vocabulary, machine-readable: 2 to 40 of `A-Z`, `0-9`, `_`, starting with a letter).
+fn is_reason_code(code: &str) -> bool {
+    (2..=40).contains(&code.len())
+        && code.starts_with(|c: char| c.is_ascii_uppercase())
+        && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
 
 /// A request as asked.
 #[derive(Clone, Debug)]
@@ -359,6 +369,18 @@ pub async fn step<C: ConnectionTrait + TransactionTrait>(
     let mut errors = Errors::default();
     if input.step == RequestStep::Reject && input.reasons.is_empty() {
         errors.add(&["reasons"], UserErrorCode::Blank, "say why with at least one reason code");
+    }
+    if input.reasons.len() > MAX_REASONS {
+        errors.add(&["reasons"], UserErrorCode::TooMany, format!("at most {MAX_REASONS} reason codes"));
+    }
+    for (at, reason) in input.reasons.iter().enumerate() {
+        if !is_reason_code(reason) {
+            errors.add(
+                &["reasons", &at.to_string()],
+                UserErrorCode::Invalid,
+                "a reason code is 2 to 40 capital letters, digits and underscores, e.g. NOT_A_FIT",
+            );
+        }
     }
     let fulfilment = match input.step {
         RequestStep::Fulfil => {
