@@ -4,6 +4,8 @@
 //! requests (made with idempotency keys, decided in bulk, fulfilled, cancelled;
 //! stock and cap reserved atomically at approval).
 
+pub mod catalogue;
+pub mod catalogue_types;
 pub mod eligibility;
 pub mod export;
 pub mod mutation;
@@ -14,4 +16,6 @@ pub mod requests;
 pub mod seed;
 pub mod service;
 pub mod types;
+pub mod update;
+pub mod update_types;
 pub mod write;

@@ -350,7 +350,7 @@ impl Program {
 
     /// Whether an organization you can see may request it now, and how many
     /// units; else every reason with a stable code. An organization you may
-    /// not see is NOT_FOUND.
+    /// not see is NOT_FOUND; an API key needs `programs:read`.
     async fn eligibility(
         &self,
         ctx: &Context<'_>,
@@ -359,6 +359,7 @@ impl Program {
             String,
         >,
     ) -> Result<Eligibility> {
+        super::catalogue_types::check_eligibility_allowed(ctx)?;
         let locale = context::locale(ctx, locale.as_deref())?;
         let id = decode_uuid(&organization, Organization::KIND)?;
         let db = db(ctx)?;
@@ -454,6 +455,13 @@ pub struct ProgramFilter {
     pub category: Option<ProgramCategory>,
     /// Of this donor.
     pub donor: Option<ID>,
+    /// Whose name or description, in any of its languages, contains this
+    /// text (case- and accent-insensitive).
+    pub search: Option<String>,
+    /// Only programs this organization may request now, as
+    /// `Program.eligibility` decides (an organization you may not see is
+    /// NOT_FOUND; an API key needs `programs:read`).
+    pub eligible_for: Option<ID>,
 }
 
 payload! {
