@@ -179,7 +179,8 @@ async fn eligible_for_2_or_6_programs_costs_the_same_statements() {
         }
     };
     let query = "query($org: ID!) { programs(first: 10, filter: {eligibleFor: $org}) {
-        totalCount nodes { slug name(language: \"fr\") countries { code } donor { slug } stockAvailable } } }";
+        totalCount nodes { slug name(language: \"fr\") countries { code } donor { slug } stockAvailable
+        eligibility(organization: $org) { available } } } }";
     let mut costs = Vec::new();
     let mut made = 0;
     for n in [2, 6] {
@@ -195,6 +196,7 @@ async fn eligible_for_2_or_6_programs_costs_the_same_statements() {
             fewest = fewest.min(app.statements() - before);
             assert_eq!(data["programs"]["totalCount"], n, "{data}");
             assert_eq!(data["programs"]["nodes"][0]["stockAvailable"], 9, "{data}");
+            assert_eq!(data["programs"]["nodes"][0]["eligibility"]["available"], 3, "cap 4, one unit approved: {data}");
         }
         costs.push(fewest);
     }

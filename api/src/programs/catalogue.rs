@@ -6,7 +6,8 @@
 //! gathered for all candidates at once (their countries, and the units
 //! approved to the organization from each), and the one engine,
 //! [`decide`], decides each. A constant number of statements, whatever the
-//! number of programs. No GraphQL types.
+//! number of programs; `Program.eligibility` on a page of programs is
+//! batched the same way ([`eligibility_batch`]). No GraphQL types.
 
 use std::collections::HashMap;
 
@@ -20,9 +21,9 @@ use uuid::Uuid;
 
 use super::{
     eligibility::{Budget, Eligibility, Facts, Standing, Window, cap_window, decide},
-    service::{CatalogueFilter, countries_of, filtered, standing},
+    service::{CatalogueFilter, by_ids, countries_of, filtered, standing, standings},
 };
-use crate::error::ApiError;
+use crate::{auth::OrgScope, error::ApiError};
 
 /// Fields the catalogue can be sorted by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,36 +127,93 @@ fn candidates(
     select.filter(budget_fits)
 }
 
-/// Approved units per capped program: what each program's window counts
-/// (its start excluded for a rolling window, as [`super::service::units_since`]
-/// does), and the oldest approval counted. One statement for all programs.
-async fn units_by_program(
+/// Units approved to an organization from a program within the cap's
+/// window, and the oldest of those approvals.
+type Units = (i64, Option<DateTime<Utc>>);
+
+/// Approved units per (program, organization) pair with a capped program:
+/// what each pair's window counts (its start excluded for a rolling window,
+/// as [`super::service::units_since`] does), and the oldest approval counted.
+/// One statement for all pairs.
+async fn units_in_windows(
     db: &impl ConnectionTrait,
-    organization: Uuid,
-    windows: &HashMap<Uuid, Window>,
-) -> Result<HashMap<Uuid, (i64, Option<DateTime<Utc>>)>, ApiError> {
+    windows: &HashMap<(Uuid, Uuid), Window>,
+) -> Result<HashMap<(Uuid, Uuid), Units>, ApiError> {
     let Some(earliest) = windows.values().map(|w| w.from).min() else { return Ok(HashMap::new()) };
-    let rows: Vec<(Uuid, i32, Option<DateTime<Utc>>)> = donation_request::Entity::find()
+    let mut programs: Vec<Uuid> = windows.keys().map(|(p, _)| *p).collect();
+    let mut organizations: Vec<Uuid> = windows.keys().map(|(_, o)| *o).collect();
+    programs.sort_unstable();
+    programs.dedup();
+    organizations.sort_unstable();
+    organizations.dedup();
+    let rows: Vec<(Uuid, Uuid, i32, Option<DateTime<Utc>>)> = donation_request::Entity::find()
         .select_only()
         .column(donation_request::Column::ProgramId)
+        .column(donation_request::Column::OrganizationId)
         .column(donation_request::Column::Quantity)
         .column(donation_request::Column::ApprovedAt)
-        .filter(donation_request::Column::OrganizationId.eq(organization))
-        .filter(donation_request::Column::ProgramId.is_in(windows.keys().copied()))
+        .filter(donation_request::Column::OrganizationId.is_in(organizations))
+        .filter(donation_request::Column::ProgramId.is_in(programs))
         .filter(donation_request::Column::Status.is_in([DonationRequestStatus::Approved, DonationRequestStatus::Fulfilled]))
         .filter(donation_request::Column::ApprovedAt.gte(earliest))
         .into_tuple()
         .all(db)
         .await?;
-    let mut out: HashMap<Uuid, (i64, Option<DateTime<Utc>>)> = HashMap::new();
-    for (program, quantity, approved_at) in rows {
-        let (Some(window), Some(at)) = (windows.get(&program), approved_at) else { continue };
+    let mut out: HashMap<(Uuid, Uuid), Units> = HashMap::new();
+    for (program, organization, quantity, approved_at) in rows {
+        let pair = (program, organization);
+        let (Some(window), Some(at)) = (windows.get(&pair), approved_at) else { continue };
         let counted = if window.next.is_none() { at > window.from } else { at >= window.from };
         if counted {
-            let entry = out.entry(program).or_insert((0, None));
+            let entry = out.entry(pair).or_insert((0, None));
             entry.0 += i64::from(quantity);
             entry.1 = Some(entry.1.map_or(at, |oldest| Ord::min(oldest, at)));
         }
+    }
+    Ok(out)
+}
+
+/// The engine's decision for each (program, organization) pair, the facts
+/// gathered for all pairs at once: the programs' countries, the
+/// organizations' standings and the units approved in each pair's window.
+async fn decide_pairs(
+    db: &impl ConnectionTrait,
+    programs: &HashMap<Uuid, program::Model>,
+    organizations: &HashMap<Uuid, organization::Model>,
+    pairs: &[(Uuid, Uuid)],
+    now: DateTime<Utc>,
+) -> Result<HashMap<(Uuid, Uuid), Eligibility>, ApiError> {
+    let program_ids: Vec<Uuid> = programs.keys().copied().collect();
+    let organization_ids: Vec<Uuid> = organizations.keys().copied().collect();
+    let countries = countries_of(db, &program_ids).await?;
+    let standings = standings(db, &organization_ids, now).await?;
+    let windows: HashMap<(Uuid, Uuid), Window> = pairs
+        .iter()
+        .filter(|(_, o)| organizations.contains_key(o))
+        .filter_map(|pair| programs.get(&pair.0).and_then(|p| cap_window(p, now)).map(|w| (*pair, w)))
+        .collect();
+    let units = units_in_windows(db, &windows).await?;
+    let mut out = HashMap::new();
+    for pair in pairs {
+        let (Some(program), Some(organization)) = (programs.get(&pair.0), organizations.get(&pair.1)) else { continue };
+        let (units_in_window, oldest_in_window) = units.get(pair).copied().unwrap_or((0, None));
+        let budget = match (organization.budget_amount, &organization.budget_currency) {
+            (Some(amount), Some(currency)) => Some(Budget { amount, currency: currency.clone() }),
+            _ => None,
+        };
+        let organization_type = sea_orm::ActiveEnum::to_value(&organization.org_type);
+        let decision = decide(&Facts {
+            program,
+            program_countries: countries.get(&program.id).map_or(&[], Vec::as_slice),
+            country: &organization.country_code,
+            organization_type: &organization_type,
+            budget,
+            standing: standings.get(&organization.id).copied().unwrap_or(Standing::NotValidated),
+            units_in_window,
+            oldest_in_window,
+            now,
+        });
+        out.insert(*pair, decision);
     }
     Ok(out)
 }
@@ -169,36 +227,45 @@ pub async fn eligible_programs(
     now: DateTime<Utc>,
 ) -> Result<HashMap<Uuid, Eligibility>, ApiError> {
     let standing = standing(db, organization.id, now).await?;
-    let programs = candidates(filter, organization, standing, now).all(db).await?;
+    let programs: HashMap<Uuid, program::Model> =
+        candidates(filter, organization, standing, now).all(db).await?.into_iter().map(|p| (p.id, p)).collect();
     if programs.is_empty() {
         return Ok(HashMap::new());
     }
-    let ids: Vec<Uuid> = programs.iter().map(|p| p.id).collect();
-    let countries = countries_of(db, &ids).await?;
-    let windows: HashMap<Uuid, Window> = programs.iter().filter_map(|p| cap_window(p, now).map(|w| (p.id, w))).collect();
-    let units = units_by_program(db, organization.id, &windows).await?;
-    let budget = match (organization.budget_amount, &organization.budget_currency) {
-        (Some(amount), Some(currency)) => Some(Budget { amount, currency: currency.clone() }),
-        _ => None,
-    };
-    let organization_type = sea_orm::ActiveEnum::to_value(&organization.org_type);
-    let mut out = HashMap::new();
-    for program in &programs {
-        let (units_in_window, oldest_in_window) = units.get(&program.id).copied().unwrap_or((0, None));
-        let decision = decide(&Facts {
-            program,
-            program_countries: countries.get(&program.id).map_or(&[], Vec::as_slice),
-            country: &organization.country_code,
-            organization_type: &organization_type,
-            budget: budget.clone(),
-            standing,
-            units_in_window,
-            oldest_in_window,
-            now,
-        });
-        if matches!(decision, Eligibility::Eligible { .. }) {
-            out.insert(program.id, decision);
-        }
+    let pairs: Vec<(Uuid, Uuid)> = programs.keys().map(|p| (*p, organization.id)).collect();
+    let organizations = HashMap::from([(organization.id, organization.clone())]);
+    let decided = decide_pairs(db, &programs, &organizations, &pairs, now).await?;
+    Ok(decided.into_iter().filter(|(_, e)| matches!(e, Eligibility::Eligible { .. })).map(|((p, _), e)| (p, e)).collect())
+}
+
+/// What `Program.eligibility(organization:)` asks: a program, an
+/// organization, and the request's time.
+pub type EligibilityKey = (Uuid, Uuid, DateTime<Utc>);
+
+/// The engine's decision for each key whose organization is in `scope`
+/// (the others are absent: NOT_FOUND to the caller), for the batch loader of
+/// `Program.eligibility`: a constant number of statements for a whole page.
+/// The keys of a batch come from one request, microseconds apart: the
+/// latest time is the batch's now.
+pub async fn eligibility_batch(
+    db: &impl ConnectionTrait,
+    scope: &OrgScope,
+    keys: &[EligibilityKey],
+) -> Result<HashMap<EligibilityKey, Eligibility>, ApiError> {
+    let Some(now) = keys.iter().map(|k| k.2).max() else { return Ok(HashMap::new()) };
+    let mut program_ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+    let mut organization_ids: Vec<Uuid> = keys.iter().map(|k| k.1).collect();
+    program_ids.sort_unstable();
+    program_ids.dedup();
+    organization_ids.sort_unstable();
+    organization_ids.dedup();
+    let organizations: HashMap<Uuid, organization::Model> =
+        crate::organizations::service::by_ids(db, scope, &organization_ids).await?.into_iter().map(|o| (o.id, o)).collect();
+    if organizations.is_empty() {
+        return Ok(HashMap::new());
     }
-    Ok(out)
+    let programs = by_ids(db, &program_ids).await?;
+    let pairs: Vec<(Uuid, Uuid)> = keys.iter().map(|k| (k.0, k.1)).collect();
+    let decided = decide_pairs(db, &programs, &organizations, &pairs, now).await?;
+    Ok(keys.iter().filter_map(|k| decided.get(&(k.0, k.1)).map(|e| (*k, e.clone()))).collect())
 }

@@ -148,12 +148,23 @@ pub fn text_in<'a>(texts: &'a [program_text::Model], language: Option<&str>) -> 
 
 /// How an organization's validation stands for eligibility.
 pub async fn standing(db: &impl ConnectionTrait, organization: Uuid, now: DateTime<Utc>) -> Result<Standing, ApiError> {
-    let standing = crate::validations::service::standing_of(db, &[organization], now).await?.remove(&organization);
-    Ok(match standing {
-        Some(case) if case.status == ValidationStatus::Approved && case.valid_until.is_some_and(|t| t > now) => Standing::Validated,
-        Some(case) if matches!(case.status, ValidationStatus::Approved | ValidationStatus::Expired) => Standing::Lapsed,
-        _ => Standing::NotValidated,
-    })
+    Ok(standings(db, &[organization], now).await?.remove(&organization).unwrap_or(Standing::NotValidated))
+}
+
+/// How each organization's validation stands for eligibility (one statement).
+pub async fn standings(db: &impl ConnectionTrait, organizations: &[Uuid], now: DateTime<Utc>) -> Result<HashMap<Uuid, Standing>, ApiError> {
+    let cases = crate::validations::service::standing_of(db, organizations, now).await?;
+    Ok(organizations
+        .iter()
+        .map(|id| {
+            let standing = match cases.get(id) {
+                Some(case) if case.status == ValidationStatus::Approved && case.valid_until.is_some_and(|t| t > now) => Standing::Validated,
+                Some(case) if matches!(case.status, ValidationStatus::Approved | ValidationStatus::Expired) => Standing::Lapsed,
+                _ => Standing::NotValidated,
+            };
+            (*id, standing)
+        })
+        .collect())
 }
 
 /// Units approved for `organization` from `program` in the cap's `window`
