@@ -21,7 +21,7 @@ mod m20261201_000005_organization_list_indexes;
 mod m20261202_000001_create_validations;
 mod m20261202_000002_create_validation_sharing;
 mod m20261203_000001_create_programs;
-mod m20261204_000001_program_catalogue;
+mod m20261204_000002_program_catalogue;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -46,7 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_create_validations::Migration),
             Box::new(m20261202_000002_create_validation_sharing::Migration),
             Box::new(m20261203_000001_create_programs::Migration),
-            Box::new(m20261204_000001_program_catalogue::Migration),
+            Box::new(m20261204_000002_program_catalogue::Migration),
         ]
     }
 }
