@@ -57,6 +57,9 @@ pub enum UserErrorCode {
     /// The organization may not request this program now; the message starts
     /// with the eligibility reason's code (`NOT_VALIDATED: ...`).
     NotEligible,
+    /// A program's stock may not go below the units already reserved by
+    /// approved requests; the message gives how many are reserved.
+    StockBelowReserved,
 }
 
 /// One thing wrong with the input.

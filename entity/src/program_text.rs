@@ -16,6 +16,8 @@ pub struct Model {
     pub name: String,
     /// Description.
     pub description: String,
+    /// Name and description folded for search (`domain::text::search_key`).
+    pub search_text: String,
 }
 
 /// Relations of a program text.

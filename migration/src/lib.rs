@@ -22,6 +22,7 @@ mod m20261202_000001_create_validations;
 mod m20261202_000002_create_validation_sharing;
 mod m20261203_000001_create_programs;
 mod m20261204_000001_donation_request_fulfilment;
+mod m20261204_000002_program_catalogue;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000002_create_validation_sharing::Migration),
             Box::new(m20261203_000001_create_programs::Migration),
             Box::new(m20261204_000001_donation_request_fulfilment::Migration),
+            Box::new(m20261204_000002_program_catalogue::Migration),
         ]
     }
 }

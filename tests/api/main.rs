@@ -31,6 +31,7 @@ mod organizations;
 mod pagination;
 mod partners;
 mod production;
+mod program_catalogue;
 mod programs;
 mod schema;
 mod statements;

@@ -138,3 +138,76 @@ async fn a_batched_first_page_of_a_partners_organizations_continues_with_its_cur
     }
     assert_eq!(walked, expected, "the same organizations in the same order");
 }
+
+#[actix_web::test]
+async fn eligible_for_2_or_6_programs_costs_the_same_statements() {
+    let net = crate::validations::network(false).await;
+    let app = &net.app;
+    let case = net.in_review().await;
+    net.ok(&net.validator, "decideValidation", json!({ "validation": case["id"], "decision": "APPROVE" })).await;
+    let admin = app.admin_token().await;
+    let donor = app.data_as(&admin, "mutation { createDonor(input: {name: \"Open Cloud\"}) { donor { id } } }", json!({})).await
+        ["createDonor"]["donor"]["id"]
+        .clone();
+    let (member, organization) = (&net.member, &net.organization);
+    let add_program = |i: usize| {
+        let admin = admin.clone();
+        let donor = donor.clone();
+        async move {
+            // Capped (the approved units are read), stocked, in two languages and two countries.
+            let input = json!({ "donor": donor, "slug": format!("program-{i}"), "category": "SOFTWARE",
+                "translations": [{ "language": "en", "name": format!("Program {i}") }, { "language": "fr", "name": format!("Programme {i}") }],
+                "unitValue": { "amount": 25000, "currency": "USD" }, "adminFee": { "amount": 1500, "currency": "USD" },
+                "countries": ["KE", "UG"], "stock": 10, "autoApprove": true, "cap": { "units": 4, "period": "ROLLING", "months": 12 } });
+            let created = app
+                .data_as(
+                    &admin,
+                    "mutation($input: CreateProgramInput!) { createProgram(input: $input) { program { id } userErrors { code } } }",
+                    json!({ "input": input }),
+                )
+                .await;
+            assert_eq!(created["createProgram"]["userErrors"], json!([]), "{created}");
+            let id = created["createProgram"]["program"]["id"].clone();
+            let asked = app
+                .data_as(
+                    member,
+                    "mutation($input: RequestDonationInput!) { requestDonation(input: $input) { request { status } } }",
+                    json!({ "input": { "program": id, "organization": organization, "quantity": 1 } }),
+                )
+                .await;
+            assert_eq!(asked["requestDonation"]["request"]["status"], "APPROVED", "{asked}");
+        }
+    };
+    let query = "query($org: ID!) { programs(first: 10, filter: {eligibleFor: $org}) {
+        totalCount nodes { slug name(language: \"fr\") countries { code } donor { slug } stockAvailable
+        eligibility(organization: $org) { available } } } }";
+    let mut costs = Vec::new();
+    let mut made = 0;
+    for n in [2, 6] {
+        while made < n {
+            add_program(made).await;
+            made += 1;
+        }
+        // The fewest of three runs, as statements_for explains.
+        let mut fewest = u64::MAX;
+        for _ in 0..3 {
+            let before = app.statements();
+            let data = app.data_as(&net.member, query, json!({ "org": net.organization })).await;
+            fewest = fewest.min(app.statements() - before);
+            assert_eq!(data["programs"]["totalCount"], n, "{data}");
+            assert_eq!(data["programs"]["nodes"][0]["stockAvailable"], 9, "{data}");
+            assert_eq!(data["programs"]["nodes"][0]["eligibility"]["available"], 3, "cap 4, one unit approved: {data}");
+        }
+        costs.push(fewest);
+    }
+    assert_eq!(costs[0], costs[1], "statements for 2 programs vs 6");
+    // The batched facts count each program's approved unit against its own cap.
+    let on_organization = "query($org: ID!) { node(id: $org) { ... on Organization {
+        eligiblePrograms(first: 10) { nodes { eligibility { available } } } } } }";
+    let data = app.data_as(&net.member, on_organization, json!({ "org": net.organization })).await;
+    assert_eq!(
+        data["node"]["eligiblePrograms"]["nodes"],
+        json!(vec![json!({ "eligibility": { "available": 3 } }); 6]),
+        "cap 4, one unit approved: {data}"
+    );
+}

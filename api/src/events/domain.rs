@@ -174,6 +174,24 @@ pub enum DomainEvent {
         /// Where it is available.
         countries: Vec<String>,
     },
+    /// A donor changed a program of its catalogue.
+    #[serde(rename = "program.updated")]
+    ProgramUpdated {
+        /// The program.
+        program: Uuid,
+        /// Its donor.
+        donor: Uuid,
+        /// The fields given (API names, e.g. `stock`, `translations`), never their values.
+        changed: Vec<String>,
+    },
+    /// A donor withdrew a program from its catalogue (its requests stay).
+    #[serde(rename = "program.archived")]
+    ProgramArchived {
+        /// The program.
+        program: Uuid,
+        /// Its donor.
+        donor: Uuid,
+    },
     /// An organization requested units of a program.
     #[serde(rename = "donation_request.submitted")]
     DonationRequested(DonationChange),
@@ -345,6 +363,8 @@ impl DomainEvent {
             Self::ValidationExpired(_) => "validation.expired",
             Self::ValidationRevoked(_) => "validation.revoked",
             Self::ProgramCreated { .. } => "program.created",
+            Self::ProgramUpdated { .. } => "program.updated",
+            Self::ProgramArchived { .. } => "program.archived",
             Self::DonationRequested(_) => "donation_request.submitted",
             Self::DonationRequestApproved(_) => "donation_request.approved",
             Self::DonationRequestRejected(_) => "donation_request.rejected",
@@ -380,7 +400,9 @@ impl DomainEvent {
                 encode_uuid(crate::api_keys::types::ApiKey::KIND, *api_key)
             }
             Self::DonorCreated { donor, .. } | Self::DonorUpdated { donor } => encode_uuid(crate::donors::types::Donor::KIND, *donor),
-            Self::ProgramCreated { program, .. } => encode_uuid(crate::programs::types::Program::KIND, *program),
+            Self::ProgramCreated { program, .. } | Self::ProgramUpdated { program, .. } | Self::ProgramArchived { program, .. } => {
+                encode_uuid(crate::programs::types::Program::KIND, *program)
+            }
             Self::DonationRequested(d)
             | Self::DonationRequestApproved(d)
             | Self::DonationRequestRejected(d)

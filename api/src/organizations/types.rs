@@ -247,6 +247,24 @@ impl Organization {
         crate::validations::lookup_types::lookups_field(ctx, self.0.id, first, after).await
     }
 
+    /// Programs it may request now, newest first, each with the units still
+    /// available: the same engine as `Program.eligibility`. Whoever sees the
+    /// organization sees them; an API key needs `programs:read`.
+    #[graphql(complexity = "first.or(last).unwrap_or(0).clamp(0, 100) as usize * child_complexity + 5")]
+    async fn eligible_programs(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n items (0 to 100).")] first: Option<i32>,
+        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Language of the eligibility messages (BCP 47, e.g. `fr`; else `Accept-Language`, else English).")] locale: Option<
+            String,
+        >,
+    ) -> Result<crate::graphql::connection::Conn<crate::programs::catalogue_types::EligibleProgram>> {
+        crate::programs::catalogue_types::eligible_programs_field(ctx, &self.0, (first, after, last, before), locale).await
+    }
+
     /// Contact details: only its members, staff of the partners serving its
     /// country and platform admins see them (null for everyone else). Reads of a
     /// hidden organization's contact details are written to the audit log.

@@ -4,6 +4,8 @@ use async_graphql::{Context, Object, Result};
 
 use super::{
     types::{CreateProgramInput, CreateProgramPayload, Program},
+    update,
+    update_types::{ArchiveProgramInput, ArchiveProgramPayload, UpdateProgramInput, UpdateProgramPayload},
     write::{self, Amount, CapInput, ProgramInput, TextInput},
 };
 use crate::{
@@ -60,5 +62,34 @@ impl ProgramMutation {
         let written = write::create(db(ctx)?, clock(ctx)?, &request(ctx)?.caller, program).await;
         let (program, user_errors) = outcome(published(bus(ctx)?, written).await, Program)?;
         Ok(CreateProgramPayload { program, user_errors })
+    }
+
+    /// Changes a program (its donor's admins, its API keys with
+    /// `programs:write`, platform admins): the fields given, checked as
+    /// `createProgram` checks them. An `expectedVersion` that is no longer the
+    /// program's is STALE_VERSION; a stock below the units already reserved
+    /// is STOCK_BELOW_RESERVED; nothing changes on any user error.
+    async fn update_program(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The program and its changes.")] input: UpdateProgramInput,
+    ) -> Result<UpdateProgramPayload> {
+        let written = update::update(db(ctx)?, clock(ctx)?, &request(ctx)?.caller, input.changes()?).await;
+        let (program, user_errors) = outcome(published(bus(ctx)?, written).await, Program)?;
+        Ok(UpdateProgramPayload { program, user_errors })
+    }
+
+    /// Withdraws a program from the catalogue (same callers as
+    /// `updateProgram`): it no longer lists, its eligibility is
+    /// PROGRAM_INACTIVE, and its requests stay as they are.
+    async fn archive_program(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The program and the version you read.")] input: ArchiveProgramInput,
+    ) -> Result<ArchiveProgramPayload> {
+        let id = decode_uuid(&input.program, Program::KIND)?;
+        let written = update::archive(db(ctx)?, clock(ctx)?, &request(ctx)?.caller, id, input.expected_version).await;
+        let (program, user_errors) = outcome(published(bus(ctx)?, written).await, Program)?;
+        Ok(ArchiveProgramPayload { program, user_errors })
     }
 }

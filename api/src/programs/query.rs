@@ -5,6 +5,7 @@ use async_graphql::{Context, Object, Result};
 use async_graphql::ID;
 
 use super::{
+    catalogue_types::{self, ProgramOrder},
     request_types::{DonationRequest, DonationRequestStatus},
     requests::{self, RequestFilter},
     service::{self, CatalogueFilter},
@@ -28,26 +29,36 @@ pub struct ProgramQuery;
 
 #[Object]
 impl ProgramQuery {
-    /// The catalogue: programs not archived, newest first. Public.
+    /// The catalogue: programs not archived, newest first unless `orderBy`
+    /// says otherwise. Public.
     #[graphql(complexity = "first.or(last).unwrap_or(0).clamp(0, 100) as usize * child_complexity + 5")]
     async fn programs(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Which programs.")] filter: Option<ProgramFilter>,
+        #[graphql(desc = "Sort order; newest first when absent. A cursor of another order is refused (INVALID_CURSOR).")] order_by: Option<
+            ProgramOrder,
+        >,
         #[graphql(desc = "Returns the first n items (0 to 100).")] first: Option<i32>,
         #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
         #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
     ) -> Result<Conn<Program>> {
-        let filter = filter.unwrap_or_default();
-        let filter = CatalogueFilter {
-            country: filter.country.map(|c| c.0),
-            category: filter.category.map(Into::into),
-            donor: filter.donor.map(|d| decode_uuid(&d, Donor::KIND)).transpose()?,
+        let given = filter.unwrap_or_default();
+        let mut filter = CatalogueFilter {
+            country: given.country.map(|c| c.0),
+            category: given.category.map(Into::into),
+            donor: given.donor.map(|d| decode_uuid(&d, Donor::KIND)).transpose()?,
+            search: given.search,
+            only: None,
         };
         let page = PageRequest::from_args(first, after.as_deref(), last, before.as_deref())?;
+        if let Some(organization) = &given.eligible_for {
+            filter.only = Some(catalogue_types::eligible_for(ctx, organization, &filter).await?);
+        }
+        let order = order_by.map(Into::into).unwrap_or_default();
         let db = db(ctx)?.clone();
-        let rows = service::page(&db, &filter, &page).await?;
+        let rows = service::page(&db, &filter, order, &page).await?;
         let total = TotalCount::lazy(move || {
             let (db, filter) = (db.clone(), filter.clone());
             Box::pin(async move { service::count(&db, &filter).await })

@@ -10,13 +10,17 @@ use entity::{
     organization, program, program_country, program_text,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Value,
-    sea_query::{Expr, ExprTrait, Query},
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    sea_query::{Expr, ExprTrait, LikeExpr, Query},
 };
 use uuid::Uuid;
 
-use super::eligibility::{Budget, Eligibility, Facts, Standing, cap_window, decide};
+use super::{
+    catalogue::ProgramOrder,
+    eligibility::{Budget, Eligibility, Facts, Standing, cap_window, decide},
+};
 use crate::{
+    domain::text::like_pattern,
     error::ApiError,
     pagination::{Keyset, Page, PageRequest, paginate},
 };
@@ -30,9 +34,16 @@ pub struct CatalogueFilter {
     pub category: Option<ProgramCategory>,
     /// Of this donor.
     pub donor: Option<Uuid>,
+    /// Whose name or description, in any language, contains this text
+    /// (case- and accent-insensitive).
+    pub search: Option<String>,
+    /// Only these programs (the ones an organization is eligible for, as
+    /// [`super::catalogue::eligible_programs`] found them).
+    pub only: Option<Vec<Uuid>>,
 }
 
-fn filtered(filter: &CatalogueFilter) -> Select<program::Entity> {
+/// The catalogue's live programs that `filter` matches.
+pub(super) fn filtered(filter: &CatalogueFilter) -> Select<program::Entity> {
     let mut select = program::Entity::find().filter(program::Column::ArchivedAt.is_null());
     if let Some(country) = &filter.country {
         select = select.filter(
@@ -51,16 +62,33 @@ fn filtered(filter: &CatalogueFilter) -> Select<program::Entity> {
     if let Some(donor) = filter.donor {
         select = select.filter(program::Column::DonorId.eq(donor));
     }
+    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        select = select.filter(
+            program::Column::Id.in_subquery(
+                Query::select()
+                    .column(program_text::Column::ProgramId)
+                    .from(program_text::Entity)
+                    .and_where(Expr::col(program_text::Column::SearchText).like(LikeExpr::new(like_pattern(search)).escape('\\')))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(ids) = &filter.only {
+        select = select.filter(program::Column::Id.is_in(ids.iter().copied()));
+    }
     select
 }
 
-/// One page of the catalogue, newest first.
-pub async fn page(db: &impl ConnectionTrait, filter: &CatalogueFilter, request: &PageRequest) -> Result<Page<program::Model>, ApiError> {
-    let keyset =
-        Keyset { tag: "programs:created:desc".to_owned(), sort: program::Column::CreatedAt, id: program::Column::Id, ascending: false };
-    let key_of = |m: &program::Model| (m.created_at.to_rfc3339(), m.id);
-    let value_of = |k: &str| DateTime::parse_from_rfc3339(k).ok().map(|t| Value::from(t.to_utc()));
-    paginate(db, filtered(filter), &keyset, request, key_of, value_of).await
+/// One page of the catalogue in `order`.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    filter: &CatalogueFilter,
+    order: ProgramOrder,
+    request: &PageRequest,
+) -> Result<Page<program::Model>, ApiError> {
+    let keyset = Keyset { tag: order.tag(), sort: order.sort_column(), id: program::Column::Id, ascending: order.ascending };
+    let key_of = |m: &program::Model| (order.sort_key(m), m.id);
+    paginate(db, filtered(filter), &keyset, request, key_of, |k| order.value_of(k)).await
 }
 
 /// How many programs the filter matches.
@@ -120,12 +148,23 @@ pub fn text_in<'a>(texts: &'a [program_text::Model], language: Option<&str>) -> 
 
 /// How an organization's validation stands for eligibility.
 pub async fn standing(db: &impl ConnectionTrait, organization: Uuid, now: DateTime<Utc>) -> Result<Standing, ApiError> {
-    let standing = crate::validations::service::standing_of(db, &[organization], now).await?.remove(&organization);
-    Ok(match standing {
-        Some(case) if case.status == ValidationStatus::Approved && case.valid_until.is_some_and(|t| t > now) => Standing::Validated,
-        Some(case) if matches!(case.status, ValidationStatus::Approved | ValidationStatus::Expired) => Standing::Lapsed,
-        _ => Standing::NotValidated,
-    })
+    Ok(standings(db, &[organization], now).await?.remove(&organization).unwrap_or(Standing::NotValidated))
+}
+
+/// How each organization's validation stands for eligibility (one statement).
+pub async fn standings(db: &impl ConnectionTrait, organizations: &[Uuid], now: DateTime<Utc>) -> Result<HashMap<Uuid, Standing>, ApiError> {
+    let cases = crate::validations::service::standing_of(db, organizations, now).await?;
+    Ok(organizations
+        .iter()
+        .map(|id| {
+            let standing = match cases.get(id) {
+                Some(case) if case.status == ValidationStatus::Approved && case.valid_until.is_some_and(|t| t > now) => Standing::Validated,
+                Some(case) if matches!(case.status, ValidationStatus::Approved | ValidationStatus::Expired) => Standing::Lapsed,
+                _ => Standing::NotValidated,
+            };
+            (*id, standing)
+        })
+        .collect())
 }
 
 /// Units approved for `organization` from `program` in the cap's `window`

@@ -14,7 +14,7 @@ use crate::{
     countries::types::Country,
     donors::{loader::DonorById, types::Donor},
     graphql::{
-        context::{self, clock, db, loader, scope},
+        context::{self, clock, loader},
         enums::mirror_enum,
         loader::batch_loader,
         relay::{NodeKind, decode_uuid, encode_uuid},
@@ -35,6 +35,13 @@ batch_loader! {
     /// The texts of each program.
     ProgramTexts: Uuid => Vec<entity::program_text::Model>,
     |db, keys| service::texts_of(db, keys).await
+}
+
+batch_loader! {
+    /// The engine's decision for (program, organization, now), for
+    /// organizations the caller may read (others are absent).
+    ProgramEligibility: super::catalogue::EligibilityKey => eligibility::Eligibility,
+    |db, scope, keys| super::catalogue::eligibility_batch(db, scope, keys).await
 }
 
 batch_loader! {
@@ -350,7 +357,7 @@ impl Program {
 
     /// Whether an organization you can see may request it now, and how many
     /// units; else every reason with a stable code. An organization you may
-    /// not see is NOT_FOUND.
+    /// not see is NOT_FOUND; an API key needs `programs:read`.
     async fn eligibility(
         &self,
         ctx: &Context<'_>,
@@ -359,16 +366,11 @@ impl Program {
             String,
         >,
     ) -> Result<Eligibility> {
+        super::catalogue_types::check_eligibility_allowed(ctx)?;
         let locale = context::locale(ctx, locale.as_deref())?;
         let id = decode_uuid(&organization, Organization::KIND)?;
-        let db = db(ctx)?;
-        let scope = scope::<crate::auth::ReadableOrganizations>(ctx)?;
-        let org = crate::organizations::service::by_ids(db, &scope, &[id])
-            .await?
-            .into_iter()
-            .next()
-            .ok_or(crate::error::ApiError::NotFound("organization"))?;
-        Ok(Eligibility::localized(service::eligibility(db, &self.0, &org, clock(ctx)?.now()).await?, locale))
+        let decided = loader::<ProgramEligibility>(ctx)?.load_one((self.0.id, id, clock(ctx)?.now())).await?;
+        Ok(Eligibility::localized(decided.ok_or(crate::error::ApiError::NotFound("organization"))?, locale))
     }
 
     /// When it was added.
@@ -454,6 +456,13 @@ pub struct ProgramFilter {
     pub category: Option<ProgramCategory>,
     /// Of this donor.
     pub donor: Option<ID>,
+    /// Whose name or description, in any of its languages, contains this
+    /// text (case- and accent-insensitive).
+    pub search: Option<String>,
+    /// Only programs this organization may request now, as
+    /// `Program.eligibility` decides (an organization you may not see is
+    /// NOT_FOUND; an API key needs `programs:read`).
+    pub eligible_for: Option<ID>,
 }
 
 payload! {

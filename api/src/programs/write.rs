@@ -181,19 +181,27 @@ fn check_cap(errors: &mut Errors, cap: Option<CapInput>) -> (Option<i32>, Option
     (Some(cap.units), Some(cap.period), months, start)
 }
 
-/// Creates a program in a donor's catalogue.
-#[tracing::instrument(skip_all)]
-pub async fn create<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
-    clock: &Clock,
-    caller: &Caller,
-    input: ProgramInput,
-) -> Result<Written<program::Model>, WriteError> {
-    let Some(donor) = donor::Entity::find_by_id(input.donor).one(db).await? else {
-        return Err(field_error(&["donor"], UserErrorCode::NotFound, "no such donor"));
-    };
-    Policy.authorize_program_write(caller, donor.id)?;
-    let actor = Actor::of(caller)?;
+/// A program's input once checked: the columns to write.
+#[derive(Clone, Debug)]
+pub(super) struct Checked {
+    pub slug: String,
+    pub texts: Vec<TextInput>,
+    pub currency: String,
+    pub unit_value: i64,
+    pub admin_fee: i64,
+    pub max_budget: Option<i64>,
+    pub countries: Vec<String>,
+    pub eligible: Vec<String>,
+    pub cap_units: Option<i32>,
+    pub cap_period: Option<CapPeriod>,
+    pub cap_months: Option<i32>,
+    pub fiscal_start: Option<i32>,
+}
+
+/// Checks a whole program (a new one, or one with its changes applied: the
+/// same rules either way), all user errors at once. `except` is the program
+/// itself when updating, so its own slug is not taken.
+pub(super) async fn check_program(db: &impl ConnectionTrait, input: &ProgramInput, except: Option<Uuid>) -> Result<Checked, WriteError> {
     let mut errors = Errors::default();
     let texts = check_texts(&mut errors, &input.texts);
     let slug = match (&input.slug, texts.first()) {
@@ -239,37 +247,78 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     {
         errors.add(&["activeUntil"], UserErrorCode::Invalid, "ends after it starts");
     }
-    if let Some(slug) = &slug
-        && program::Entity::find()
-            .filter(program::Column::DonorId.eq(donor.id))
-            .filter(program::Column::Slug.eq(slug.as_str()))
-            .one(db)
-            .await?
-            .is_some()
-    {
-        errors.add(&["slug"], UserErrorCode::Taken, format!("the donor has a program {slug} already"));
+    if let Some(slug) = &slug {
+        let mut same =
+            program::Entity::find().filter(program::Column::DonorId.eq(input.donor)).filter(program::Column::Slug.eq(slug.as_str()));
+        if let Some(id) = except {
+            same = same.filter(program::Column::Id.ne(id));
+        }
+        if same.one(db).await?.is_some() {
+            errors.add(&["slug"], UserErrorCode::Taken, format!("the donor has a program {slug} already"));
+        }
     }
     if !texts.is_empty() && slug.is_none() && input.slug.is_none() {
         errors.add(&["slug"], UserErrorCode::Blank, "no slug can be derived from this name: give one");
     }
     errors.ok()?;
+    Ok(Checked {
+        slug: checked(slug)?,
+        texts,
+        currency,
+        unit_value: checked(unit_value)?,
+        admin_fee: checked(admin_fee)?,
+        max_budget,
+        countries,
+        eligible,
+        cap_units,
+        cap_period,
+        cap_months,
+        fiscal_start,
+    })
+}
+
+/// The rows of a program's texts, folded for search as organizations are.
+pub(super) fn text_rows(program: Uuid, texts: Vec<TextInput>) -> impl Iterator<Item = program_text::ActiveModel> {
+    texts.into_iter().map(move |t| program_text::ActiveModel {
+        program_id: Set(program),
+        search_text: Set(text::search_key(&format!("{} {}", t.name, t.description))),
+        language: Set(t.language),
+        name: Set(t.name),
+        description: Set(t.description),
+    })
+}
+
+/// Creates a program in a donor's catalogue.
+#[tracing::instrument(skip_all)]
+pub async fn create<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    clock: &Clock,
+    caller: &Caller,
+    input: ProgramInput,
+) -> Result<Written<program::Model>, WriteError> {
+    let Some(donor) = donor::Entity::find_by_id(input.donor).one(db).await? else {
+        return Err(field_error(&["donor"], UserErrorCode::NotFound, "no such donor"));
+    };
+    Policy.authorize_program_write(caller, donor.id)?;
+    let actor = Actor::of(caller)?;
+    let valid = check_program(db, &input, None).await?;
     let now = clock.now();
     let txn = db.begin().await?;
     let created = program::ActiveModel {
         id: Set(Uuid::now_v7()),
         donor_id: Set(donor.id),
-        slug: Set(checked(slug)?),
+        slug: Set(valid.slug),
         category: Set(input.category),
-        currency: Set(currency),
-        unit_value: Set(checked(unit_value)?),
-        admin_fee: Set(checked(admin_fee)?),
-        eligible_types: Set(StringList(eligible)),
-        max_annual_budget: Set(max_budget),
+        currency: Set(valid.currency),
+        unit_value: Set(valid.unit_value),
+        admin_fee: Set(valid.admin_fee),
+        eligible_types: Set(StringList(valid.eligible)),
+        max_annual_budget: Set(valid.max_budget),
         requires_validation: Set(input.requires_validation),
-        cap_units: Set(cap_units),
-        cap_period: Set(cap_period),
-        cap_months: Set(cap_months),
-        fiscal_year_start_month: Set(fiscal_start),
+        cap_units: Set(valid.cap_units),
+        cap_period: Set(valid.cap_period),
+        cap_months: Set(valid.cap_months),
+        fiscal_year_start_month: Set(valid.fiscal_start),
         stock_total: Set(input.stock),
         stock_reserved: Set(0),
         active_from: Set(input.active_from),
@@ -282,20 +331,14 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     }
     .insert(&txn)
     .await?;
-    program_text::Entity::insert_many(texts.into_iter().map(|t| program_text::ActiveModel {
-        program_id: Set(created.id),
-        language: Set(t.language),
-        name: Set(t.name),
-        description: Set(t.description),
-    }))
-    .exec(&txn)
-    .await?;
+    program_text::Entity::insert_many(text_rows(created.id, valid.texts)).exec(&txn).await?;
     program_country::Entity::insert_many(
-        countries.iter().map(|c| program_country::ActiveModel { program_id: Set(created.id), country_code: Set(c.clone()) }),
+        valid.countries.iter().map(|c| program_country::ActiveModel { program_id: Set(created.id), country_code: Set(c.clone()) }),
     )
     .exec(&txn)
     .await?;
-    let event = DomainEvent::ProgramCreated { program: created.id, donor: donor.id, slug: created.slug.clone(), countries };
+    let event =
+        DomainEvent::ProgramCreated { program: created.id, donor: donor.id, slug: created.slug.clone(), countries: valid.countries };
     let events = vec![record(&txn, clock, &actor, &event).await?];
     txn.commit().await?;
     Ok(Written::new(created, events))

@@ -191,3 +191,43 @@ mod tests {
         }
     }
 }
+
+impl Policy {
+    /// Asking whether an organization is eligible for programs
+    /// (`Program.eligibility`, `programs(filter: {eligibleFor})`,
+    /// `Organization.eligiblePrograms`): whoever may see the organization
+    /// (its visibility decides, as [`Policy::organization_scope`] says), but
+    /// an API key (an integration) only with `programs:read`.
+    pub fn may_check_eligibility(&self, caller: &Caller) -> Result<(), ApiError> {
+        match caller {
+            Caller::ApiKey(key) if !key.has(ApiScope::ProgramsRead) => {
+                Err(forbidden("check eligibility with this key: it needs the programs:read scope"))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod eligibility_tests {
+    use super::super::testing::{api_key, holding, outcome, platform_admin, unverified};
+    use super::*;
+
+    #[test]
+    fn keys_need_programs_read_to_check_eligibility_and_people_need_only_to_see_the_organization() {
+        let org = Uuid::now_v7();
+        for (who, caller, want) in [
+            ("anonymous (public organizations only)", Caller::Anonymous, "ok"),
+            ("organization member", holding(MembershipScope::Organization, org, Role::Member), "ok"),
+            ("donor integrator", holding(MembershipScope::Donor, Uuid::now_v7(), Role::Integrator), "ok"),
+            ("unverified user", unverified(holding(MembershipScope::Organization, org, Role::Member)), "ok"),
+            ("platform admin", platform_admin(), "ok"),
+            ("system", Caller::System, "ok"),
+            ("key with programs:read", api_key(&["programs:read", "organizations:read"]), "ok"),
+            ("key with organizations:read only", api_key(&["organizations:read"]), "FORBIDDEN"),
+            ("key with programs:write only", api_key(&["programs:write"]), "FORBIDDEN"),
+        ] {
+            assert_eq!(outcome(Policy.may_check_eligibility(&caller)), want, "{who}");
+        }
+    }
+}
