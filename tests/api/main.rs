@@ -26,6 +26,7 @@ mod i18n;
 mod jobs;
 mod list_plans;
 mod nodes;
+mod organization_requests;
 mod organizations;
 mod pagination;
 mod partners;
