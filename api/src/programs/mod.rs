@@ -4,6 +4,7 @@
 //! requests (made with idempotency keys, decided in bulk, fulfilled, cancelled;
 //! stock and cap reserved atomically at approval).
 
+pub mod bench_seed;
 pub mod by_organization;
 pub mod eligibility;
 pub mod export;
