@@ -6,7 +6,7 @@
 //!
 //! The requests are skewed across the organizations (Zipf weights
 //! 1/(rank + 1 % of the organizations): at scale 1 the most active one holds
-//! about 110, a few thousand hold 10 or more, most hold one to five), each to
+//! about 110, at least 2,000 hold 10 or more, most hold one to five), each to
 //! a program available in the organization's country, made between the
 //! organization's creation and 2026-11-01 (about three years), and played in
 //! time order as the writes would: an approval reserves stock and cap, and is
