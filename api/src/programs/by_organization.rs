@@ -1,6 +1,7 @@
 //! `organization.donationRequests` for many organizations at once: the first
-//! page of each organization's requests in one statement (a window function
-//! partitioned by organization, on `idx_donation_requests_organization`) and
+//! page of each organization's requests in one statement (on PostgreSQL a
+//! `LATERAL ... LIMIT` per organization on `idx_donation_requests_organization`,
+//! on SQLite a window function partitioned by organization) and
 //! the totals in one grouped statement, so a list of organizations with their
 //! requests costs the same number of statements whatever its length. Other
 //! pages (a cursor, or `last`) are read for one organization with
@@ -11,7 +12,7 @@ use std::collections::HashMap;
 use async_graphql::{Context, Result};
 use entity::{donation_request, enums::DonationRequestStatus as Status};
 use sea_orm::{
-    ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryTrait,
+    ActiveEnum, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryTrait, Statement,
     sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, Order, Query, WindowStatement},
 };
 use uuid::Uuid;
@@ -55,27 +56,58 @@ pub async fn first_pages(
     status: Option<Status>,
     limit: u64,
 ) -> Result<HashMap<Uuid, Page<donation_request::Model>>, ApiError> {
-    let mut inner = of_organizations(organization_ids, status).into_query();
-    let mut window = WindowStatement::partition_by(organization_column());
-    window
-        .order_by((donation_request::Entity, donation_request::Column::CreatedAt), Order::Desc)
-        .order_by((donation_request::Entity, donation_request::Column::Id), Order::Desc);
-    inner.expr_window_as(Func::cust("ROW_NUMBER"), window, Alias::new("page_row"));
-    let outer = Query::select()
-        .column(Asterisk)
-        .from_subquery(inner, Alias::new("pages"))
-        .and_where(Expr::col(Alias::new("page_row")).lte(limit + 1))
-        .order_by(Alias::new("organization_id"), Order::Asc)
-        .order_by(Alias::new("page_row"), Order::Asc)
-        .to_owned();
+    let rows = if db.get_database_backend() == DbBackend::Postgres {
+        db.query_all_raw(lateral_pages(organization_ids, status, limit)).await?
+    } else {
+        db.query_all(&windowed_pages(organization_ids, status, limit)).await?
+    };
     let mut fetched: HashMap<Uuid, Vec<(String, donation_request::Model)>> = HashMap::new();
-    for row in db.query_all(&outer).await? {
+    for row in rows {
         let model = donation_request::Model::from_query_result(&row, "")?;
         let cursor = Cursor { order: ORDER_TAG.to_owned(), key: model.created_at.to_rfc3339(), id: Some(model.id) }.encode();
         fetched.entry(model.organization_id).or_default().push((cursor, model));
     }
     let request = PageRequest { limit, direction: Direction::Forward, cursor: None };
     Ok(organization_ids.iter().map(|id| (*id, Page::from_fetched(fetched.remove(id).unwrap_or_default(), &request))).collect())
+}
+
+/// PostgreSQL: `limit + 1` rows per organization, each a backward scan of
+/// `idx_donation_requests_organization` that stops there (`LATERAL ... LIMIT`).
+fn lateral_pages(organization_ids: &[Uuid], status: Option<Status>, limit: u64) -> Statement {
+    let mut values: Vec<sea_orm::Value> = organization_ids.iter().map(|id| (*id).into()).collect();
+    let list = (1..=values.len()).map(|i| format!("${i}::uuid")).collect::<Vec<_>>().join(", ");
+    let status_filter = match status {
+        Some(status) => {
+            values.push(status.to_value().into());
+            format!(" AND r.status = ${}", values.len())
+        }
+        None => String::new(),
+    };
+    values.push(i64::try_from(limit + 1).unwrap_or(i64::MAX).into());
+    let sql = format!(
+        "SELECT r.* FROM unnest(ARRAY[{list}]::uuid[]) AS o(id) CROSS JOIN LATERAL (SELECT * FROM donation_requests r \
+         WHERE r.organization_id = o.id{status_filter} ORDER BY r.created_at DESC, r.id DESC LIMIT ${}) r",
+        values.len()
+    );
+    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
+}
+
+/// SQLite (no `LATERAL`): every request of the organizations, numbered per
+/// organization by a window function, the first `limit + 1` kept.
+fn windowed_pages(organization_ids: &[Uuid], status: Option<Status>, limit: u64) -> sea_orm::sea_query::SelectStatement {
+    let mut inner = of_organizations(organization_ids, status).into_query();
+    let mut window = WindowStatement::partition_by(organization_column());
+    window
+        .order_by((donation_request::Entity, donation_request::Column::CreatedAt), Order::Desc)
+        .order_by((donation_request::Entity, donation_request::Column::Id), Order::Desc);
+    inner.expr_window_as(Func::cust("ROW_NUMBER"), window, Alias::new("page_row"));
+    Query::select()
+        .column(Asterisk)
+        .from_subquery(inner, Alias::new("pages"))
+        .and_where(Expr::col(Alias::new("page_row")).lte(limit + 1))
+        .order_by(Alias::new("organization_id"), Order::Asc)
+        .order_by(Alias::new("page_row"), Order::Asc)
+        .to_owned()
 }
 
 /// The number of requests of each organization (in `status` when given).
