@@ -12,9 +12,10 @@ use api::seed::{
     bench::{BENCH_PASSWORD, BenchOutcome, BenchReport, BenchScale, bench_email, seed_bench},
 };
 use entity::{
-    enums::{MembershipScope, Role, ValidationStatus, Visibility},
-    event, membership, organization, organization_focus_area, organization_registration, partner, partner_country, user, validation,
-    validation_criteria,
+    donation_request, donor, donor_country,
+    enums::{DonationRequestStatus, MembershipScope, Role, ValidationStatus, Visibility},
+    event, membership, organization, organization_focus_area, organization_registration, partner, partner_country, program,
+    program_country, program_text, user, validation, validation_criteria,
 };
 use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
 use serde_json::json;
@@ -45,6 +46,12 @@ struct Dump {
     memberships: Vec<membership::Model>,
     criteria: Vec<validation_criteria::Model>,
     validations: Vec<validation::Model>,
+    donors: Vec<donor::Model>,
+    donor_countries: Vec<donor_country::Model>,
+    programs: Vec<program::Model>,
+    program_texts: Vec<program_text::Model>,
+    program_countries: Vec<program_country::Model>,
+    requests: Vec<donation_request::Model>,
     events: Vec<event::Model>,
 }
 
@@ -72,6 +79,27 @@ async fn dump(db: &DatabaseConnection) -> Dump {
         memberships: membership::Entity::find().order_by_asc(membership::Column::Id).all(db).await.expect("memberships"),
         criteria: validation_criteria::Entity::find().order_by_asc(validation_criteria::Column::Id).all(db).await.expect("criteria"),
         validations: validation::Entity::find().order_by_asc(validation::Column::Id).all(db).await.expect("validations"),
+        donors: donor::Entity::find().order_by_asc(donor::Column::Id).all(db).await.expect("donors"),
+        donor_countries: donor_country::Entity::find()
+            .order_by_asc(donor_country::Column::DonorId)
+            .order_by_asc(donor_country::Column::CountryCode)
+            .all(db)
+            .await
+            .expect("donor countries"),
+        programs: program::Entity::find().order_by_asc(program::Column::Id).all(db).await.expect("programs"),
+        program_texts: program_text::Entity::find()
+            .order_by_asc(program_text::Column::ProgramId)
+            .order_by_asc(program_text::Column::Language)
+            .all(db)
+            .await
+            .expect("program texts"),
+        program_countries: program_country::Entity::find()
+            .order_by_asc(program_country::Column::ProgramId)
+            .order_by_asc(program_country::Column::CountryCode)
+            .all(db)
+            .await
+            .expect("program countries"),
+        requests: donation_request::Entity::find().order_by_asc(donation_request::Column::Id).all(db).await.expect("requests"),
         events: event::Entity::find().order_by_asc(event::Column::Id).all(db).await.expect("events"),
     }
 }
@@ -83,10 +111,12 @@ async fn two_runs_into_fresh_databases_write_the_same_rows() {
     let (a, b) = (dump(&first.db).await, dump(&second.db).await);
     assert_eq!(a.organizations.len(), 200);
     assert!(!a.registrations.is_empty() && !a.focus_areas.is_empty() && !a.memberships.is_empty());
-    // One created event per organization and partner, one per criteria, and
-    // one per step of each case (a case's version counts its steps).
+    // One created event per organization, partner, donor and program, one per
+    // criteria, and one per step of each case and each request (their
+    // versions count their steps).
     let steps: usize = a.validations.iter().map(|v| usize::try_from(v.version).unwrap_or(0)).sum();
-    assert_eq!(a.events.len(), 200 + 60 + 100 + steps, "the events of every write");
+    let request_steps: usize = a.requests.iter().map(|r| usize::try_from(r.version).unwrap_or(0)).sum();
+    assert_eq!(a.events.len(), 200 + 60 + 100 + steps + 150 + 600 + request_steps, "the events of every write");
     assert_eq!(a, b);
 
     // The same version gives the same data whatever the code: a change to what
@@ -101,16 +131,20 @@ async fn two_runs_into_fresh_databases_write_the_same_rows() {
         a.users[0].password_hash.as_str(),
         a.validations.len(),
         a.validations[0].id.to_string(),
+        a.requests[0].id.to_string(),
+        a.programs[0].stock_reserved,
     );
     let expected = (
-        "018cc820-9f5a-74b0-96a2-7f6783b213ae".to_owned(),
-        "Nesaya Legal Aid Network",
-        169,
-        363,
+        "018cce48-3cff-7b7d-9b8a-ae48a0a3a793".to_owned(),
+        "Yadu Digital Literacy Mission",
+        176,
+        386,
         193,
-        "$argon2id$v=19$m=19456,t=2,p=1$MPLjPDX+AvqimFXkZBseYw$r35oM7vfMmgFAa4a6Fv7+oz5dsLPQ5FVRjmrNRlyu0U",
-        208,
-        "018e39c0-9aac-7755-a44d-6924e34bdbdd".to_owned(),
+        "$argon2id$v=19$m=19456,t=2,p=1$LAM1GHugUermpGOB0lmTRw$ClCH4FYlPRLB4VI7R9U39GDyxpixl01VyBebHbMzaBY",
+        194,
+        "018e7098-9f33-739b-8541-d15238b6bd85".to_owned(),
+        "018d1ecf-52cb-7928-820d-8ec85b98532c".to_owned(),
+        72,
     );
     assert_eq!(pinned, expected, "the benchmark data v{} changed", api::seed::bench::BENCH_VERSION);
 }
@@ -185,6 +219,109 @@ async fn the_data_has_the_benchmarks_shape() {
             let ends = matches!(case.status, ValidationStatus::Approved | ValidationStatus::Expired | ValidationStatus::Revoked);
             assert_eq!(case.valid_until.is_some(), ends, "{org}: {:?}", case.status);
             assert_eq!(case.decided_at.is_some(), !open(case.status) || case.status == ValidationStatus::NeedsInformation, "{org}");
+        }
+    }
+}
+
+#[actix_rt::test]
+async fn the_donations_have_every_category_and_status_skewed_requests_and_stock_and_caps_that_hold() {
+    let (app, report) = seeded().await;
+    let rows = dump(&app.db).await;
+    assert_eq!((report.donors, report.programs, report.donation_requests), (150, 600, 1000));
+    assert_eq!((rows.donors.len(), rows.programs.len(), rows.requests.len()), (150, 600, 1000));
+    assert_eq!(report.request_statuses, [86, 199, 470, 111, 134], "SUBMITTED, APPROVED, FULFILLED, REJECTED, CANCELLED");
+    assert_eq!(report.request_statuses.iter().sum::<usize>(), 1000);
+
+    // Every category, texts in English and one more language, countries the donor gives in.
+    let categories: BTreeSet<String> = rows.programs.iter().map(|p| format!("{:?}", p.category)).collect();
+    assert_eq!(categories.len(), 5, "{categories:?}");
+    for p in &rows.programs {
+        let languages: Vec<&str> = rows.program_texts.iter().filter(|t| t.program_id == p.id).map(|t| t.language.as_str()).collect();
+        assert!(languages.len() == 2 && languages.contains(&"en"), "{}: {languages:?}", p.slug);
+        let gives: BTreeSet<&str> =
+            rows.donor_countries.iter().filter(|c| c.donor_id == p.donor_id).map(|c| c.country_code.as_str()).collect();
+        let available: Vec<&str> =
+            rows.program_countries.iter().filter(|c| c.program_id == p.id).map(|c| c.country_code.as_str()).collect();
+        assert!(!available.is_empty() && available.iter().all(|c| gives.contains(c)), "{}", p.slug);
+    }
+    let shapes = (
+        rows.programs.iter().filter(|p| p.stock_total.is_none()).count(),
+        rows.programs.iter().filter(|p| p.cap_units.is_none()).count(),
+        rows.programs.iter().filter(|p| p.auto_approve).count(),
+    );
+    assert_eq!(shapes, (298, 189, 150), "unlimited stock, no cap, automatic approval");
+
+    // Stock reserved is the units of approved and fulfilled requests, never over the
+    // stock; no organization receives more than a program's cap.
+    let holds = |r: &&donation_request::Model| matches!(r.status, DonationRequestStatus::Approved | DonationRequestStatus::Fulfilled);
+    for p in &rows.programs {
+        let reserved: i32 = rows.requests.iter().filter(|r| r.program_id == p.id).filter(holds).map(|r| r.quantity).sum();
+        assert_eq!(p.stock_reserved, reserved, "{}", p.slug);
+        assert!(p.stock_total.is_none_or(|t| reserved <= t), "{}: {reserved} of {:?}", p.slug, p.stock_total);
+        let mut received: BTreeMap<uuid::Uuid, i32> = BTreeMap::new();
+        for r in rows.requests.iter().filter(|r| r.program_id == p.id).filter(holds) {
+            *received.entry(r.organization_id).or_default() += r.quantity;
+        }
+        assert!(received.values().all(|u| p.cap_units.is_none_or(|c| *u <= c)), "{}: {received:?}", p.slug);
+    }
+    let refused = |code: &str| rows.requests.iter().filter(|r| r.reasons.0.iter().any(|c| c == code)).count();
+    assert_eq!((refused("OUT_OF_STOCK"), refused("CAP_REACHED")), (0, 1), "approvals refused for want of stock, of cap");
+
+    // Skewed: the most active organizations hold 10 or more; requests spread over years.
+    let mut per_org: BTreeMap<uuid::Uuid, usize> = BTreeMap::new();
+    for r in &rows.requests {
+        *per_org.entry(r.organization_id).or_default() += 1;
+    }
+    let active = per_org.values().filter(|n| **n >= 10).count();
+    assert_eq!((per_org.len(), active, per_org.values().max().copied()), (200, 21, Some(103)), "organizations asking, with 10+, most");
+    let (first, last) = (rows.requests.iter().map(|r| r.created_at).min(), rows.requests.iter().map(|r| r.created_at).max());
+    let span = last.zip(first).map(|(l, f)| (l - f).num_days()).unwrap_or(0);
+    assert!(span > 900, "{span} days");
+    for r in &rows.requests {
+        let in_order = r.created_at <= r.decided_at.unwrap_or(r.created_at) && r.decided_at.unwrap_or(r.created_at) <= r.updated_at;
+        assert!(in_order, "{r:?}");
+        assert_eq!(r.approved_at.is_some(), holds(&r), "{r:?}");
+        assert_eq!(r.fulfilment.is_some(), r.status == DonationRequestStatus::Fulfilled, "{r:?}");
+    }
+}
+
+#[actix_rt::test]
+async fn the_platform_admin_reads_the_most_active_organizations_latest_requests_with_program_and_donor() {
+    let (app, _) = seeded().await;
+    let rows = dump(&app.db).await;
+    let mut per_org: BTreeMap<uuid::Uuid, Vec<&donation_request::Model>> = BTreeMap::new();
+    for r in &rows.requests {
+        per_org.entry(r.organization_id).or_default().push(r);
+    }
+    let mut busiest: Vec<(&uuid::Uuid, &Vec<&donation_request::Model>)> = per_org.iter().filter(|(_, list)| list.len() >= 10).collect();
+    busiest.sort_by_key(|(id, list)| (std::cmp::Reverse(list.len()), **id));
+    let ids: Vec<String> = busiest
+        .iter()
+        .take(3)
+        .map(|(id, _)| api::graphql::relay::encode_uuid(api::organizations::types::Organization::KIND, **id).to_string())
+        .collect();
+    assert_eq!(ids.len(), 3);
+
+    let (token, _) = log_in(&app, &format!("admin@{}", api::seed::bench::BENCH_EMAIL_DOMAIN), BENCH_PASSWORD).await;
+    let read = app
+        .data_as(
+            &token,
+            "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Organization { donationRequests(first: 10) {
+                nodes { createdAt quantity program { name donor { name } } } } } } }",
+            json!({ "ids": ids }),
+        )
+        .await;
+    for ((_, list), node) in busiest.iter().zip(read["nodes"].as_array().expect("nodes")) {
+        let mut newest = (*list).clone();
+        newest.sort_by_key(|r| std::cmp::Reverse((r.created_at, r.id)));
+        let quantities: Vec<i32> = newest.iter().take(10).map(|r| r.quantity).collect();
+        let nodes = node["donationRequests"]["nodes"].as_array().expect("requests");
+        assert_eq!(nodes.iter().map(|n| n["quantity"].as_i64().unwrap_or(0) as i32).collect::<Vec<_>>(), quantities, "{node}");
+        for (n, r) in nodes.iter().zip(&newest) {
+            let program = rows.programs.iter().find(|p| p.id == r.program_id).expect("program");
+            let donor = rows.donors.iter().find(|d| d.id == program.donor_id).expect("donor");
+            let name = rows.program_texts.iter().find(|t| t.program_id == program.id && t.language == "en").expect("text");
+            assert_eq!(n["program"], json!({ "name": name.name, "donor": { "name": donor.name } }), "{node}");
         }
     }
 }

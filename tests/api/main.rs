@@ -27,6 +27,7 @@ mod impact_report;
 mod jobs;
 mod list_plans;
 mod nodes;
+mod organization_requests;
 mod organizations;
 mod pagination;
 mod partners;

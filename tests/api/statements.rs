@@ -7,6 +7,7 @@ use api::{
     organizations::write::{NewOrganization, create},
 };
 use entity::enums::{OrganizationType, Visibility};
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app};
@@ -210,4 +211,58 @@ async fn eligible_for_2_or_6_programs_costs_the_same_statements() {
         json!(vec![json!({ "eligibility": { "available": 3 } }); 6]),
         "cap 4, one unit approved: {data}"
     );
+}
+
+const ORGANIZATION_REQUESTS: &str = "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Organization { displayName
+    donationRequests(first: 10) { totalCount pageInfo { hasNextPage } nodes { createdAt status quantity program { name donor { name } } } }
+} } }";
+
+#[actix_web::test]
+async fn listing_2_or_6_organizations_with_their_requests_programs_and_donors_costs_the_same_statements() {
+    // Arrange: the benchmark data at its smallest scale, read by its platform admin,
+    // and the six organizations with the most requests (10 or more each).
+    let app = spawn_app().await;
+    let scale = "0.01".parse().expect("a scale");
+    api::seed::bench::seed_bench(&app.db, scale).await.expect("bench seed");
+    let mut per_org: std::collections::BTreeMap<uuid::Uuid, usize> = std::collections::BTreeMap::new();
+    for r in entity::donation_request::Entity::find().all(&app.db).await.expect("requests") {
+        *per_org.entry(r.organization_id).or_default() += 1;
+    }
+    let mut busiest: Vec<(usize, uuid::Uuid)> = per_org.into_iter().map(|(id, n)| (n, id)).collect();
+    busiest.sort_by_key(|(n, id)| (std::cmp::Reverse(*n), *id));
+    let ids: Vec<String> = busiest
+        .iter()
+        .take(6)
+        .map(|(_, id)| api::graphql::relay::encode_uuid(api::organizations::types::Organization::KIND, *id).to_string())
+        .collect();
+    let email = format!("admin@{}", api::seed::bench::BENCH_EMAIL_DOMAIN);
+    let (token, _) = crate::helpers::log_in(&app, &email, api::seed::bench::BENCH_PASSWORD).await;
+
+    // Act: the fewest statements of three runs each (see `statements_for`).
+    let mut costs = Vec::new();
+    for n in [2, 6] {
+        let mut fewest = u64::MAX;
+        for _ in 0..3 {
+            let before = app.statements();
+            let data = app.data_as(&token, ORGANIZATION_REQUESTS, json!({ "ids": ids[..n] })).await;
+            fewest = fewest.min(app.statements() - before);
+            let nodes = data["nodes"].as_array().expect("nodes");
+            assert_eq!(nodes.len(), n);
+            for (node, (count, _)) in nodes.iter().zip(&busiest) {
+                let conn = &node["donationRequests"];
+                assert_eq!(
+                    (conn["totalCount"].as_u64(), conn["nodes"].as_array().map(Vec::len)),
+                    (Some(*count as u64), Some(10)),
+                    "{node}"
+                );
+                assert_eq!(conn["pageInfo"]["hasNextPage"], *count > 10, "{node}");
+                assert!(conn["nodes"].as_array().expect("nodes").iter().all(|r| r["program"]["donor"]["name"].is_string()), "{node}");
+            }
+        }
+        costs.push(fewest);
+    }
+
+    // Assert: the same, small cost (session, organizations, pages, counts, programs, texts, donors).
+    assert_eq!(costs[0], costs[1], "statements for 2 organizations vs 6");
+    assert!(costs[1] <= 10, "{} statements", costs[1]);
 }

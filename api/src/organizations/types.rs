@@ -265,6 +265,22 @@ impl Organization {
         crate::programs::catalogue_types::eligible_programs_field(ctx, &self.0, (first, after, last, before), locale).await
     }
 
+    /// Its donation requests, newest first (only those in `status` when
+    /// given): only its members and platform admins see them (null for
+    /// everyone else).
+    #[graphql(complexity = "first.or(last).unwrap_or(0).clamp(0, 100) as usize * child_complexity + 5")]
+    async fn donation_requests(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only requests in this status.")] status: Option<crate::programs::request_types::DonationRequestStatus>,
+        #[graphql(desc = "Returns the first n items (0 to 100).")] first: Option<i32>,
+        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
+    ) -> Result<Option<crate::graphql::connection::Conn<crate::programs::request_types::DonationRequest>>> {
+        crate::programs::by_organization::connection(ctx, self.0.id, status, (first, after, last, before)).await
+    }
+
     /// Contact details: only its members, staff of the partners serving its
     /// country and platform admins see them (null for everyone else). Reads of a
     /// hidden organization's contact details are written to the audit log.

@@ -13,6 +13,8 @@
 //! - Donation requests: made with idempotency keys, decided in bulk,
 //!   fulfilled, cancelled; stock and cap reserved atomically at approval.
 
+pub mod bench_seed;
+pub mod by_organization;
 pub mod catalogue;
 pub mod catalogue_types;
 pub mod eligibility;

@@ -2,7 +2,7 @@
 //! for `bench/run`. The same [`BENCH_VERSION`] and scale give the same data,
 //! byte for byte. Each area writes its part (`partners/seed.rs`,
 //! `organizations/seed/bench.rs`, `accounts/seed.rs`, `memberships/seed.rs`,
-//! `validations/seed.rs`;
+//! `validations/seed.rs`, `programs/bench_seed.rs`;
 //! the countries come from `countries/seed.rs`) with multi-row inserts, all
 //! in one transaction: the rows are those the areas' writes would make, but
 //! their per-row rules and statements would take far too long for 20,000
@@ -13,7 +13,8 @@
 //! smallest), exactly 40 % public, 50 % network-only, 10 % hidden, with focus
 //! areas, registrations, `*.created` events, 1,381 accounts with their roles,
 //! and about 20,000 validation cases (some organizations have none, some two)
-//! with the criteria of every partner and the events of every step.
+//! with the criteria of every partner and the events of every step; 150
+//! donors, 600 programs and 100,000 donation requests (version 3).
 
 use entity::{enums::Visibility, organization, partner, user};
 use sea_orm::{
@@ -27,7 +28,7 @@ use super::{
     generator::{BenchContext, ORGANIZATIONS_AT_SCALE_ONE},
 };
 pub use crate::accounts::seed::{BENCH_EMAIL_DOMAIN, BENCH_PASSWORD, bench_email};
-use crate::{accounts, countries::seed::BENCH_COUNTRIES, error::ApiError, organizations, partners, validations};
+use crate::{accounts, countries::seed::BENCH_COUNTRIES, error::ApiError, organizations, partners, programs, validations};
 
 /// What `seed --bench` wrote.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,6 +53,14 @@ pub struct BenchReport {
     pub validation_criteria: usize,
     /// Validation cases.
     pub validations: usize,
+    /// Donors.
+    pub donors: usize,
+    /// Programs.
+    pub programs: usize,
+    /// Donation requests.
+    pub donation_requests: usize,
+    /// Of which SUBMITTED, APPROVED, FULFILLED, REJECTED and CANCELLED.
+    pub request_statuses: [usize; 5],
     /// The partner of the largest country: its validator (`validator-01@`) sees its hidden organizations.
     pub largest_country: &'static str,
 }
@@ -112,6 +121,7 @@ pub async fn seed_bench(db: &DatabaseConnection, scale: BenchScale) -> Result<Be
     )
     .await?;
     let validations = validations::seed::insert_bench(&txn, &ctx, &partners, &organizations).await?;
+    let donations = programs::bench_seed::insert_bench(&txn, &ctx, &organizations).await?;
     txn.commit().await.map_err(ApiError::from)?;
 
     let count = |v| organizations.iter().filter(|o| o.visibility == v).count();
@@ -126,6 +136,10 @@ pub async fn seed_bench(db: &DatabaseConnection, scale: BenchScale) -> Result<Be
         memberships: accounts.memberships,
         validation_criteria: validations.criteria,
         validations: validations.cases,
+        donors: donations.donors,
+        programs: donations.programs,
+        donation_requests: donations.requests,
+        request_statuses: donations.statuses,
         largest_country: BENCH_COUNTRIES[0].code,
     }))
 }
