@@ -7,7 +7,6 @@
 
 use chrono::{DateTime, Utc};
 use entity::{
-    StringList,
     enums::{OrganizationType, ProgramCategory},
     program, program_country, program_text,
 };
@@ -187,27 +186,7 @@ pub async fn update<C: ConnectionTrait + TransactionTrait>(
     }
     let now = clock.now();
     let txn = db.begin().await?;
-    let row = program::ActiveModel {
-        slug: Set(valid.slug),
-        category: Set(input.category),
-        currency: Set(valid.currency),
-        unit_value: Set(valid.unit_value),
-        admin_fee: Set(valid.admin_fee),
-        eligible_types: Set(StringList(valid.eligible)),
-        max_annual_budget: Set(valid.max_budget),
-        requires_validation: Set(input.requires_validation),
-        cap_units: Set(valid.cap_units),
-        cap_period: Set(valid.cap_period),
-        cap_months: Set(valid.cap_months),
-        fiscal_year_start_month: Set(valid.fiscal_start),
-        stock_total: Set(input.stock),
-        active_from: Set(input.active_from),
-        active_until: Set(input.active_until),
-        auto_approve: Set(input.auto_approve),
-        version: Set(current.version + 1),
-        updated_at: Set(now),
-        ..Default::default()
-    };
+    let row = program::ActiveModel { version: Set(current.version + 1), updated_at: Set(now), ..valid.columns(&input) };
     let mut conditional = program::Entity::update_many()
         .set(row)
         .filter(program::Column::Id.eq(current.id))

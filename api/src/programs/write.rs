@@ -198,6 +198,33 @@ pub(super) struct Checked {
     pub fiscal_start: Option<i32>,
 }
 
+impl Checked {
+    /// The columns a program's input sets, the same for a new program and an
+    /// updated one; the others (identity, stock reserved, version, times) are
+    /// left unset for the caller.
+    pub(super) fn columns(&self, input: &ProgramInput) -> program::ActiveModel {
+        program::ActiveModel {
+            slug: Set(self.slug.clone()),
+            category: Set(input.category),
+            currency: Set(self.currency.clone()),
+            unit_value: Set(self.unit_value),
+            admin_fee: Set(self.admin_fee),
+            eligible_types: Set(StringList(self.eligible.clone())),
+            max_annual_budget: Set(self.max_budget),
+            requires_validation: Set(input.requires_validation),
+            cap_units: Set(self.cap_units),
+            cap_period: Set(self.cap_period),
+            cap_months: Set(self.cap_months),
+            fiscal_year_start_month: Set(self.fiscal_start),
+            stock_total: Set(input.stock),
+            active_from: Set(input.active_from),
+            active_until: Set(input.active_until),
+            auto_approve: Set(input.auto_approve),
+            ..Default::default()
+        }
+    }
+}
+
 /// Checks a whole program (a new one, or one with its changes applied: the
 /// same rules either way), all user errors at once. `except` is the program
 /// itself when updating, so its own slug is not taken.
@@ -307,27 +334,12 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     let created = program::ActiveModel {
         id: Set(Uuid::now_v7()),
         donor_id: Set(donor.id),
-        slug: Set(valid.slug),
-        category: Set(input.category),
-        currency: Set(valid.currency),
-        unit_value: Set(valid.unit_value),
-        admin_fee: Set(valid.admin_fee),
-        eligible_types: Set(StringList(valid.eligible)),
-        max_annual_budget: Set(valid.max_budget),
-        requires_validation: Set(input.requires_validation),
-        cap_units: Set(valid.cap_units),
-        cap_period: Set(valid.cap_period),
-        cap_months: Set(valid.cap_months),
-        fiscal_year_start_month: Set(valid.fiscal_start),
-        stock_total: Set(input.stock),
         stock_reserved: Set(0),
-        active_from: Set(input.active_from),
-        active_until: Set(input.active_until),
-        auto_approve: Set(input.auto_approve),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
         archived_at: Set(None),
+        ..valid.columns(&input)
     }
     .insert(&txn)
     .await?;
