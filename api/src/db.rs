@@ -107,3 +107,27 @@ async fn probe_postgres(url: &str) -> Result<(), DbErr> {
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
+
+/// `column IN (ids)`, written for PostgreSQL as `column IN (SELECT
+/// unnest($1))` with the ids as one array parameter. An `IN ($1, ..., $n)`
+/// list is a new statement for every `n`: PostgreSQL parses it again (the
+/// prepared-statement cache churns) and plans it at every bind (a statement
+/// is planned afresh for its first five executions). One array parameter
+/// keeps one statement, prepared once per connection. Not `= ANY($1)`: its
+/// generic plan scans the whole table testing each row against the array
+/// (2.6 ms for 150 programs' texts against 1.0 ms), where the `unnest`
+/// semi-join hashes the ids, or probes the primary key for each of them on
+/// a large table. SQLite keeps the list (its statements are prepared
+/// in-process, for little).
+pub fn id_in(
+    db: &impl sea_orm::ConnectionTrait,
+    column: impl sea_orm::sea_query::IntoColumnRef,
+    ids: &[uuid::Uuid],
+) -> sea_orm::sea_query::Expr {
+    use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        Expr::col(column).in_subquery(Query::select().expr(Func::cust("unnest").arg(Expr::val(ids.to_vec()))).to_owned())
+    } else {
+        Expr::col(column).is_in(ids.iter().copied())
+    }
+}

@@ -23,6 +23,7 @@ mod m20261202_000002_create_validation_sharing;
 mod m20261203_000001_create_programs;
 mod m20261204_000001_donation_request_fulfilment;
 mod m20261204_000002_program_catalogue;
+mod m20261205_000001_impact_report_index;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_create_programs::Migration),
             Box::new(m20261204_000001_donation_request_fulfilment::Migration),
             Box::new(m20261204_000002_program_catalogue::Migration),
+            Box::new(m20261205_000001_impact_report_index::Migration),
         ]
     }
 }

@@ -21,6 +21,8 @@ const REPORT: &str = "query($groupBy: [ImpactDimension!]!, $filter: ImpactReport
 
 struct Fixture {
     net: Network,
+    /// The application's clock (manual).
+    clock: Clock,
     /// Donor A's slug and id.
     donor_a: String,
     /// A platform admin who is not a member of any organization.
@@ -166,7 +168,7 @@ async fn fixture() -> Fixture {
     .await;
     assert_eq!(answer["data"]["decideDonationRequests"]["decided"], 1, "{answer}");
     let ops = fresh(app, "ops@civic.example.org", true).await;
-    Fixture { net, donor_a, ops }
+    Fixture { net, clock, donor_a, ops }
 }
 
 async fn report(app: &TestApp, token: Option<&str>, group_by: Value, filter: Value) -> Value {
@@ -351,4 +353,35 @@ async fn small_groups_with_a_hidden_organization_are_suppressed_for_those_who_ma
     // Nor for platform admins.
     let by_country = data(&report(app, Some(&f.ops), json!(["COUNTRY"]), json!(null)).await);
     assert_eq!((by_country["groups"].as_array().map(Vec::len), by_country["suppressedGroups"].clone()), (Some(2), json!(0)));
+}
+
+#[actix_web::test]
+async fn a_report_is_kept_a_minute_per_question_and_caller() {
+    let f = fixture().await;
+    let app = &f.net.app;
+    let units = |report: &Value| figures(&report["groups"][0]).0;
+    let anonymous = data(&report(app, None, json!([]), json!(null)).await);
+    let admin_before = data(&report(app, Some(&f.ops), json!([]), json!(null)).await);
+    assert_eq!((units(&anonymous), units(&admin_before)), (21, 21));
+
+    // A delivery after the reports were computed.
+    let admin = fresh(app, "admin@civic.example.org", true).await;
+    let late = program(app, &admin, &f.donor_a, "prog-late", "SOFTWARE", "USD", 1_000, 100, json!(["KE"])).await;
+    let k5 = organization(app, "Kenya Five", "KE", "PUBLIC").await;
+    let request = approved(app, &admin, &late, &k5, 7).await;
+    fulfil(app, &admin, &request).await;
+
+    // Within the minute the same question is answered as computed, for each
+    // caller; another question (a filter) is computed afresh.
+    assert_eq!(units(&data(&report(app, None, json!([]), json!(null)).await)), 21);
+    assert_eq!(units(&data(&report(app, Some(&f.ops), json!([]), json!(null)).await)), 21);
+    let filtered = data(&report(app, None, json!([]), json!({ "country": "KE" })).await);
+    // Kenya: 8 units fulfilled in 2025, 9 in 2026, and the 7 just now.
+    assert_eq!(units(&filtered), 8 + 9 + 7, "{filtered}");
+
+    // A minute later it is computed again.
+    f.clock.advance(Duration::seconds(61));
+    assert_eq!(units(&data(&report(app, None, json!([]), json!(null)).await)), 28);
+    let ops = fresh(app, "ops@civic.example.org", true).await;
+    assert_eq!(units(&data(&report(app, Some(&ops), json!([]), json!(null)).await)), 28);
 }

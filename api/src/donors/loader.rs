@@ -7,6 +7,6 @@ use crate::graphql::loader::batch_loader;
 
 batch_loader! {
     /// Donors by id.
-    DonorById: Uuid => entity::donor::Model,
-    |db, keys| service::by_ids(db, keys).await
+    DonorById: Uuid => std::sync::Arc<entity::donor::Model>,
+    |db, keys| service::by_ids(db, keys).await.map(|rows| rows.into_iter().map(|(id, m)| (id, m.into())).collect())
 }

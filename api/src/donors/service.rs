@@ -188,14 +188,14 @@ pub async fn by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Option<don
 
 /// Donors by id.
 pub async fn by_ids(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, donor::Model>, ApiError> {
-    let rows = donor::Entity::find().filter(donor::Column::Id.is_in(ids.iter().copied())).all(db).await?;
+    let rows = donor::Entity::find().filter(crate::db::id_in(db, donor::Column::Id, ids)).all(db).await?;
     Ok(rows.into_iter().map(|m| (m.id, m)).collect())
 }
 
 /// The countries of each donor, sorted.
 pub async fn countries_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<String>>, ApiError> {
     let rows = donor_country::Entity::find()
-        .filter(donor_country::Column::DonorId.is_in(ids.iter().copied()))
+        .filter(crate::db::id_in(db, donor_country::Column::DonorId, ids))
         .order_by_asc(donor_country::Column::CountryCode)
         .all(db)
         .await?;

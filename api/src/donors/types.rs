@@ -20,9 +20,10 @@ batch_loader! {
     |db, keys| super::service::countries_of(db, keys).await
 }
 
-/// A donor company offering programs to the network. Public.
+/// A donor company offering programs to the network. Public. Shared, not
+/// copied, between the loader and every field that shows it.
 #[derive(Clone, Debug)]
-pub struct Donor(pub entity::donor::Model);
+pub struct Donor(pub std::sync::Arc<entity::donor::Model>);
 
 impl Donor {
     /// The type of its global IDs: a donor company.
@@ -31,6 +32,12 @@ impl Donor {
 
 impl From<entity::donor::Model> for Donor {
     fn from(row: entity::donor::Model) -> Self {
+        Self(row.into())
+    }
+}
+
+impl From<std::sync::Arc<entity::donor::Model>> for Donor {
+    fn from(row: std::sync::Arc<entity::donor::Model>) -> Self {
         Self(row)
     }
 }

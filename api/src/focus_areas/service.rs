@@ -15,7 +15,7 @@ pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<focus_area::Model>, Ap
 
 /// Focus areas by id.
 pub async fn by_ids(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<focus_area::Model>, ApiError> {
-    Ok(focus_area::Entity::find().filter(focus_area::Column::Id.is_in(ids.iter().copied())).all(db).await?)
+    Ok(focus_area::Entity::find().filter(crate::db::id_in(db, focus_area::Column::Id, ids)).all(db).await?)
 }
 
 /// Focus areas by slug.
@@ -27,7 +27,7 @@ pub async fn by_slugs(db: &impl ConnectionTrait, slugs: &[String]) -> Result<Vec
 pub async fn for_organizations(db: &impl ConnectionTrait, org_ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<focus_area::Model>>, ApiError> {
     let rows = organization_focus_area::Entity::find()
         .find_also_related(focus_area::Entity)
-        .filter(organization_focus_area::Column::OrganizationId.is_in(org_ids.iter().copied()))
+        .filter(crate::db::id_in(db, organization_focus_area::Column::OrganizationId, org_ids))
         .order_by_asc(focus_area::Column::Name)
         .all(db)
         .await?;

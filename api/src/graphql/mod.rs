@@ -189,6 +189,7 @@ pub struct SchemaOptions {
 /// The schema with its shared data. The options change what callers may ask, not
 /// the types: [`sdl`] is the same whatever they are.
 pub fn build_schema(shared: SharedData, options: SchemaOptions) -> AppSchema {
+    let reports = Arc::new(crate::programs::report_cache::ReportCache::default());
     let build = |extension: Option<limits::AddIntrospectionCost>| {
         let mut builder = builder()
             .data(shared.db.clone())
@@ -199,6 +200,7 @@ pub fn build_schema(shared: SharedData, options: SchemaOptions) -> AppSchema {
             .data(shared.clock.clone())
             .data(Arc::clone(&shared.bus))
             .data(shared.evidence.clone())
+            .data(Arc::clone(&reports))
             .data(Arc::new(node_registry()));
         if let Some(extension) = extension {
             builder = builder.extension(extension);

@@ -214,7 +214,7 @@ pub async fn count(db: &impl ConnectionTrait, scope: &OrgScope, filter: &Organiz
 pub async fn by_ids(db: &impl ConnectionTrait, scope: &OrgScope, ids: &[Uuid]) -> Result<Vec<organization::Model>, ApiError> {
     Ok(organization::Entity::find()
         .filter(scope_condition(scope))
-        .filter(organization::Column::Id.is_in(ids.iter().copied()))
+        .filter(crate::db::id_in(db, organization::Column::Id, ids))
         .all(db)
         .await?)
 }
@@ -241,7 +241,7 @@ pub async fn registrations_of(
     org_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<organization_registration::Model>>, ApiError> {
     let rows = organization_registration::Entity::find()
-        .filter(organization_registration::Column::OrganizationId.is_in(org_ids.iter().copied()))
+        .filter(crate::db::id_in(db, organization_registration::Column::OrganizationId, org_ids))
         .order_by_asc(organization_registration::Column::Position)
         .all(db)
         .await?;

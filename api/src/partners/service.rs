@@ -114,7 +114,7 @@ pub async fn count(db: &impl ConnectionTrait, filter: &PartnerFilter) -> Result<
 
 /// Partners by id (archived included).
 pub async fn by_ids(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<partner::Model>, ApiError> {
-    Ok(partner::Entity::find().filter(partner::Column::Id.is_in(ids.iter().copied())).all(db).await?)
+    Ok(partner::Entity::find().filter(crate::db::id_in(db, partner::Column::Id, ids)).all(db).await?)
 }
 
 /// A partner by slug (archived included).
@@ -125,7 +125,7 @@ pub async fn by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Option<par
 /// The country codes each partner serves, in one statement.
 pub async fn countries_of(db: &impl ConnectionTrait, partner_ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<String>>, ApiError> {
     let rows = partner_country::Entity::find()
-        .filter(partner_country::Column::PartnerId.is_in(partner_ids.iter().copied()))
+        .filter(crate::db::id_in(db, partner_country::Column::PartnerId, partner_ids))
         .order_by_asc(partner_country::Column::CountryCode)
         .all(db)
         .await?;

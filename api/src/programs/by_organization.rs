@@ -74,8 +74,9 @@ pub async fn first_pages(
 /// PostgreSQL: `limit + 1` rows per organization, each a backward scan of
 /// `idx_donation_requests_organization` that stops there (`LATERAL ... LIMIT`).
 fn lateral_pages(organization_ids: &[Uuid], status: Option<Status>, limit: u64) -> Statement {
-    let mut values: Vec<sea_orm::Value> = organization_ids.iter().map(|id| (*id).into()).collect();
-    let list = (1..=values.len()).map(|i| format!("${i}::uuid")).collect::<Vec<_>>().join(", ");
+    // One array parameter: the same statement (prepared once per
+    // connection) whatever the number of organizations (`crate::db::id_in`).
+    let mut values: Vec<sea_orm::Value> = vec![organization_ids.to_vec().into()];
     let status_filter = match status {
         Some(status) => {
             values.push(status.to_value().into());
@@ -85,7 +86,7 @@ fn lateral_pages(organization_ids: &[Uuid], status: Option<Status>, limit: u64) 
     };
     values.push(i64::try_from(limit + 1).unwrap_or(i64::MAX).into());
     let sql = format!(
-        "SELECT r.* FROM unnest(ARRAY[{list}]::uuid[]) AS o(id) CROSS JOIN LATERAL (SELECT * FROM donation_requests r \
+        "SELECT r.* FROM unnest($1::uuid[]) AS o(id) CROSS JOIN LATERAL (SELECT * FROM donation_requests r \
          WHERE r.organization_id = o.id{status_filter} ORDER BY r.created_at DESC, r.id DESC LIMIT ${}) r",
         values.len()
     );

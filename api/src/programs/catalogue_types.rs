@@ -107,6 +107,6 @@ pub async fn eligible_programs_field(
             eligible.get(&m.id).cloned().unwrap_or(eligibility::Eligibility::Eligible { available: None }),
             locale,
         ),
-        program: Program(m),
+        program: Program::from(m),
     }))
 }

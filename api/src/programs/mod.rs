@@ -12,6 +12,8 @@
 //!   statements ([`catalogue`]); API keys need `programs:read`.
 //! - Donation requests: made with idempotency keys, decided in bulk,
 //!   fulfilled, cancelled; stock and cap reserved atomically at approval.
+//! - The impact report ([`report`]), kept a minute per question and readable
+//!   scope, a few computed at a time ([`report_cache`]).
 
 pub mod bench_seed;
 pub mod by_organization;
@@ -22,6 +24,7 @@ pub mod export;
 pub mod mutation;
 pub mod query;
 pub mod report;
+pub mod report_cache;
 pub mod report_types;
 pub mod request_state;
 pub mod request_types;

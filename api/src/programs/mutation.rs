@@ -60,7 +60,7 @@ impl ProgramMutation {
             auto_approve: input.auto_approve,
         };
         let written = write::create(db(ctx)?, clock(ctx)?, &request(ctx)?.caller, program).await;
-        let (program, user_errors) = outcome(published(bus(ctx)?, written).await, Program)?;
+        let (program, user_errors) = outcome(published(bus(ctx)?, written).await, Program::from)?;
         Ok(CreateProgramPayload { program, user_errors })
     }
 
@@ -75,7 +75,7 @@ impl ProgramMutation {
         #[graphql(desc = "The program and its changes.")] input: UpdateProgramInput,
     ) -> Result<UpdateProgramPayload> {
         let written = update::update(db(ctx)?, clock(ctx)?, &request(ctx)?.caller, input.changes()?).await;
-        let (program, user_errors) = outcome(published(bus(ctx)?, written).await, Program)?;
+        let (program, user_errors) = outcome(published(bus(ctx)?, written).await, Program::from)?;
         Ok(UpdateProgramPayload { program, user_errors })
     }
 
@@ -89,7 +89,7 @@ impl ProgramMutation {
     ) -> Result<ArchiveProgramPayload> {
         let id = decode_uuid(&input.program, Program::KIND)?;
         let written = update::archive(db(ctx)?, clock(ctx)?, &request(ctx)?.caller, id, input.expected_version).await;
-        let (program, user_errors) = outcome(published(bus(ctx)?, written).await, Program)?;
+        let (program, user_errors) = outcome(published(bus(ctx)?, written).await, Program::from)?;
         Ok(ArchiveProgramPayload { program, user_errors })
     }
 }

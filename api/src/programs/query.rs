@@ -63,7 +63,7 @@ impl ProgramQuery {
             let (db, filter) = (db.clone(), filter.clone());
             Box::pin(async move { service::count(&db, &filter).await })
         });
-        Ok(from_page(rows, total, Program))
+        Ok(from_page(rows, total, Program::from))
     }
 }
 

@@ -76,7 +76,7 @@ impl Dimension {
 }
 
 /// Which deliveries a report counts.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ReportFilter {
     /// Fulfilled at or after this time.
     pub from: Option<DateTime<Utc>>,

@@ -4,7 +4,8 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject
 use chrono::{DateTime, Utc};
 
 use super::{
-    report::{self, Dimension, Group, ReportFilter},
+    report::{Dimension, Group, ReportFilter},
+    report_cache::ReportCache,
     types::{Program, ProgramById, ProgramCategory},
 };
 use crate::{
@@ -13,7 +14,7 @@ use crate::{
     donors::{loader::DonorById, types::Donor},
     error::ApiError,
     graphql::{
-        context::{db, loader, scope},
+        context::{clock, db, loader, scope},
         relay::decode_uuid,
         scalars::{CountryCode, MoneyValue},
     },
@@ -178,6 +179,8 @@ impl ImpactReportQuery {
     /// currency. Anyone may ask; groups that could single out an
     /// organization you may not see are suppressed (see `suppressedGroups`).
     /// At most 2,000 groups (else BAD_USER_INPUT: narrow the filter).
+    /// Figures may be up to a minute old: a report is computed once a minute
+    /// at most for the same question and the same readable organizations.
     #[graphql(complexity = "50 + 20 * child_complexity")]
     async fn impact_report(
         &self,
@@ -202,10 +205,12 @@ impl ImpactReportQuery {
         });
         let asked: Vec<Dimension> = dimensions.iter().map(|d| (*d).into()).collect();
         let scope = scope::<ReadableOrganizations>(ctx)?;
-        let report = report::report(db(ctx)?, &scope, &asked, &report_filter).await?;
+        let reports =
+            ctx.data::<std::sync::Arc<ReportCache>>().map_err(|_| ApiError::internal(std::io::Error::other("no report cache")))?;
+        let report = reports.report(db(ctx)?, &scope, &asked, &report_filter, clock(ctx)?.now()).await?;
         Ok(ImpactReport {
             group_by: dimensions,
-            groups: report.groups.into_iter().map(ImpactGroup).collect(),
+            groups: report.groups.iter().cloned().map(ImpactGroup).collect(),
             suppressed_groups: i32::try_from(report.suppressed).unwrap_or(i32::MAX),
             min_group_organizations: i32::try_from(MIN_GROUP_ORGANIZATIONS).unwrap_or(i32::MAX),
         })

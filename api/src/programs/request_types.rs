@@ -75,7 +75,7 @@ batch_loader! {
         .map(|rows| rows.into_iter().map(|m| (m.id, m)).collect())
 }
 
-async fn program_of(ctx: &Context<'_>, id: Uuid) -> Result<entity::program::Model> {
+async fn program_of(ctx: &Context<'_>, id: Uuid) -> Result<std::sync::Arc<entity::program::Model>> {
     loader::<ProgramById>(ctx)?.load_one(id).await?.ok_or_else(|| ApiError::NotFound("program").into())
 }
 
@@ -131,13 +131,13 @@ impl DonationRequest {
     /// Admin fees for the request: the program's fee per unit times the units.
     async fn admin_fee_total(&self, ctx: &Context<'_>) -> Result<MoneyValue> {
         let program = program_of(ctx, self.0.program_id).await?;
-        Ok(MoneyValue { amount: requests::times(program.admin_fee, self.0.quantity)?, currency: program.currency })
+        Ok(MoneyValue { amount: requests::times(program.admin_fee, self.0.quantity)?, currency: program.currency.clone() })
     }
 
     /// Retail value of the units.
     async fn retail_value_total(&self, ctx: &Context<'_>) -> Result<MoneyValue> {
         let program = program_of(ctx, self.0.program_id).await?;
-        Ok(MoneyValue { amount: requests::times(program.unit_value, self.0.quantity)?, currency: program.currency })
+        Ok(MoneyValue { amount: requests::times(program.unit_value, self.0.quantity)?, currency: program.currency.clone() })
     }
 
     /// What was delivered (license keys, a shipment reference): only the

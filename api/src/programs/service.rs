@@ -10,7 +10,7 @@ use entity::{
     organization, program, program_country, program_text,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
     sea_query::{Expr, ExprTrait, LikeExpr, Query},
 };
 use uuid::Uuid;
@@ -98,18 +98,40 @@ pub async fn count(db: &impl ConnectionTrait, filter: &CatalogueFilter) -> Resul
 
 /// Programs by id (archived ones too).
 pub async fn by_ids(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, program::Model>, ApiError> {
-    let rows = program::Entity::find().filter(program::Column::Id.is_in(ids.iter().copied())).all(db).await?;
+    let rows = program::Entity::find().filter(crate::db::id_in(db, program::Column::Id, ids)).all(db).await?;
     Ok(rows.into_iter().map(|m| (m.id, m)).collect())
 }
 
+/// A program's name and description in one language: what readers of the
+/// program need (not its search text).
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct Text {
+    /// The program.
+    pub program_id: Uuid,
+    /// BCP 47 tag.
+    pub language: String,
+    /// Name in that language.
+    pub name: String,
+    /// Description in that language.
+    pub description: String,
+}
+
 /// The texts of each program, by language.
-pub async fn texts_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<program_text::Model>>, ApiError> {
+pub async fn texts_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<Text>>, ApiError> {
     let rows = program_text::Entity::find()
-        .filter(program_text::Column::ProgramId.is_in(ids.iter().copied()))
+        .select_only()
+        .columns([
+            program_text::Column::ProgramId,
+            program_text::Column::Language,
+            program_text::Column::Name,
+            program_text::Column::Description,
+        ])
+        .filter(crate::db::id_in(db, program_text::Column::ProgramId, ids))
         .order_by_asc(program_text::Column::Language)
+        .into_model::<Text>()
         .all(db)
         .await?;
-    let mut out: HashMap<Uuid, Vec<program_text::Model>> = HashMap::new();
+    let mut out: HashMap<Uuid, Vec<Text>> = HashMap::new();
     for row in rows {
         out.entry(row.program_id).or_default().push(row);
     }
@@ -119,7 +141,7 @@ pub async fn texts_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap
 /// The countries of each program, sorted.
 pub async fn countries_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<String>>, ApiError> {
     let rows = program_country::Entity::find()
-        .filter(program_country::Column::ProgramId.is_in(ids.iter().copied()))
+        .filter(crate::db::id_in(db, program_country::Column::ProgramId, ids))
         .order_by_asc(program_country::Column::CountryCode)
         .all(db)
         .await?;
@@ -132,7 +154,7 @@ pub async fn countries_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Has
 
 /// The text to show in `language`: that language, else its primary subtag
 /// (`pt` for `pt-BR`), else English, else the first.
-pub fn text_in<'a>(texts: &'a [program_text::Model], language: Option<&str>) -> Option<&'a program_text::Model> {
+pub fn text_in<'a>(texts: &'a [Text], language: Option<&str>) -> Option<&'a Text> {
     let wanted = language.map(str::to_ascii_lowercase);
     let primary = wanted.as_deref().and_then(|w| w.split('-').next()).map(str::to_owned);
     let find = |tag: &str| texts.iter().find(|t| t.language.eq_ignore_ascii_case(tag));

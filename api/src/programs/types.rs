@@ -27,14 +27,14 @@ use crate::{
 
 batch_loader! {
     /// Programs by id (archived ones too).
-    ProgramById: Uuid => entity::program::Model,
-    |db, keys| service::by_ids(db, keys).await
+    ProgramById: Uuid => std::sync::Arc<entity::program::Model>,
+    |db, keys| service::by_ids(db, keys).await.map(|rows| rows.into_iter().map(|(id, m)| (id, m.into())).collect())
 }
 
 batch_loader! {
     /// The texts of each program.
-    ProgramTexts: Uuid => Vec<entity::program_text::Model>,
-    |db, keys| service::texts_of(db, keys).await
+    ProgramTexts: Uuid => std::sync::Arc<[service::Text]>,
+    |db, keys| service::texts_of(db, keys).await.map(|texts| texts.into_iter().map(|(id, t)| (id, t.into())).collect())
 }
 
 batch_loader! {
@@ -78,9 +78,10 @@ mirror_enum! {
     }
 }
 
-/// A donation program: what a donor offers, to whom, at what admin fee, how much.
+/// A donation program: what a donor offers, to whom, at what admin fee, how
+/// much. Shared, not copied, between the loader and every field that shows it.
 #[derive(Clone, Debug)]
-pub struct Program(pub entity::program::Model);
+pub struct Program(pub std::sync::Arc<entity::program::Model>);
 
 impl Program {
     /// The type of its global IDs.
@@ -89,6 +90,12 @@ impl Program {
 
 impl From<entity::program::Model> for Program {
     fn from(m: entity::program::Model) -> Self {
+        Self(m.into())
+    }
+}
+
+impl From<std::sync::Arc<entity::program::Model>> for Program {
+    fn from(m: std::sync::Arc<entity::program::Model>) -> Self {
         Self(m)
     }
 }
@@ -234,7 +241,7 @@ impl Program {
         MoneyValue { amount, currency: self.0.currency.clone() }
     }
 
-    async fn texts(&self, ctx: &Context<'_>) -> Result<Vec<entity::program_text::Model>> {
+    async fn texts(&self, ctx: &Context<'_>) -> Result<std::sync::Arc<[service::Text]>> {
         Ok(loader::<ProgramTexts>(ctx)?.load_one(self.0.id).await?.unwrap_or_default())
     }
 }
@@ -274,8 +281,8 @@ impl Program {
         Ok(self
             .texts(ctx)
             .await?
-            .into_iter()
-            .map(|t| ProgramText { language: t.language, name: t.name, description: t.description })
+            .iter()
+            .map(|t| ProgramText { language: t.language.clone(), name: t.name.clone(), description: t.description.clone() })
             .collect())
     }
 

@@ -44,7 +44,7 @@ pub async fn reviewers_in(db: &impl ConnectionTrait, country: &str) -> Result<Ve
 
 /// Cases by id.
 pub async fn by_ids(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<validation::Model>, ApiError> {
-    Ok(validation::Entity::find().filter(validation::Column::Id.is_in(ids.iter().copied())).all(db).await?)
+    Ok(validation::Entity::find().filter(crate::db::id_in(db, validation::Column::Id, ids)).all(db).await?)
 }
 
 /// One case.

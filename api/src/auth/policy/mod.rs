@@ -91,7 +91,7 @@ impl ScopeKind for ArchivableOrganizations {
 
 /// A set of organizations, as SQL can filter it: every organization, or those
 /// with one of `visibilities`, plus `organization_ids`, plus those in `countries`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct OrgScope {
     /// Every organization.
     pub all: bool,
