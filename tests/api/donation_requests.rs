@@ -420,7 +420,7 @@ async fn a_rejection_gives_machine_readable_reason_codes_or_changes_nothing() {
 
     let free_text = decide(json!(["NOT_A_FIT", "=cmd|' /C calc'!A0"])).await;
     assert_eq!(free_text["request"], Value::Null, "{free_text}");
-    assert_eq!(free_text["userErrors"][0]["field"], json!(["input", "reasons", "1"]), "{free_text}");
+    assert_eq!(free_text["userErrors"][0]["field"], json!(["input", "decisions", "0", "reasons", "1"]), "{free_text}");
     assert_eq!(free_text["userErrors"][0]["code"], "INVALID");
     let too_many = decide(json!((0..11).map(|i| format!("REASON_{i}")).collect::<Vec<_>>())).await;
     assert_eq!(too_many["userErrors"][0]["code"], "TOO_MANY", "{too_many}");

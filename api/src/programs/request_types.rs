@@ -75,6 +75,17 @@ batch_loader! {
         .map(|rows| rows.into_iter().map(|m| (m.id, m)).collect())
 }
 
+/// `error` of one decision of a bulk decision, its field path under
+/// `["input", "decisions", at]` (the step's paths start at its own `input`).
+fn within_decision(mut error: UserError, at: usize) -> UserError {
+    let rest = match error.field.first().map(String::as_str) {
+        Some("input") => error.field.split_off(1),
+        _ => std::mem::take(&mut error.field),
+    };
+    error.field = ["input".to_owned(), "decisions".to_owned(), at.to_string()].into_iter().chain(rest).collect();
+    error
+}
+
 async fn program_of(ctx: &Context<'_>, id: Uuid) -> Result<std::sync::Arc<entity::program::Model>> {
     loader::<ProgramById>(ctx)?.load_one(id).await?.ok_or_else(|| ApiError::NotFound("program").into())
 }
@@ -322,7 +333,7 @@ impl DonationRequestMutation {
         }
         let caller: &Caller = &request(ctx)?.caller;
         let mut results = Vec::with_capacity(input.decisions.len());
-        for decision in input.decisions {
+        for (at, decision) in input.decisions.into_iter().enumerate() {
             let id = decision.request.clone();
             let Ok(request_id) = decode_uuid(&decision.request, DonationRequest::KIND) else {
                 results.push(DonationDecisionResult {
@@ -352,7 +363,12 @@ impl DonationRequestMutation {
             )
             .await;
             let result = match outcome(published(bus(ctx)?, written).await, DonationRequest) {
-                Ok((request, user_errors)) => DonationDecisionResult { request_id: id, request, user_errors, error_code: None },
+                Ok((request, user_errors)) => {
+                    // The step knows one decision as `input`: its errors
+                    // point into this mutation's `input.decisions[at]`.
+                    let user_errors = user_errors.into_iter().map(|e| within_decision(e, at)).collect();
+                    DonationDecisionResult { request_id: id, request, user_errors, error_code: None }
+                }
                 Err(e) => {
                     if e.is_server_fault() {
                         tracing::error!(error = %e, "a decision of a bulk decision failed");
