@@ -36,6 +36,7 @@ pub mod countries;
 pub mod donors;
 pub mod focus_areas;
 pub mod memberships;
+pub mod needs;
 pub mod organizations;
 pub mod partners;
 pub mod programs;

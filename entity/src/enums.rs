@@ -280,3 +280,61 @@ pub enum DonationRequestStatus {
     #[sea_orm(string_value = "cancelled")]
     Cancelled,
 }
+
+/// What kind of need a challenge of the needs map is. The first ten are
+/// the training topics the network teaches, so a need points at a course.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum NeedCategory {
+    /// Protecting devices, accounts, communications and people.
+    #[sea_orm(string_value = "digital_security")]
+    DigitalSecurity,
+    /// Showing data in charts and maps.
+    #[sea_orm(string_value = "data_visualisation")]
+    DataVisualisation,
+    /// Telling the organization's stories online.
+    #[sea_orm(string_value = "online_storytelling")]
+    OnlineStorytelling,
+    /// Campaigns on social media.
+    #[sea_orm(string_value = "social_media_campaigns")]
+    SocialMediaCampaigns,
+    /// Raising money.
+    #[sea_orm(string_value = "fundraising")]
+    Fundraising,
+    /// Graphic design.
+    #[sea_orm(string_value = "graphic_design")]
+    GraphicDesign,
+    /// Video with open-source tools.
+    #[sea_orm(string_value = "open_source_video")]
+    OpenSourceVideo,
+    /// Office suites.
+    #[sea_orm(string_value = "office_suites")]
+    OfficeSuites,
+    /// Analysing data.
+    #[sea_orm(string_value = "data_analysis")]
+    DataAnalysis,
+    /// Investigative techniques.
+    #[sea_orm(string_value = "investigative_techniques")]
+    InvestigativeTechniques,
+    /// Devices, connectivity and hosting.
+    #[sea_orm(string_value = "infrastructure")]
+    Infrastructure,
+    /// Anything else.
+    #[sea_orm(string_value = "other")]
+    Other,
+}
+
+/// The level of technology a need takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
+pub enum TechnologyLevel {
+    /// Everyday tools, no specialist.
+    #[sea_orm(string_value = "low")]
+    Low,
+    /// Configured tools or some training.
+    #[sea_orm(string_value = "medium")]
+    Medium,
+    /// Specialist skills or systems.
+    #[sea_orm(string_value = "high")]
+    High,
+}

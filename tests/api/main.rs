@@ -26,6 +26,7 @@ mod i18n;
 mod impact_report;
 mod jobs;
 mod list_plans;
+mod needs;
 mod nodes;
 mod organization_requests;
 mod organizations;

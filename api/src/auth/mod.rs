@@ -14,7 +14,7 @@ pub mod tokens;
 
 pub use caller::{ApiKeyCaller, Caller, Grant, UserCaller};
 pub use policy::{
-    Action, ArchivableOrganizations, CaseFacts, GroupFacts, MIN_GROUP_ORGANIZATIONS, OrgScope, Policy, ReadableOrganizations, RequestFacts,
-    ScopeKind, WritableOrganizations,
+    Action, ArchivableOrganizations, CaseFacts, GroupFacts, MIN_CELL_ORGANIZATIONS, MIN_GROUP_ORGANIZATIONS, OrgScope, Policy,
+    ReadableOrganizations, RequestFacts, ScopeKind, WritableOrganizations,
 };
 pub use scope::ApiScope;

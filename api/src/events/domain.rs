@@ -41,6 +41,18 @@ pub enum DomainEvent {
         /// Its country.
         country: String,
     },
+    /// An organization saved its ranked list of challenges (the needs map).
+    /// Their titles stay out of the event: what a group lacks is for its
+    /// readers only.
+    #[serde(rename = "organization.challenges_set")]
+    OrganizationChallengesSet {
+        /// The organization.
+        organization: Uuid,
+        /// Its country.
+        country: String,
+        /// How many challenges the list holds now.
+        challenges: u32,
+    },
     /// A partner was added.
     #[serde(rename = "partner.created")]
     PartnerCreated {
@@ -341,6 +353,7 @@ impl DomainEvent {
             Self::OrganizationCreated { .. } => "organization.created",
             Self::OrganizationUpdated { .. } => "organization.updated",
             Self::OrganizationArchived { .. } => "organization.archived",
+            Self::OrganizationChallengesSet { .. } => "organization.challenges_set",
             Self::PartnerCreated { .. } => "partner.created",
             Self::PartnerUpdated { .. } => "partner.updated",
             Self::PartnerCountriesChanged { .. } => "partner.countries_changed",
@@ -385,6 +398,7 @@ impl DomainEvent {
             Self::OrganizationCreated { organization, .. }
             | Self::OrganizationUpdated { organization, .. }
             | Self::OrganizationArchived { organization, .. }
+            | Self::OrganizationChallengesSet { organization, .. }
             | Self::ValidationShareTokenCreated { organization, .. }
             | Self::ValidationShareTokenRevoked { organization, .. }
             | Self::ValidationShareTokenRedeemed { organization, .. } => {
@@ -431,6 +445,7 @@ impl DomainEvent {
             Self::OrganizationCreated { organization, .. }
             | Self::OrganizationUpdated { organization, .. }
             | Self::OrganizationArchived { organization, .. }
+            | Self::OrganizationChallengesSet { organization, .. }
             | Self::ValidationShareTokenCreated { organization, .. }
             | Self::ValidationShareTokenRevoked { organization, .. }
             | Self::ValidationShareTokenRedeemed { organization, .. }
@@ -453,6 +468,7 @@ impl DomainEvent {
             Self::OrganizationCreated { country, .. }
             | Self::OrganizationUpdated { country, .. }
             | Self::OrganizationArchived { country, .. }
+            | Self::OrganizationChallengesSet { country, .. }
             | Self::ValidationCriteriaSet { country, .. } => Some(country),
             _ => self.validation().map(|v| v.country.as_str()),
         }

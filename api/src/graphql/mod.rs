@@ -91,6 +91,7 @@ pub struct QueryRoot(
     crate::programs::query::ProgramQuery,
     crate::programs::query::DonationRequestQuery,
     crate::programs::report_types::ImpactReportQuery,
+    crate::needs::query::NeedsQuery,
 );
 
 /// Every mutation root, merged.
@@ -107,6 +108,7 @@ pub struct MutationRoot(
     crate::validations::sharing_mutation::ValidationSharingMutation,
     crate::programs::mutation::ProgramMutation,
     crate::programs::request_types::DonationRequestMutation,
+    crate::needs::mutation::NeedsMutation,
 );
 
 type Inner = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -281,6 +281,13 @@ impl Organization {
         crate::programs::by_organization::connection(ctx, self.0.id, status, (first, after, last, before)).await
     }
 
+    /// Its challenges, most pressing first (the needs map): only its
+    /// members, staff of the partners serving its country and platform
+    /// admins see them (null for everyone else).
+    async fn challenges(&self, ctx: &Context<'_>) -> Result<Option<Vec<crate::needs::types::OrganizationChallenge>>> {
+        crate::needs::types::challenges_field(ctx, &self.0).await
+    }
+
     /// Contact details: only its members, staff of the partners serving its
     /// country and platform admins see them (null for everyone else). Reads of a
     /// hidden organization's contact details are written to the audit log.

@@ -23,11 +23,13 @@ mod audit;
 mod directory;
 mod donors;
 mod memberships;
+mod needs_map;
 mod organizations;
 mod programs;
 mod reports;
 mod validations;
 
+pub use needs_map::MIN_CELL_ORGANIZATIONS;
 pub use reports::{GroupFacts, MIN_GROUP_ORGANIZATIONS};
 
 use entity::enums::{MembershipScope, Role, Visibility};
