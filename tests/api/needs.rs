@@ -241,3 +241,22 @@ async fn the_map_counts_organizations_per_cell_and_leaves_out_cells_of_fewer_tha
     let empty = app.data_as(&uganda, MAP, json!({ "country": "UG" })).await;
     assert_eq!((empty["needsMap"]["cells"].clone(), empty["needsMap"]["suppressedCells"].clone()), (json!([]), json!(1)), "{empty}");
 }
+
+#[actix_web::test]
+async fn the_demo_lists_challenges_so_each_demo_country_has_a_map_to_show() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    app.seed_demo().await; // idempotent: the second run lists nothing new
+    let admin = app.admin_token().await;
+    let map = app.data_as(&admin, MAP, json!({ "country": "KE" })).await;
+    let first = &map["needsMap"]["cells"]
+        .as_array()
+        .expect("cells")
+        .iter()
+        .find(|c| c["category"] == "DIGITAL_SECURITY" && c["urgency"] == 5)
+        .cloned()
+        .unwrap_or_else(|| panic!("the demo's shared first challenge: {map}"));
+    let organizations = first["organizations"].as_i64().expect("organizations");
+    assert!(organizations >= 3, "{map}");
+    assert_eq!(first["challenges"].as_i64(), Some(organizations), "one each, the second seed added none: {map}");
+}

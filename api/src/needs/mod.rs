@@ -6,5 +6,6 @@
 
 pub mod mutation;
 pub mod query;
+pub mod seed;
 pub mod service;
 pub mod types;

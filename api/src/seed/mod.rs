@@ -90,5 +90,7 @@ pub async fn seed_demo(
     tracing::info!(cases, "seeded validation criteria and cases");
     let requests = crate::programs::seed::seed_demo(db, &clock).await?;
     tracing::info!(requests, "seeded the demo donor's programs and requests");
+    let needs = crate::needs::seed::seed_demo(db, &clock).await?;
+    tracing::info!(needs, "seeded the organizations' challenges (the needs map)");
     Ok(SeedReport { partners_created, organizations_created })
 }
