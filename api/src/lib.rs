@@ -39,4 +39,5 @@ pub mod memberships;
 pub mod organizations;
 pub mod partners;
 pub mod programs;
+pub mod trainings;
 pub mod validations;

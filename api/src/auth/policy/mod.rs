@@ -26,6 +26,7 @@ mod memberships;
 mod organizations;
 mod programs;
 mod reports;
+pub mod trainings;
 mod validations;
 
 pub use reports::{GroupFacts, MIN_GROUP_ORGANIZATIONS};
