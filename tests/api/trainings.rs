@@ -719,3 +719,20 @@ async fn a_page_of_2_or_6_trainings_with_their_sessions_and_topics_costs_the_sam
         assert!(six <= 12, "{six} statements for one page");
     }
 }
+
+#[actix_web::test]
+async fn the_trainings_migration_goes_down_and_up_again() {
+    use migration::{Migrator, MigratorTrait};
+    use sea_orm::PaginatorTrait;
+
+    let app = spawn_app().await;
+    assert_eq!(entity::training_topic::Entity::find().count(&app.db).await.expect("topics"), 10);
+    // Down: the trainings' tables are gone, the ones before them stay.
+    Migrator::down(&app.db, Some(1)).await.expect("down");
+    assert!(entity::training_topic::Entity::find().count(&app.db).await.is_err(), "training_topics dropped");
+    assert!(entity::training_session::Entity::find().count(&app.db).await.is_err(), "training_sessions dropped");
+    assert!(entity::partner::Entity::find().count(&app.db).await.is_ok(), "partners kept");
+    // Up again: the taxonomy is back.
+    Migrator::up(&app.db, None).await.expect("up");
+    assert_eq!(entity::training_topic::Entity::find().count(&app.db).await.expect("topics"), 10);
+}
