@@ -40,4 +40,5 @@ pub mod needs;
 pub mod organizations;
 pub mod partners;
 pub mod programs;
+pub mod trainings;
 pub mod validations;

@@ -60,6 +60,14 @@ pub enum UserErrorCode {
     /// A program's stock may not go below the units already reserved by
     /// approved requests; the message gives how many are reserved.
     StockBelowReserved,
+    /// An end is not after its start.
+    EndsBeforeStart,
+    /// A registration deadline falls after the start of what it registers for.
+    DeadlineAfterStart,
+    /// Not an IANA time zone name (e.g. `America/Sao_Paulo`).
+    UnknownTimeZone,
+    /// Not a topic of the training taxonomy.
+    UnknownTopic,
 }
 
 /// One thing wrong with the input.

@@ -338,3 +338,63 @@ pub enum TechnologyLevel {
     #[sea_orm(string_value = "high")]
     High,
 }
+
+/// How advanced a training is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum TrainingLevel {
+    /// For beginners.
+    #[sea_orm(string_value = "basic")]
+    Basic,
+    /// For those with the basics.
+    #[sea_orm(string_value = "intermediate")]
+    Intermediate,
+    /// For practitioners.
+    #[sea_orm(string_value = "advanced")]
+    Advanced,
+}
+
+/// Where a training takes place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum TrainingFormat {
+    /// At a venue.
+    #[sea_orm(string_value = "in_person")]
+    InPerson,
+    /// Online.
+    #[sea_orm(string_value = "online")]
+    Online,
+    /// At a venue and online.
+    #[sea_orm(string_value = "hybrid")]
+    Hybrid,
+}
+
+/// Where a training stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum TrainingStatus {
+    /// Being prepared: only its managers see it.
+    #[sea_orm(string_value = "draft")]
+    Draft,
+    /// Public.
+    #[sea_orm(string_value = "published")]
+    Published,
+    /// No longer offered; kept for history.
+    #[sea_orm(string_value = "archived")]
+    Archived,
+}
+
+/// Where a session of a training stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum TrainingSessionStatus {
+    /// Planned.
+    #[sea_orm(string_value = "scheduled")]
+    Scheduled,
+    /// Called off.
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
+    /// Took place.
+    #[sea_orm(string_value = "completed")]
+    Completed,
+}

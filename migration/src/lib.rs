@@ -24,6 +24,7 @@ mod m20261203_000001_create_programs;
 mod m20261204_000001_donation_request_fulfilment;
 mod m20261204_000002_program_catalogue;
 mod m20261205_000001_impact_report_index;
+mod m20261206_000001_create_trainings;
 mod m20261206_000002_create_needs;
 
 /// All migrations, in order.
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_donation_request_fulfilment::Migration),
             Box::new(m20261204_000002_program_catalogue::Migration),
             Box::new(m20261205_000001_impact_report_index::Migration),
+            Box::new(m20261206_000001_create_trainings::Migration),
             Box::new(m20261206_000002_create_needs::Migration),
         ]
     }

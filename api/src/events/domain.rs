@@ -204,6 +204,74 @@ pub enum DomainEvent {
         /// Its donor.
         donor: Uuid,
     },
+    /// A partner created a training (a draft).
+    #[serde(rename = "training.created")]
+    TrainingCreated {
+        /// The training.
+        training: Uuid,
+        /// Its organizing partner.
+        partner: Uuid,
+        /// Its slug.
+        slug: String,
+    },
+    /// A training changed.
+    #[serde(rename = "training.updated")]
+    TrainingUpdated {
+        /// The training.
+        training: Uuid,
+        /// Its organizing partner.
+        partner: Uuid,
+        /// The fields given (API names, e.g. `title`, `topics`), never their values.
+        changed: Vec<String>,
+    },
+    /// A training was published.
+    #[serde(rename = "training.published")]
+    TrainingPublished {
+        /// The training.
+        training: Uuid,
+        /// Its organizing partner.
+        partner: Uuid,
+    },
+    /// A training was archived.
+    #[serde(rename = "training.archived")]
+    TrainingArchived {
+        /// The training.
+        training: Uuid,
+        /// Its organizing partner.
+        partner: Uuid,
+    },
+    /// A session of a training was scheduled.
+    #[serde(rename = "training_session.scheduled")]
+    TrainingSessionScheduled {
+        /// The session.
+        session: Uuid,
+        /// Its training.
+        training: Uuid,
+        /// The training's organizing partner.
+        partner: Uuid,
+    },
+    /// A session changed.
+    #[serde(rename = "training_session.updated")]
+    TrainingSessionUpdated {
+        /// The session.
+        session: Uuid,
+        /// Its training.
+        training: Uuid,
+        /// The training's organizing partner.
+        partner: Uuid,
+        /// The fields given (API names, e.g. `startsAt`), never their values.
+        changed: Vec<String>,
+    },
+    /// A session was cancelled.
+    #[serde(rename = "training_session.cancelled")]
+    TrainingSessionCancelled {
+        /// The session.
+        session: Uuid,
+        /// Its training.
+        training: Uuid,
+        /// The training's organizing partner.
+        partner: Uuid,
+    },
     /// An organization requested units of a program.
     #[serde(rename = "donation_request.submitted")]
     DonationRequested(DonationChange),
@@ -378,6 +446,13 @@ impl DomainEvent {
             Self::ProgramCreated { .. } => "program.created",
             Self::ProgramUpdated { .. } => "program.updated",
             Self::ProgramArchived { .. } => "program.archived",
+            Self::TrainingCreated { .. } => "training.created",
+            Self::TrainingUpdated { .. } => "training.updated",
+            Self::TrainingPublished { .. } => "training.published",
+            Self::TrainingArchived { .. } => "training.archived",
+            Self::TrainingSessionScheduled { .. } => "training_session.scheduled",
+            Self::TrainingSessionUpdated { .. } => "training_session.updated",
+            Self::TrainingSessionCancelled { .. } => "training_session.cancelled",
             Self::DonationRequested(_) => "donation_request.submitted",
             Self::DonationRequestApproved(_) => "donation_request.approved",
             Self::DonationRequestRejected(_) => "donation_request.rejected",
@@ -417,6 +492,13 @@ impl DomainEvent {
             Self::ProgramCreated { program, .. } | Self::ProgramUpdated { program, .. } | Self::ProgramArchived { program, .. } => {
                 encode_uuid(crate::programs::types::Program::KIND, *program)
             }
+            Self::TrainingCreated { training, .. }
+            | Self::TrainingUpdated { training, .. }
+            | Self::TrainingPublished { training, .. }
+            | Self::TrainingArchived { training, .. } => encode_uuid(crate::trainings::types::Training::KIND, *training),
+            Self::TrainingSessionScheduled { session, .. }
+            | Self::TrainingSessionUpdated { session, .. }
+            | Self::TrainingSessionCancelled { session, .. } => encode_uuid(crate::trainings::types::TrainingSession::KIND, *session),
             Self::DonationRequested(d)
             | Self::DonationRequestApproved(d)
             | Self::DonationRequestRejected(d)

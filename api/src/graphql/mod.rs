@@ -57,6 +57,10 @@ pub enum Node {
     Program(crate::programs::types::Program),
     /// A donation request (for its readers).
     DonationRequest(crate::programs::request_types::DonationRequest),
+    /// A training (a draft for its managers only).
+    Training(crate::trainings::types::Training),
+    /// A session of a training.
+    TrainingSession(crate::trainings::types::TrainingSession),
 }
 
 /// The types `node(id:)` knows: each area registers its own.
@@ -71,6 +75,7 @@ fn node_registry() -> node::NodeRegistry {
     crate::partners::query::register_nodes(&mut registry);
     crate::validations::query::register_nodes(&mut registry);
     crate::programs::query::register_nodes(&mut registry);
+    crate::trainings::query::register_nodes(&mut registry);
     registry
 }
 
@@ -92,6 +97,7 @@ pub struct QueryRoot(
     crate::programs::query::DonationRequestQuery,
     crate::programs::report_types::ImpactReportQuery,
     crate::needs::query::NeedsQuery,
+    crate::trainings::query::TrainingQuery,
 );
 
 /// Every mutation root, merged.
@@ -109,6 +115,7 @@ pub struct MutationRoot(
     crate::programs::mutation::ProgramMutation,
     crate::programs::request_types::DonationRequestMutation,
     crate::needs::mutation::NeedsMutation,
+    crate::trainings::mutation::TrainingMutation,
 );
 
 type Inner = Schema<QueryRoot, MutationRoot, EmptySubscription>;

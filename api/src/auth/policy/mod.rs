@@ -27,6 +27,7 @@ mod needs_map;
 mod organizations;
 mod programs;
 mod reports;
+pub mod trainings;
 mod validations;
 
 pub use needs_map::MIN_CELL_ORGANIZATIONS;

@@ -1,0 +1,75 @@
+//! DataLoaders of trainings, built per request. Trainings and sessions by id
+//! answer only what the caller may see (drafts for their managers), so
+//! `node(id:)` and every relation apply the same rule; the relations of
+//! trainings already known visible (topics, sessions) are plain batches.
+
+use std::{collections::HashMap, sync::Arc};
+
+use async_graphql::dataloader::Loader;
+use entity::{training, training_session, training_topic};
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+use super::service;
+use crate::{
+    auth::{Policy, policy::trainings::TrainingReader},
+    error::ApiError,
+    graphql::{
+        context::{RequestContext, RequestLoader},
+        loader::{batch_loader, by_id},
+    },
+};
+
+/// Trainings by id, those the caller may see.
+pub struct TrainingById {
+    db: DatabaseConnection,
+    reader: TrainingReader,
+}
+
+impl RequestLoader for TrainingById {
+    fn build(request: &RequestContext) -> Self {
+        Self { db: request.db().clone(), reader: Policy.training_reader(&request.caller) }
+    }
+}
+
+impl Loader<Uuid> for TrainingById {
+    type Value = training::Model;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, training::Model>, Self::Error> {
+        service::by_ids(&self.db, &self.reader, keys).await.map(|rows| by_id(rows, |m| m.id)).map_err(Arc::new)
+    }
+}
+
+/// Sessions by id, those of trainings the caller may see.
+pub struct TrainingSessionById {
+    db: DatabaseConnection,
+    reader: TrainingReader,
+}
+
+impl RequestLoader for TrainingSessionById {
+    fn build(request: &RequestContext) -> Self {
+        Self { db: request.db().clone(), reader: Policy.training_reader(&request.caller) }
+    }
+}
+
+impl Loader<Uuid> for TrainingSessionById {
+    type Value = training_session::Model;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, training_session::Model>, Self::Error> {
+        service::sessions_by_ids(&self.db, &self.reader, keys).await.map(|rows| by_id(rows, |m| m.id)).map_err(Arc::new)
+    }
+}
+
+batch_loader! {
+    /// The topics of each training (already known visible), by name.
+    TopicsByTraining: Uuid => Vec<training_topic::Model>,
+    |db, keys| service::topics_of(db, keys).await
+}
+
+batch_loader! {
+    /// The sessions of each training (already known visible), by start.
+    SessionsByTraining: Uuid => Vec<training_session::Model>,
+    |db, keys| service::sessions_of(db, keys).await
+}
