@@ -260,3 +260,31 @@ async fn the_demo_lists_challenges_so_each_demo_country_has_a_map_to_show() {
     assert!(organizations >= 3, "{map}");
     assert_eq!(first["challenges"].as_i64(), Some(organizations), "one each, the second seed added none: {map}");
 }
+
+#[actix_web::test]
+async fn lists_saved_at_once_take_turns_and_one_of_them_stands_whole() {
+    let app = spawn_app().await;
+    let org = organization(&app, "Busy Org", "KE", "PUBLIC").await;
+    let admin = app.admin_token().await;
+    let lists: Vec<Value> =
+        (0..8).map(|n| json!((0..3).map(|i| challenge(&format!("Need {n}.{i}"), "OTHER", 1 + i, "LOW")).collect::<Vec<_>>())).collect();
+    let answers = futures_util::future::join_all(
+        lists.iter().map(|list| answer_as(&app, Some(&admin), SET, json!({ "organization": org, "challenges": list }))),
+    )
+    .await;
+    for answer in &answers {
+        assert_eq!(answer["data"]["setOrganizationChallenges"]["userErrors"], json!([]), "{answer}");
+    }
+    let saved = app.data_as(&admin, CHALLENGES, json!({ "id": org })).await;
+    let titles: Vec<String> = saved["node"]["challenges"]
+        .as_array()
+        .expect("challenges")
+        .iter()
+        .map(|c| c["title"].as_str().expect("title").to_owned())
+        .collect();
+    let ranks: Vec<i64> =
+        saved["node"]["challenges"].as_array().expect("challenges").iter().map(|c| c["rank"].as_i64().expect("rank")).collect();
+    assert_eq!(ranks, [1, 2, 3], "{saved}");
+    let prefix = titles[0].split('.').next().expect("prefix").to_owned();
+    assert!(titles.iter().all(|t| t.starts_with(&format!("{prefix}."))), "one list whole, not a mix: {titles:?}");
+}

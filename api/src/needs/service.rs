@@ -93,6 +93,14 @@ pub async fn set<C: ConnectionTrait + TransactionTrait>(
     errors.ok()?;
     let now = clock.now();
     let txn = db.begin().await?;
+    // Writers of one organization's list take turns: this no-op update locks
+    // its row until the commit (on SQLite the transaction becomes the one
+    // writer), so two lists saved at once never collide on a rank.
+    organization::Entity::update_many()
+        .col_expr(organization::Column::UpdatedAt, Expr::col(organization::Column::UpdatedAt))
+        .filter(organization::Column::Id.eq(organization.id))
+        .exec(&txn)
+        .await?;
     challenge::Entity::delete_many().filter(challenge::Column::OrganizationId.eq(organization.id)).exec(&txn).await?;
     let rows: Vec<challenge::ActiveModel> = list
         .iter()
