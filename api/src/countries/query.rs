@@ -7,7 +7,6 @@ use super::{
     types::{Country, CountryFilter},
 };
 use crate::{
-    domain,
     graphql::{
         connection::{Conn, TotalCount, from_page},
         context::db,
@@ -42,7 +41,7 @@ impl CountryQuery {
 
     /// A country by its ISO 3166-1 alpha-2 code; null when the code is not assigned.
     async fn country(&self, #[graphql(desc = "ISO 3166-1 alpha-2 code, e.g. `KE`.")] code: CountryCode) -> Option<Country> {
-        domain::CountryCode::parse(&code.0).ok().map(Country)
+        Country::of(&code.0)
     }
 }
 

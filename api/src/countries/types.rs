@@ -20,6 +20,11 @@ pub struct Country(pub domain::CountryCode);
 impl Country {
     /// The type of its global IDs: a country, keyed by its ISO code.
     pub const KIND: NodeKind = NodeKind::new("Country");
+
+    /// The country of a stored ISO code (none for a code ISO 3166-1 does not know).
+    pub fn of(code: &str) -> Option<Self> {
+        domain::CountryCode::parse(code).ok().map(Self)
+    }
 }
 
 impl crate::graphql::connection::Listed for Country {

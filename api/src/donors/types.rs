@@ -78,7 +78,7 @@ impl Donor {
     /// The countries where it gives.
     async fn countries(&self, ctx: &Context<'_>) -> Result<Vec<Country>> {
         let codes = loader::<DonorCountries>(ctx)?.load_one(self.0.id).await?.unwrap_or_default();
-        Ok(codes.iter().filter_map(|c| crate::domain::CountryCode::parse(c).ok()).map(Country).collect())
+        Ok(codes.iter().filter_map(|c| Country::of(c)).collect())
     }
 
     /// When it was added to the network.

@@ -7,9 +7,8 @@ use entity::{
     organization, organization_challenge as challenge,
 };
 use sea_orm::{
-    ActiveEnum,
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
+    ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, TransactionSession,
+    TransactionTrait,
     sea_query::{Expr, Func},
 };
 use uuid::Uuid;
@@ -102,35 +101,30 @@ pub async fn set<C: ConnectionTrait + TransactionTrait>(
         .exec(&txn)
         .await?;
     challenge::Entity::delete_many().filter(challenge::Column::OrganizationId.eq(organization.id)).exec(&txn).await?;
-    let rows: Vec<challenge::ActiveModel> = list
+    let saved: Vec<challenge::Model> = list
         .iter()
         .zip(titles)
         .enumerate()
-        .map(|(at, (item, title))| challenge::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            organization_id: Set(organization.id),
-            position: Set(i32::try_from(at + 1).unwrap_or(i32::MAX)),
-            title: Set(title.unwrap_or_default()),
-            category: Set(item.category),
-            urgency: Set(item.urgency),
-            technology_level: Set(item.technology_level),
-            created_at: Set(now),
+        .map(|(at, (item, title))| challenge::Model {
+            id: Uuid::now_v7(),
+            organization_id: organization.id,
+            position: i32::try_from(at + 1).unwrap_or(i32::MAX),
+            title: title.unwrap_or_default(),
+            category: item.category,
+            urgency: item.urgency,
+            technology_level: item.technology_level,
+            created_at: now,
         })
         .collect();
-    if !rows.is_empty() {
-        challenge::Entity::insert_many(rows).exec(&txn).await?;
+    if !saved.is_empty() {
+        challenge::Entity::insert_many(saved.iter().cloned().map(challenge::ActiveModel::from)).exec(&txn).await?;
     }
     let event = DomainEvent::OrganizationChallengesSet {
         organization: organization.id,
         country: organization.country_code.clone(),
-        challenges: u32::try_from(list.len()).unwrap_or(u32::MAX),
+        challenges: u32::try_from(saved.len()).unwrap_or(u32::MAX),
     };
     let events = vec![record(&txn, clock, actor, &event).await?];
-    let saved = challenge::Entity::find()
-        .filter(challenge::Column::OrganizationId.eq(organization.id))
-        .order_by_asc(challenge::Column::Position)
-        .all(&txn)
-        .await?;
     txn.commit().await?;
     Ok(Written::new(saved, events))
 }

@@ -6,7 +6,6 @@ use entity::enums;
 
 use crate::{
     countries::types::Country,
-    domain,
     focus_areas::{loader::FocusAreasByOrganization, types::FocusArea},
     graphql::{
         context::{db, loader, policy, request},
@@ -183,7 +182,7 @@ impl Organization {
 
     /// The country it works in.
     async fn country(&self) -> Option<Country> {
-        domain::CountryCode::parse(&self.0.country_code).ok().map(Country)
+        Country::of(&self.0.country_code)
     }
 
     /// Kind of organization.

@@ -6,7 +6,6 @@ use entity::enums;
 
 use crate::{
     countries::types::Country,
-    domain,
     graphql::{
         context::loader,
         enums::mirror_enum,
@@ -129,7 +128,7 @@ impl Partner {
     /// The countries the partner serves, by code.
     async fn countries(&self, ctx: &Context<'_>) -> Result<Vec<Country>> {
         let codes = loader::<CountriesByPartner>(ctx)?.load_one(self.0.id).await?.unwrap_or_default();
-        Ok(codes.iter().filter_map(|c| domain::CountryCode::parse(c).ok()).map(Country).collect())
+        Ok(codes.iter().filter_map(|c| Country::of(c)).collect())
     }
 
     /// Organizations in the countries this partner serves, as the caller may see them.

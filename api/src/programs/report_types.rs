@@ -91,7 +91,7 @@ fn amounts(list: &[(String, i64)]) -> Vec<MoneyValue> {
 impl ImpactGroup {
     /// COUNTRY: the organizations' country.
     async fn country(&self) -> Option<Country> {
-        self.0.key.country.as_deref().and_then(|c| crate::domain::CountryCode::parse(c).ok()).map(Country)
+        self.0.key.country.as_deref().and_then(Country::of)
     }
 
     /// DONOR: the donor.

@@ -304,7 +304,7 @@ impl Program {
     /// Countries where it is available.
     async fn countries(&self, ctx: &Context<'_>) -> Result<Vec<Country>> {
         let codes = loader::<ProgramCountries>(ctx)?.load_one(self.0.id).await?.unwrap_or_default();
-        Ok(codes.iter().filter_map(|c| crate::domain::CountryCode::parse(c).ok()).map(Country).collect())
+        Ok(codes.iter().filter_map(|c| Country::of(c)).collect())
     }
 
     /// Organization types that may request it (empty: every type).

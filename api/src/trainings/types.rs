@@ -272,7 +272,7 @@ impl TrainingSession {
 
     /// Country of the venue (null for an online session without one).
     async fn country(&self) -> Option<Country> {
-        self.0.country_code.as_deref().and_then(|c| crate::domain::CountryCode::parse(c).ok()).map(Country)
+        self.0.country_code.as_deref().and_then(Country::of)
     }
 
     /// Link of an online or hybrid session: only for the managers of its

@@ -148,7 +148,7 @@ impl ValidationCriteria {
 
     /// The country they apply in.
     async fn country(&self) -> Option<Country> {
-        crate::domain::CountryCode::parse(&self.0.country_code).ok().map(Country)
+        Country::of(&self.0.country_code)
     }
 
     /// Organization types that may be validated.
@@ -295,7 +295,7 @@ impl Validation {
 
     /// The organization's country when the case was opened.
     async fn country(&self) -> Option<Country> {
-        crate::domain::CountryCode::parse(&self.0.country_code).ok().map(Country)
+        Country::of(&self.0.country_code)
     }
 
     /// When it was opened.
