@@ -1,7 +1,7 @@
 //! Mutation root of trainings: resolvers decode their input, call one
 //! write, and shape its outcome.
 
-use async_graphql::{Context, MaybeUndefined, Object, Result};
+use async_graphql::{Context, Object, Result};
 use entity::enums;
 
 use super::{
@@ -22,14 +22,6 @@ use crate::{
     },
     partners::types::Partner,
 };
-
-fn maybe<T>(value: MaybeUndefined<T>) -> Option<Option<T>> {
-    match value {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(v) => Some(Some(v)),
-    }
-}
 
 /// Mutations of trainings.
 #[derive(Default)]
@@ -159,10 +151,10 @@ impl TrainingMutation {
             starts_at: input.starts_at,
             ends_at: input.ends_at,
             time_zone: input.time_zone,
-            venue_address: maybe(input.venue_address),
-            venue_city: maybe(input.venue_city),
-            country: maybe(input.country),
-            online_url: maybe(input.online_url),
+            venue_address: input.venue_address.into(),
+            venue_city: input.venue_city.into(),
+            country: input.country.into(),
+            online_url: input.online_url.into(),
             capacity: input.capacity,
             registration_deadline: input.registration_deadline,
         };
