@@ -118,14 +118,17 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 /// (2.6 ms for 150 programs' texts against 1.0 ms), where the `unnest`
 /// semi-join hashes the ids, or probes the primary key for each of them on
 /// a large table. SQLite keeps the list (its statements are prepared
-/// in-process, for little).
+/// in-process, for little). One id is `column = $1`: a node's own read,
+/// the commonest, keeps its primary-key probe without a subquery.
 pub fn id_in(
     db: &impl sea_orm::ConnectionTrait,
     column: impl sea_orm::sea_query::IntoColumnRef,
     ids: &[uuid::Uuid],
 ) -> sea_orm::sea_query::Expr {
     use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
-    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+    if let [id] = ids {
+        Expr::col(column).eq(*id)
+    } else if db.get_database_backend() == sea_orm::DbBackend::Postgres {
         Expr::col(column).in_subquery(Query::select().expr(Func::cust("unnest").arg(Expr::val(ids.to_vec()))).to_owned())
     } else {
         Expr::col(column).is_in(ids.iter().copied())
