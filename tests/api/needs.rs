@@ -288,3 +288,132 @@ async fn lists_saved_at_once_take_turns_and_one_of_them_stands_whole() {
     let prefix = titles[0].split('.').next().expect("prefix").to_owned();
     assert!(titles.iter().all(|t| t.starts_with(&format!("{prefix}."))), "one list whole, not a mix: {titles:?}");
 }
+
+const RECOMMENDED: &str = "query($id: ID!, $first: Int, $locale: String) { node(id: $id) { ... on Organization {
+    recommendedTrainings(first: $first) { session { training { slug } } answers { rank } reason(locale: $locale) } } } }";
+
+/// Creates a training of `partner` on `topics` with one session, published
+/// unless its slug starts with `draft`.
+async fn training_with_session(app: &TestApp, manager: &str, partner: &str, slug: &str, format: &str, topics: &[&str], session: Value) {
+    let create = "mutation($input: CreateTrainingInput!) { createTraining(input: $input) { training { id version } userErrors { code } } }";
+    let input = json!({ "partner": partner, "slug": slug, "title": format!("Training {slug}"), "summary": "A workshop.",
+        "level": "BASIC", "format": format, "topics": topics, "languages": ["en"] });
+    let answer = answer_as(app, Some(manager), create, input).await;
+    let training = answer["data"]["createTraining"]["training"].clone();
+    assert!(training["id"].is_string(), "{answer}");
+    let schedule =
+        "mutation($input: ScheduleTrainingSessionInput!) { scheduleTrainingSession(input: $input) { userErrors { field code } } }";
+    let mut session = session;
+    session["training"] = training["id"].clone();
+    let answer = answer_as(app, Some(manager), schedule, session).await;
+    assert_eq!(answer["data"]["scheduleTrainingSession"]["userErrors"], json!([]), "{answer}");
+    if slug.starts_with("draft") {
+        return;
+    }
+    let publish = "mutation($input: TrainingStatusInput!) { publishTraining(input: $input) { userErrors { code } } }";
+    let answer =
+        answer_as(app, Some(manager), publish, json!({ "training": training["id"], "expectedVersion": training["version"] })).await;
+    assert_eq!(answer["data"]["publishTraining"]["userErrors"], json!([]), "{answer}");
+}
+
+/// `RECOMMENDED` as `token` (anonymous when none): the whole answer.
+async fn recommended(app: &TestApp, token: Option<&str>, variables: Value) -> Value {
+    match token {
+        Some(token) => app.graphql_as(token, RECOMMENDED, variables).await.json(),
+        None => app.graphql(RECOMMENDED, variables).await,
+    }
+}
+
+fn venue(country: &str, starts: &str) -> Value {
+    let ends = starts.replace("T09:", "T12:");
+    json!({ "startsAt": starts, "endsAt": ends, "timeZone": "Asia/Bangkok", "venueCity": "Chiang Mai", "country": country, "capacity": 20 })
+}
+
+#[actix_web::test]
+async fn recommendations_rank_open_sessions_by_the_most_urgent_challenge_they_answer_with_the_reason() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let partner = create_partner(&app, json!({ "name": "Mekong Commons", "countries": ["TH"] })).await;
+    let partner = partner["id"].as_str().expect("partner").to_owned();
+    let manager = app.member_token("pm@mekong.example.org", MembershipScope::Partner, &partner, Role::ProgramManager).await;
+    let org = organization(&app, "Chiang Mai Media", "TH", "PUBLIC").await;
+    let member = app.member_token("member@cmm.example.org", MembershipScope::Organization, &org, Role::Member).await;
+    set(
+        &app,
+        &admin,
+        &org,
+        json!([
+            challenge("No donor database", "FUNDRAISING", 3, "MEDIUM"),
+            challenge("Staff phones are not encrypted", "DIGITAL_SECURITY", 5, "LOW"),
+            challenge("Office has no backup power", "INFRASTRUCTURE", 5, "HIGH"),
+            challenge("Survey data sits unread", "DATA_ANALYSIS", 4, "MEDIUM"),
+        ]),
+    )
+    .await;
+
+    // Answer the security challenge (urgency 5, rank 2): one session soon,
+    // one later that also answers fundraising (broader: ranked first).
+    training_with_session(&app, &manager, &partner, "security", "IN_PERSON", &["digital-security"], venue("TH", "2027-03-01T09:00:00Z"))
+        .await;
+    training_with_session(
+        &app,
+        &manager,
+        &partner,
+        "secure-fundraising",
+        "IN_PERSON",
+        &["digital-security", "fundraising"],
+        venue("TH", "2027-05-01T09:00:00Z"),
+    )
+    .await;
+    // Data analysis (urgency 4), online: attended from anywhere.
+    let online = json!({ "startsAt": "2027-02-01T09:00:00Z", "endsAt": "2027-02-01T11:00:00Z", "timeZone": "America/Sao_Paulo",
+        "onlineUrl": "https://meet.example.org/data", "capacity": 100 });
+    training_with_session(&app, &manager, &partner, "data-online", "ONLINE", &["data-analysis"], online).await;
+    // Fundraising (urgency 3).
+    training_with_session(&app, &manager, &partner, "fundraising", "IN_PERSON", &["fundraising"], venue("TH", "2027-01-15T09:00:00Z"))
+        .await;
+    // Not candidates: in another country, a draft, a topic it does not need.
+    training_with_session(&app, &manager, &partner, "security-br", "IN_PERSON", &["digital-security"], venue("BR", "2027-02-01T09:00:00Z"))
+        .await;
+    training_with_session(
+        &app,
+        &manager,
+        &partner,
+        "draft-security",
+        "IN_PERSON",
+        &["digital-security"],
+        venue("TH", "2027-02-01T09:00:00Z"),
+    )
+    .await;
+    training_with_session(&app, &manager, &partner, "design", "IN_PERSON", &["graphic-design"], venue("TH", "2027-02-01T09:00:00Z")).await;
+
+    let answer = recommended(&app, Some(&member), json!({ "id": org, "first": 10 })).await;
+    let list = answer["data"]["node"]["recommendedTrainings"].as_array().unwrap_or_else(|| panic!("{answer}")).clone();
+    let slugs: Vec<&str> = list.iter().map(|r| r["session"]["training"]["slug"].as_str().expect("slug")).collect();
+    assert_eq!(slugs, ["secure-fundraising", "security", "data-online", "fundraising"], "{answer}");
+    assert_eq!(list[0]["answers"], json!([{ "rank": 2 }, { "rank": 1 }]));
+    assert_eq!(
+        list[0]["reason"],
+        "answers your challenge “Staff phones are not encrypted” (urgency 5 of 5) and one more of your challenges"
+    );
+    assert_eq!(list[1]["reason"], "answers your challenge “Staff phones are not encrypted” (urgency 5 of 5)");
+
+    // The caller's language; `first` bounds the list.
+    let answer = recommended(&app, Some(&member), json!({ "id": org, "first": 1, "locale": "es" })).await;
+    let list = answer["data"]["node"]["recommendedTrainings"].as_array().unwrap_or_else(|| panic!("{answer}")).clone();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["reason"], "responde a su desafío «Staff phones are not encrypted» (urgencia 5 de 5) y a otro de sus desafíos");
+    let answer = recommended(&app, Some(&member), json!({ "id": org, "first": 21 })).await;
+    assert_eq!(first_error_code(&answer), "BAD_USER_INPUT", "{answer}");
+
+    // What it asks reveals its challenges: null for those who may not read them.
+    let stranger = app.user_token("stranger@example.org", false).await;
+    for token in [None, Some(stranger.as_str())] {
+        let answer = recommended(&app, token, json!({ "id": org })).await;
+        assert_eq!(answer["data"]["node"]["recommendedTrainings"], Value::Null, "{answer}");
+    }
+    // No challenge with a topic: nothing to recommend.
+    set(&app, &admin, &org, json!([challenge("Office has no backup power", "INFRASTRUCTURE", 5, "HIGH")])).await;
+    let answer = recommended(&app, Some(&member), json!({ "id": org })).await;
+    assert_eq!(answer["data"]["node"]["recommendedTrainings"], json!([]), "{answer}");
+}

@@ -42,3 +42,12 @@ request-over-available = at most { $available ->
         [one] { $available } unit is
        *[other] { $available } units are
     } available to the organization now
+
+## Training recommendations (Organization.recommendedTrainings).
+
+# $challenge (text): the title of the most urgent challenge a session answers; $urgency (number): its urgency; $more (number): how many other challenges it answers.
+recommendation-reason = answers your challenge “{ $challenge }” (urgency { $urgency } of 5){ $more ->
+        [0] {""}
+        [one] {" "}and one more of your challenges
+       *[other] {" "}and { $more } more of your challenges
+    }

@@ -34,3 +34,12 @@ request-over-available = la organización puede pedir como máximo { $available 
         [one] { $available } unidad
        *[other] { $available } unidades
     } ahora
+
+## Recomendaciones de formación (Organization.recommendedTrainings).
+
+# $challenge (text): the title of the most urgent challenge a session answers; $urgency (number): its urgency; $more (number): how many other challenges it answers.
+recommendation-reason = responde a su desafío «{ $challenge }» (urgencia { $urgency } de 5){ $more ->
+        [0] {""}
+        [one] {" "}y a otro de sus desafíos
+       *[other] {" "}y a otros { $more } de sus desafíos
+    }

@@ -34,3 +34,12 @@ request-over-available = l'organisation peut demander au plus { $available ->
         [one] { $available } unité
        *[other] { $available } unités
     } maintenant
+
+## Formations recommandées (Organization.recommendedTrainings).
+
+# $challenge (text): the title of the most urgent challenge a session answers; $urgency (number): its urgency; $more (number): how many other challenges it answers.
+recommendation-reason = répond à votre défi « { $challenge } » (urgence { $urgency } sur 5){ $more ->
+        [0] {""}
+        [one] {" "}et à un autre de vos défis
+       *[other] {" "}et à { $more } autres de vos défis
+    }

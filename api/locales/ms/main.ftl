@@ -19,3 +19,11 @@ eligibility-program-inactive = program ini tidak menerima permohonan
 shortfall-stock = stok tidak mencukupi: tinggal { $left } unit, { $asked } diminta
 shortfall-cap = organisasi boleh menerima { $left } unit lagi dalam tempoh ini, { $asked } diminta
 request-over-available = organisasi boleh meminta paling banyak { $available } unit sekarang
+
+## Latihan yang disyorkan (Organization.recommendedTrainings).
+
+# $challenge (text): the title of the most urgent challenge a session answers; $urgency (number): its urgency; $more (number): how many other challenges it answers.
+recommendation-reason = menjawab cabaran anda “{ $challenge }” (kesegeraan { $urgency } daripada 5){ $more ->
+        [0] {""}
+       *[other] {" "}dan { $more } lagi cabaran anda
+    }

@@ -34,3 +34,12 @@ request-over-available = a organização pode pedir no máximo { $available ->
         [one] { $available } unidade
        *[other] { $available } unidades
     } agora
+
+## Formações recomendadas (Organization.recommendedTrainings).
+
+# $challenge (text): the title of the most urgent challenge a session answers; $urgency (number): its urgency; $more (number): how many other challenges it answers.
+recommendation-reason = responde ao seu desafio “{ $challenge }” (urgência { $urgency } de 5){ $more ->
+        [0] {""}
+        [one] {" "}e a mais um dos seus desafios
+       *[other] {" "}e a mais { $more } dos seus desafios
+    }

@@ -19,3 +19,11 @@ eligibility-program-inactive = โครงการนี้ไม่ได้�
 shortfall-stock = สต็อกไม่พอ: เหลือ { $left } หน่วย แต่ขอ { $asked } หน่วย
 shortfall-cap = องค์กรรับได้อีก { $left } หน่วยในช่วงเวลานี้ แต่ขอ { $asked } หน่วย
 request-over-available = ขณะนี้องค์กรขอได้ไม่เกิน { $available } หน่วย
+
+## การอบรมที่แนะนำ (Organization.recommendedTrainings).
+
+# $challenge (text): the title of the most urgent challenge a session answers; $urgency (number): its urgency; $more (number): how many other challenges it answers.
+recommendation-reason = ตอบโจทย์ความท้าทายของคุณ “{ $challenge }” (ความเร่งด่วน { $urgency } จาก 5){ $more ->
+        [0] {""}
+       *[other] {" "}และความท้าทายอื่นอีก { $more } ข้อ
+    }

@@ -19,3 +19,11 @@ eligibility-program-inactive = chương trình hiện không nhận yêu cầu
 shortfall-stock = không đủ hàng: còn { $left } đơn vị, yêu cầu { $asked }
 shortfall-cap = tổ chức chỉ có thể nhận thêm { $left } đơn vị trong kỳ này, yêu cầu { $asked }
 request-over-available = hiện tổ chức chỉ có thể yêu cầu tối đa { $available } đơn vị
+
+## Khóa đào tạo được đề xuất (Organization.recommendedTrainings).
+
+# $challenge (text): the title of the most urgent challenge a session answers; $urgency (number): its urgency; $more (number): how many other challenges it answers.
+recommendation-reason = đáp ứng thách thức của bạn “{ $challenge }” (mức khẩn cấp { $urgency }/5){ $more ->
+        [0] {""}
+       *[other] {" "}và { $more } thách thức khác của bạn
+    }

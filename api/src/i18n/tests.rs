@@ -37,6 +37,9 @@ fn every_message_formats_in_every_language_with_its_arguments() {
     args.set("left", 3);
     args.set("asked", 5);
     args.set("available", 1);
+    args.set("challenge", "Phones are not encrypted");
+    args.set("urgency", 5);
+    args.set("more", 2);
     for locale in Locale::ALL {
         for id in ids(Locale::En.source()) {
             assert!(BUNDLES.format(locale, id, Some(&args)).is_some_and(|m| !m.is_empty()), "{}: {id}", locale.tag());

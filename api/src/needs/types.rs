@@ -7,8 +7,9 @@ use uuid::Uuid;
 use super::service;
 use crate::{
     countries::types::Country,
+    error::ApiError,
     graphql::{
-        context::{loader, policy, request},
+        context::{db, loader, policy, request},
         enums::mirror_enum,
         loader::batch_loader,
         scalars::CountryCode,
@@ -106,6 +107,64 @@ pub async fn challenges_field(ctx: &Context<'_>, organization: &entity::organiza
     }
     let list = loader::<ChallengesOf>(ctx)?.load_one(organization.id).await?.unwrap_or_default();
     Ok(Some(list.into_iter().map(OrganizationChallenge).collect()))
+}
+
+/// An upcoming session recommended to an organization, and why.
+pub struct TrainingRecommendation(pub super::recommend::Recommendation);
+
+/// An upcoming session recommended to an organization because its
+/// training's topics answer some of the organization's challenges.
+#[Object]
+impl TrainingRecommendation {
+    /// The session: open for registration, and held in the organization's
+    /// country or online.
+    async fn session(&self) -> crate::trainings::types::TrainingSession {
+        self.0.session.clone().into()
+    }
+
+    /// The organization's challenges its training answers (the category of
+    /// each is one of the training's topics), most urgent first.
+    async fn answers(&self) -> Vec<OrganizationChallenge> {
+        self.0.answers.iter().cloned().map(OrganizationChallenge).collect()
+    }
+
+    /// Why, in a sentence in the caller's language: the most urgent
+    /// challenge it answers, and how many more.
+    async fn reason(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "BCP 47 tag, e.g. `es`: overrides the request's `Accept-Language` (English when unsupported).")] locale: Option<
+            String,
+        >,
+    ) -> Result<String> {
+        let locale = crate::graphql::context::locale(ctx, locale.as_deref())?;
+        let first = &self.0.answers[0];
+        let mut args = crate::i18n::FluentArgs::new();
+        args.set("challenge", first.title.clone());
+        args.set("urgency", first.urgency);
+        args.set("more", self.0.answers.len() - 1);
+        Ok(crate::i18n::t(locale, "recommendation-reason", Some(&args)))
+    }
+}
+
+/// `Organization.recommendedTrainings`: for those who may read its
+/// challenges (what it asks reveals them), null for everyone else.
+pub async fn recommendations_field(
+    ctx: &Context<'_>,
+    organization: &entity::organization::Model,
+    first: i32,
+) -> Result<Option<Vec<TrainingRecommendation>>> {
+    let limit = usize::try_from(first)
+        .ok()
+        .filter(|n| (1..=super::recommend::MAX_RECOMMENDATIONS).contains(n))
+        .ok_or_else(|| ApiError::BadUserInput(format!("first must be 1 to {}", super::recommend::MAX_RECOMMENDATIONS)))?;
+    if !policy(ctx)?.may_read_challenges(&request(ctx)?.caller, organization.id, &organization.country_code) {
+        return Ok(None);
+    }
+    let challenges = loader::<ChallengesOf>(ctx)?.load_one(organization.id).await?.unwrap_or_default();
+    let now = crate::graphql::context::clock(ctx)?.now();
+    let list = super::recommend::for_organization(db(ctx)?, organization, &challenges, now, limit).await?;
+    Ok(Some(list.into_iter().map(TrainingRecommendation).collect()))
 }
 
 /// One challenge of `setOrganizationChallenges`.

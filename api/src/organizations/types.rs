@@ -287,6 +287,18 @@ impl Organization {
         crate::needs::types::challenges_field(ctx, &self.0).await
     }
 
+    /// Upcoming training sessions that answer its most urgent challenges
+    /// (`challenges`), best first, each with the reason: sessions open for
+    /// registration, held in its country or online. Visible to those who
+    /// see its challenges (null for everyone else).
+    async fn recommended_trainings(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many (1 to 20; 5 when not given).")] first: Option<i32>,
+    ) -> Result<Option<Vec<crate::needs::types::TrainingRecommendation>>> {
+        crate::needs::types::recommendations_field(ctx, &self.0, first.unwrap_or(5)).await
+    }
+
     /// Contact details: only its members, staff of the partners serving its
     /// country and platform admins see them (null for everyone else). Reads of a
     /// hidden organization's contact details are written to the audit log.

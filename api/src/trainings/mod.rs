@@ -12,6 +12,7 @@
 //!   exists only for its managers; a session's online link is theirs alone.
 
 pub mod loader;
+pub mod matching;
 pub mod mutation;
 pub mod query;
 pub mod service;
