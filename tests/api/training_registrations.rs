@@ -266,6 +266,15 @@ async fn seats_fill_first_then_the_waitlist_in_order_and_a_freed_seat_goes_to_th
     assert_eq!(seen(app, None, &session).await["seatsLeft"], 0);
     assert_eq!(seen(app, Some(&people[3]), &session).await["viewerRegistration"]["waitlistPosition"], 2);
     assert_eq!(seen(app, None, &session).await["viewerRegistration"], Value::Null, "anonymous callers hold none");
+    let by_id = "query($id: ID!) { node(id: $id) { ... on TrainingRegistration { status participantName } } }";
+    let node = |token: String| {
+        let id = made[1]["id"].clone();
+        async move { app.data_as(&token, by_id, json!({ "id": id })).await["node"].clone() }
+    };
+    assert_eq!(node(people[1].clone()).await, json!({ "status": "REGISTERED", "participantName": "Person p1" }), "its person");
+    assert_eq!(node(net.manager.clone()).await["status"], "REGISTERED", "the training's manager");
+    assert_eq!(node(people[0].clone()).await, Value::Null, "nobody else");
+    assert_eq!(app.data(by_id, json!({ "id": made[1]["id"] })).await["node"], Value::Null);
 
     // Act: the first cancels.
     let cancelled = ok(app, &people[0], &cancel_doc(), json!({ "registration": made[0]["id"] }), "cancelTrainingRegistration").await;

@@ -61,6 +61,8 @@ pub enum Node {
     Training(crate::trainings::types::Training),
     /// A session of a training.
     TrainingSession(crate::trainings::types::TrainingSession),
+    /// A registration for a training session (for its person and the training's managers).
+    TrainingRegistration(crate::trainings::registration_types::TrainingRegistration),
 }
 
 /// The types `node(id:)` knows: each area registers its own.

@@ -12,7 +12,10 @@ use uuid::Uuid;
 
 use super::{registration_service, service};
 use crate::{
-    auth::{Policy, policy::trainings::TrainingReader},
+    auth::{
+        Caller, Policy,
+        policy::trainings::{RegistrationFacts, TrainingReader},
+    },
     error::ApiError,
     graphql::{
         context::{RequestContext, RequestLoader},
@@ -110,4 +113,34 @@ batch_loader! {
     /// known visible to the caller).
     ParticipantName: Uuid => String,
     |db, keys| crate::accounts::service::by_ids(db, keys).await.map(|people| people.into_iter().map(|p| (p.id, p.name)).collect())
+}
+
+/// Registrations by id, those the caller may see (its person's, and the
+/// training's managers'), so that `node(id:)` applies the same rule.
+pub struct TrainingRegistrationById {
+    db: DatabaseConnection,
+    caller: Caller,
+    reader: TrainingReader,
+}
+
+impl RequestLoader for TrainingRegistrationById {
+    fn build(request: &RequestContext) -> Self {
+        Self { db: request.db().clone(), caller: request.caller.clone(), reader: Policy.training_reader(&request.caller) }
+    }
+}
+
+impl Loader<Uuid> for TrainingRegistrationById {
+    type Value = training_registration::Model;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, training_registration::Model>, Self::Error> {
+        let rows = registration_service::with_partners(&self.db, keys).await.map_err(Arc::new)?;
+        let visible = rows
+            .into_iter()
+            .filter(|(row, partner)| {
+                Policy.may_see_registration(&self.caller, &self.reader, RegistrationFacts { user: row.user_id, partner: *partner })
+            })
+            .map(|(row, _)| row);
+        Ok(by_id(visible.collect(), |m| m.id))
+    }
 }

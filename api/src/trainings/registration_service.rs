@@ -63,6 +63,35 @@ pub async fn by_id(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<registr
     Ok(registration::Entity::find_by_id(id).one(db).await?)
 }
 
+/// Registrations by id with their training's partner (what the policy
+/// asks to show them): three statements, whatever their number.
+pub async fn with_partners(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<(registration::Model, Uuid)>, ApiError> {
+    let rows = registration::Entity::find().filter(crate::db::id_in(db, registration::Column::Id, ids)).all(db).await?;
+    let session_ids: Vec<Uuid> = rows.iter().map(|r| r.session_id).collect();
+    let sessions: HashMap<Uuid, Uuid> = training_session::Entity::find()
+        .filter(crate::db::id_in(db, training_session::Column::Id, &session_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.training_id))
+        .collect();
+    let training_ids: Vec<Uuid> = sessions.values().copied().collect();
+    let partners: HashMap<Uuid, Uuid> = training::Entity::find()
+        .filter(crate::db::id_in(db, training::Column::Id, &training_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.partner_id))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let partner = sessions.get(&r.session_id).and_then(|t| partners.get(t)).copied()?;
+            Some((r, partner))
+        })
+        .collect())
+}
+
 /// The registration in force (REGISTERED or WAITLISTED) of `user` for `session`.
 pub async fn active_of(db: &impl ConnectionTrait, session: Uuid, user: Uuid) -> Result<Option<registration::Model>, ApiError> {
     Ok(registration::Entity::find()
