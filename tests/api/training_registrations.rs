@@ -610,6 +610,12 @@ async fn attendance_is_marked_in_bulk_and_attendees_get_certificates_anyone_can_
     let mut names: Vec<&str> = fields["__type"]["fields"].as_array().expect("fields").iter().filter_map(|f| f["name"].as_str()).collect();
     names.sort_unstable();
     assert_eq!(names, ["code", "holderName", "partnerName", "sessionDate", "trainingTitle"], "nothing else about the person");
+    // Ten lookups fit in one request, eleven do not (the rate limit counts requests).
+    let lookups =
+        |n: usize| format!("{{{} }}", (0..n).map(|i| format!(" c{i}: certificate(code: \"{code}\") {{ code }}")).collect::<String>());
+    assert_eq!(app.data(&lookups(10), json!({})).await["c9"]["code"], json!(code));
+    let eleven = app.graphql(&lookups(11), json!({})).await;
+    assert!(eleven.get("errors").is_some() && eleven["data"].is_null(), "{eleven}");
     for unknown in ["0123456789ABCDEFGHJKMNPQRS", "not a code", ""] {
         assert_eq!(app.data(verify, json!({ "code": unknown })).await["certificate"], Value::Null, "{unknown}");
     }
