@@ -442,6 +442,23 @@ async fn every_refusal_of_a_registration_is_a_user_error_and_changes_nothing() {
     let refused = register(app, &stranger, &open, Some(&organization)).await;
     assert_eq!(codes(&refused), pairs(&[("input.organization", "NOT_A_MEMBER")]));
 
+    // An archived organization, or one you may not see.
+    let closed = create_organization(app, organization_input("Closed Collective")).await["id"].clone();
+    let former =
+        app.member_token("former@closed.example.org", MembershipScope::Organization, closed.as_str().expect("id"), Role::Owner).await;
+    let admin = app.admin_token().await;
+    ok(
+        app,
+        &admin,
+        "mutation($input: ArchiveOrganizationInput!) { archiveOrganization(input: $input) { userErrors { code } } }",
+        json!({ "id": closed }),
+        "archiveOrganization",
+    )
+    .await;
+    assert_eq!(codes(&register(app, &former, &open, Some(&closed)).await), pairs(&[("input.organization", "ARCHIVED")]));
+    let made_up = json!(api::graphql::relay::encode_uuid(api::organizations::types::Organization::KIND, uuid::Uuid::now_v7()).0);
+    assert_eq!(codes(&register(app, &stranger, &open, Some(&made_up)).await), pairs(&[("input.organization", "NOT_FOUND")]));
+
     // Twice for one session.
     assert_eq!(codes(&register(app, &member, &open, None).await), pairs(&[("input.session", "ALREADY_REGISTERED")]));
     // A cancelled session; every error at once.

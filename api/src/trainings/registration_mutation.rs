@@ -10,6 +10,7 @@ use super::{
     types::TrainingSession,
 };
 use crate::{
+    auth::ReadableOrganizations,
     events::published,
     graphql::{
         context::{bus, clock, db, request},
@@ -107,7 +108,8 @@ impl TrainingRegistrationMutation {
     /// Registers you (signed in, address confirmed) for a session: a seat
     /// while seats remain, else a place on the waitlist, served in order.
     /// Every user error at once (NOT_FOUND, TRAINING_NOT_OPEN,
-    /// SESSION_NOT_OPEN, REGISTRATION_CLOSED, ALREADY_REGISTERED, NOT_A_MEMBER);
+    /// SESSION_NOT_OPEN, REGISTRATION_CLOSED, ALREADY_REGISTERED, and for the
+    /// organization NOT_FOUND, ARCHIVED or NOT_A_MEMBER);
     /// nothing is written on any.
     async fn register_for_training_session(
         &self,
@@ -118,7 +120,9 @@ impl TrainingRegistrationMutation {
             session: decode_uuid(&input.session, TrainingSession::KIND)?,
             organization: input.organization.map(|o| decode_uuid(&o, Organization::KIND)).transpose()?,
         };
-        let written = registrations::register(db(ctx)?, clock(ctx)?, &request(ctx)?.caller, asked).await;
+        let req = request(ctx)?;
+        let scope = req.scope::<ReadableOrganizations>();
+        let written = registrations::register(db(ctx)?, clock(ctx)?, &req.caller, &scope, asked).await;
         let (registration, user_errors) = outcome(published(bus(ctx)?, written).await, TrainingRegistration)?;
         Ok(RegisterForTrainingSessionPayload { registration, user_errors })
     }

@@ -28,7 +28,7 @@ use uuid::Uuid;
 
 use super::{registration_service, service};
 use crate::{
-    auth::{Caller, Policy, policy::trainings::RegistrationFacts},
+    auth::{Caller, OrgScope, Policy, policy::trainings::RegistrationFacts},
     clock::Clock,
     error::ApiError,
     events::{Actor, DomainEvent, TrainingRegistrationChange, Written, record},
@@ -80,13 +80,15 @@ fn already_registered() -> WriteError {
 /// WAITLISTED. Every user error at once: the session's training is not
 /// PUBLISHED (TRAINING_NOT_OPEN), the session is not SCHEDULED
 /// (SESSION_NOT_OPEN), its deadline passed (REGISTRATION_CLOSED), the caller
-/// holds a registration already (ALREADY_REGISTERED), is not a member of
-/// the organization (NOT_A_MEMBER).
+/// holds a registration already (ALREADY_REGISTERED), names an
+/// organization it may not see (NOT_FOUND), an archived one (ARCHIVED) or
+/// one it is not a member of (NOT_A_MEMBER).
 #[tracing::instrument(skip_all, fields(session_id = %input.session))]
 pub async fn register<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     clock: &Clock,
     caller: &Caller,
+    scope: &OrgScope,
     input: RegistrationInput,
 ) -> Result<Written<registration::Model>, WriteError> {
     let user = Policy.authorize_training_registration(caller)?;
@@ -111,10 +113,18 @@ pub async fn register<C: ConnectionTrait + TransactionTrait>(
         ),
         TrainingSessionStatus::Scheduled => {}
     }
-    if let Some(organization) = input.organization
-        && !Policy.may_register_for_organization(caller, organization)
-    {
-        errors.add(&["organization"], UserErrorCode::NotAMember, "you may register on behalf of an organization you are a member of");
+    if let Some(organization) = input.organization {
+        let found = crate::organizations::service::by_ids(db, scope, &[organization]).await?.into_iter().next();
+        match found {
+            None => errors.add(&["organization"], UserErrorCode::NotFound, "no such organization"),
+            Some(o) if o.archived_at.is_some() => errors.add(&["organization"], UserErrorCode::Archived, "the organization is archived"),
+            Some(_) if !Policy.may_register_for_organization(caller, organization) => errors.add(
+                &["organization"],
+                UserErrorCode::NotAMember,
+                "you may register on behalf of an organization you are a member of",
+            ),
+            Some(_) => {}
+        }
     }
     if registration_service::active_of(db, session.id, user).await?.is_some() {
         errors.add(&["session"], UserErrorCode::AlreadyRegistered, "you hold a registration for this session already");
