@@ -70,7 +70,8 @@ pub struct AppState {
 impl AppState {
     /// The service's background jobs: the shared ones and each area's.
     pub fn jobs(&self) -> Registry {
-        crate::validations::expiry::register(Registry::standard(), Arc::clone(&self.mailer))
+        let registry = crate::validations::expiry::register(Registry::standard(), Arc::clone(&self.mailer));
+        crate::trainings::notify::register(registry, Arc::clone(&self.mailer))
     }
 }
 

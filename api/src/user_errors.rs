@@ -68,6 +68,22 @@ pub enum UserErrorCode {
     UnknownTimeZone,
     /// Not a topic of the training taxonomy.
     UnknownTopic,
+    /// Registrations for the session closed at its registration deadline.
+    RegistrationClosed,
+    /// The person already holds a registration (REGISTERED or WAITLISTED)
+    /// for this session.
+    AlreadyRegistered,
+    /// The session is CANCELLED or COMPLETED: it takes no registrations.
+    SessionNotOpen,
+    /// The session's training is a DRAFT or ARCHIVED: it takes no registrations.
+    TrainingNotOpen,
+    /// The caller is not a member of the organization named.
+    NotAMember,
+    /// A session's capacity may not go below the seats already taken; the
+    /// message gives how many are taken.
+    CapacityBelowRegistered,
+    /// The session has not started yet: attendance is marked once it has.
+    SessionNotStarted,
 }
 
 /// One thing wrong with the input.

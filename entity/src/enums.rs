@@ -398,3 +398,30 @@ pub enum TrainingSessionStatus {
     #[sea_orm(string_value = "completed")]
     Completed,
 }
+
+/// Where a registration for a training session stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum TrainingRegistrationStatus {
+    /// Holds a seat.
+    #[sea_orm(string_value = "registered")]
+    Registered,
+    /// Waits for a seat, in the order the session accepted it.
+    #[sea_orm(string_value = "waitlisted")]
+    Waitlisted,
+    /// Withdrawn (kept as history).
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
+}
+
+/// Whether a registered person came to the session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum TrainingAttendance {
+    /// Came (and gets a certificate).
+    #[sea_orm(string_value = "attended")]
+    Attended,
+    /// Did not come.
+    #[sea_orm(string_value = "no_show")]
+    NoShow,
+}

@@ -32,6 +32,12 @@ pub struct Model {
     pub capacity: i32,
     /// Registrations close at this time (at the latest the start).
     pub registration_deadline: DateTimeUtc,
+    /// Seats taken (REGISTERED registrations), kept in step by each
+    /// registration's transaction: never above `capacity`.
+    pub registered_count: i32,
+    /// The last place handed out to a registration (see
+    /// `training_registration::Model::sequence`).
+    pub registration_sequence: i32,
     /// Scheduled, cancelled or completed.
     pub status: TrainingSessionStatus,
     /// Optimistic-concurrency version.

@@ -189,6 +189,12 @@ pub async fn by_id(db: &DatabaseConnection, id: Uuid) -> Result<Option<user::Mod
     Ok(user::Entity::find_by_id(id).one(db).await?)
 }
 
+/// Users by id (for other areas that name people, e.g. a certificate's
+/// holder or the recipients of a notice): one statement.
+pub async fn by_ids(db: &impl sea_orm::ConnectionTrait, ids: &[Uuid]) -> Result<Vec<user::Model>, ApiError> {
+    Ok(user::Entity::find().filter(crate::db::id_in(db, user::Column::Id, ids)).all(db).await?)
+}
+
 /// Changes the password after checking the current one; other sessions end.
 #[tracing::instrument(skip_all, fields(user_id = %caller.0))]
 pub async fn change_password(

@@ -6,12 +6,14 @@ use chrono::{DateTime, Utc};
 use crate::{
     api_keys::types::ApiKey,
     auth::{Caller, sessions::SessionRecord},
+    graphql::connection::Conn,
     graphql::{
         context::{db, request, sessions},
         relay::{NodeKind, encode_uuid},
         user_error::{UserError, payload},
     },
     memberships::types::Membership,
+    trainings::registration_types::{TrainingCertificate, TrainingRegistration},
 };
 
 /// A person with an account. Only the person themself (and platform admins) see this.
@@ -291,6 +293,29 @@ impl Viewer {
     async fn user(&self, ctx: &Context<'_>) -> Result<Option<User>> {
         let Some(caller) = request(ctx)?.caller.user() else { return Ok(None) };
         Ok(super::service::by_id(db(ctx)?, caller.user_id).await?.map(User))
+    }
+
+    /// The signed-in user's registrations for training sessions (cancelled
+    /// ones included), newest first; empty for anyone else.
+    #[graphql(complexity = "first.unwrap_or(0).clamp(0, 100) as usize * child_complexity + 5")]
+    async fn training_registrations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n items (0 to 100).")] first: Option<i32>,
+        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
+    ) -> Result<Conn<TrainingRegistration>> {
+        crate::trainings::registration_types::viewer_registrations(ctx, first, after).await
+    }
+
+    /// The signed-in user's training certificates, newest first; empty for anyone else.
+    #[graphql(complexity = "first.unwrap_or(0).clamp(0, 100) as usize * child_complexity + 5")]
+    async fn certificates(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n items (0 to 100).")] first: Option<i32>,
+        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
+    ) -> Result<Conn<TrainingCertificate>> {
+        crate::trainings::registration_types::viewer_certificates(ctx, first, after).await
     }
 
     /// The signed-in user's open sessions, newest first; empty for anonymous callers.

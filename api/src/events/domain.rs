@@ -272,6 +272,21 @@ pub enum DomainEvent {
         /// The training's organizing partner.
         partner: Uuid,
     },
+    /// A person registered for a session (a seat, or a place on the waitlist).
+    #[serde(rename = "training_registration.created")]
+    TrainingRegistered(TrainingRegistrationChange),
+    /// A registration was cancelled (by its person or the training's managers).
+    #[serde(rename = "training_registration.cancelled")]
+    TrainingRegistrationCancelled(TrainingRegistrationChange),
+    /// A waitlisted registration got a seat that became free.
+    #[serde(rename = "training_registration.promoted")]
+    TrainingRegistrationPromoted(TrainingRegistrationChange),
+    /// An organizer marked a registration's attendance.
+    #[serde(rename = "training_registration.attendance_marked")]
+    TrainingAttendanceMarked(TrainingRegistrationChange),
+    /// An attendee's certificate was issued.
+    #[serde(rename = "training_registration.certificate_issued")]
+    TrainingCertificateIssued(TrainingRegistrationChange),
     /// An organization requested units of a program.
     #[serde(rename = "donation_request.submitted")]
     DonationRequested(DonationChange),
@@ -392,6 +407,31 @@ pub struct DonationChange {
     pub reasons: Vec<String>,
 }
 
+/// A step of a registration for a training session. Its person is named
+/// by id only; the certificate's code is never part of an event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrainingRegistrationChange {
+    /// The registration.
+    pub registration: Uuid,
+    /// The session.
+    pub session: Uuid,
+    /// Its training.
+    pub training: Uuid,
+    /// The training's organizing partner.
+    pub partner: Uuid,
+    /// The person registered.
+    pub user: Uuid,
+    /// The organization they registered on behalf of.
+    pub organization: Option<Uuid>,
+    /// The status before (none when made), as the API writes it (`WAITLISTED`).
+    pub from: Option<String>,
+    /// The status after.
+    pub to: String,
+    /// The attendance marked (`ATTENDED`, `NO_SHOW`), if any.
+    pub attendance: Option<String>,
+}
+
 /// A role taken or given up.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -453,6 +493,11 @@ impl DomainEvent {
             Self::TrainingSessionScheduled { .. } => "training_session.scheduled",
             Self::TrainingSessionUpdated { .. } => "training_session.updated",
             Self::TrainingSessionCancelled { .. } => "training_session.cancelled",
+            Self::TrainingRegistered(_) => "training_registration.created",
+            Self::TrainingRegistrationCancelled(_) => "training_registration.cancelled",
+            Self::TrainingRegistrationPromoted(_) => "training_registration.promoted",
+            Self::TrainingAttendanceMarked(_) => "training_registration.attendance_marked",
+            Self::TrainingCertificateIssued(_) => "training_registration.certificate_issued",
             Self::DonationRequested(_) => "donation_request.submitted",
             Self::DonationRequestApproved(_) => "donation_request.approved",
             Self::DonationRequestRejected(_) => "donation_request.rejected",
@@ -499,6 +544,13 @@ impl DomainEvent {
             Self::TrainingSessionScheduled { session, .. }
             | Self::TrainingSessionUpdated { session, .. }
             | Self::TrainingSessionCancelled { session, .. } => encode_uuid(crate::trainings::types::TrainingSession::KIND, *session),
+            Self::TrainingRegistered(r)
+            | Self::TrainingRegistrationCancelled(r)
+            | Self::TrainingRegistrationPromoted(r)
+            | Self::TrainingAttendanceMarked(r)
+            | Self::TrainingCertificateIssued(r) => {
+                encode_uuid(crate::trainings::registration_types::TrainingRegistration::KIND, r.registration)
+            }
             Self::DonationRequested(d)
             | Self::DonationRequestApproved(d)
             | Self::DonationRequestRejected(d)
@@ -538,6 +590,11 @@ impl DomainEvent {
             | Self::DonationRequestRejected(d)
             | Self::DonationRequestFulfilled(d)
             | Self::DonationRequestCancelled(d) => Some(d.organization),
+            Self::TrainingRegistered(r)
+            | Self::TrainingRegistrationCancelled(r)
+            | Self::TrainingRegistrationPromoted(r)
+            | Self::TrainingAttendanceMarked(r)
+            | Self::TrainingCertificateIssued(r) => r.organization,
             Self::MembershipGranted(m) | Self::MembershipLeft(m) => (m.scope == "organization").then_some(m.scope_id),
             Self::InvitationSent { scope, scope_id, .. } => (scope == "organization").then_some(*scope_id),
             _ => self.validation().map(|v| v.organization),

@@ -11,5 +11,5 @@ pub mod outbox;
 
 pub use actor::Actor;
 pub use bus::{EventBus, InProcessBus, RedisBus};
-pub use domain::{DomainEvent, DonationChange, MembershipChange, ValidationChange};
+pub use domain::{DomainEvent, DonationChange, MembershipChange, TrainingRegistrationChange, ValidationChange};
 pub use outbox::{TOPIC, Written, published, record};

@@ -61,6 +61,8 @@ pub enum Node {
     Training(crate::trainings::types::Training),
     /// A session of a training.
     TrainingSession(crate::trainings::types::TrainingSession),
+    /// A registration for a training session (for its person and the training's managers).
+    TrainingRegistration(crate::trainings::registration_types::TrainingRegistration),
 }
 
 /// The types `node(id:)` knows: each area registers its own.
@@ -98,6 +100,7 @@ pub struct QueryRoot(
     crate::programs::report_types::ImpactReportQuery,
     crate::needs::query::NeedsQuery,
     crate::trainings::query::TrainingQuery,
+    crate::trainings::registration_mutation::TrainingRegistrationQuery,
 );
 
 /// Every mutation root, merged.
@@ -116,6 +119,7 @@ pub struct MutationRoot(
     crate::programs::request_types::DonationRequestMutation,
     crate::needs::mutation::NeedsMutation,
     crate::trainings::mutation::TrainingMutation,
+    crate::trainings::registration_mutation::TrainingRegistrationMutation,
 );
 
 type Inner = Schema<QueryRoot, MutationRoot, EmptySubscription>;

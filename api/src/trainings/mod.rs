@@ -1,5 +1,5 @@
-//! Trainings (issue 12, first slice): courses and events organized by
-//! network partners, and their sessions.
+//! Trainings (issue 12): courses and events organized by network
+//! partners, their sessions, registrations, attendance and certificates.
 //!
 //! - Trainings: `createTraining`, `updateTraining`, `publishTraining`,
 //!   `archiveTraining` ([`write`]); sessions: `scheduleTrainingSession`,
@@ -9,12 +9,30 @@
 //!   in its transaction.
 //! - Reads ([`service`]): `trainings(filter)` and `upcomingSessions`,
 //!   keyset-paginated; relations through the loaders of [`loader`]. A DRAFT
-//!   exists only for its managers; a session's online link is theirs alone.
+//!   exists only for its managers; a session's online link is theirs and
+//!   its REGISTERED participants'.
+//! - Registrations (second slice): `registerForTrainingSession` (a seat
+//!   while any remain, else the waitlist, in the strict order the session
+//!   accepted them; capacity held under concurrency by a conditional update
+//!   of the session's seat counter) and `cancelTrainingRegistration` (the
+//!   seat goes to the first waitlisted at once) in [`registrations`];
+//!   `markTrainingAttendance` in bulk, issuing certificates with a public
+//!   verification code, in [`attendance`]; cancelling a session e-mails its
+//!   people through a job ([`notify`]). Reads in [`registration_service`]:
+//!   `TrainingSession.registrations` (managers), `seatsLeft`,
+//!   `viewerRegistration`, `viewer { trainingRegistrations certificates }`
+//!   and the public `certificate(code:)`, which answers four facts only.
 
+pub mod attendance;
 pub mod loader;
 pub mod matching;
 pub mod mutation;
+pub mod notify;
 pub mod query;
+pub mod registration_mutation;
+pub mod registration_service;
+pub mod registration_types;
+pub mod registrations;
 pub mod service;
 pub mod sessions;
 pub mod types;

@@ -1,10 +1,11 @@
 //! Query root of trainings: the search, upcoming sessions, the topic
-//! taxonomy; and `node(id:)` for trainings and sessions.
+//! taxonomy; and `node(id:)` for trainings, sessions and registrations.
 
 use async_graphql::{Context, Object, Result};
 
 use super::{
-    loader::{TrainingById, TrainingSessionById},
+    loader::{TrainingById, TrainingRegistrationById, TrainingSessionById},
+    registration_types::TrainingRegistration,
     service::{self, TrainingFilter as Filter},
     types::{Training, TrainingFilter, TrainingSession, TrainingTopic},
 };
@@ -88,8 +89,9 @@ impl TrainingQuery {
     }
 }
 
-/// `node(id:)` answers trainings and sessions the caller may see.
+/// `node(id:)` answers trainings, sessions and registrations the caller may see.
 pub fn register_nodes(registry: &mut crate::graphql::node::NodeRegistry) {
     registry.add_loaded::<TrainingById, Training>(Training::KIND);
     registry.add_loaded::<TrainingSessionById, TrainingSession>(TrainingSession::KIND);
+    registry.add_loaded::<TrainingRegistrationById, TrainingRegistration>(TrainingRegistration::KIND);
 }

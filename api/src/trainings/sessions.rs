@@ -3,7 +3,10 @@
 //! depends on its training's format (a venue in person, a link online, both
 //! when hybrid). Same shape as the trainings' writes: every user error at
 //! once, the policy asked on the training's partner, the event recorded in
-//! the transaction, changes only on the version the caller read.
+//! the transaction, changes only on the version the caller read. The
+//! capacity never goes below the seats taken (CAPACITY_BELOW_REGISTERED);
+//! raising it gives the new seats to the waitlist; cancelling a session
+//! e-mails its registered and waitlisted people ([`notify`]).
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -16,7 +19,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{service, write::load_for_write};
+use super::{notify, registrations, service, write::load_for_write};
 use crate::{
     auth::Caller,
     clock::Clock,
@@ -209,6 +212,8 @@ pub async fn schedule<C: ConnectionTrait + TransactionTrait>(
         id: Set(Uuid::now_v7()),
         training_id: Set(training.id),
         status: Set(TrainingSessionStatus::Scheduled),
+        registered_count: Set(0),
+        registration_sequence: Set(0),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -220,6 +225,14 @@ pub async fn schedule<C: ConnectionTrait + TransactionTrait>(
     let events = vec![record(&txn, clock, &actor, &event).await?];
     txn.commit().await?;
     Ok(Written::new(created, events))
+}
+
+fn below_registered(taken: i32) -> WriteError {
+    field_error(
+        &["capacity"],
+        UserErrorCode::CapacityBelowRegistered,
+        format!("{taken} seats are taken: the capacity may not go below them (cancel registrations first)"),
+    )
 }
 
 fn stale() -> WriteError {
@@ -275,26 +288,39 @@ pub async fn update<C: ConnectionTrait + TransactionTrait>(
         registration_deadline: Some(changes.registration_deadline.unwrap_or(current.registration_deadline)),
     };
     let columns = check_session(training.format, &input)?;
+    if input.capacity < current.registered_count {
+        return Err(below_registered(current.registered_count));
+    }
     let txn = db.begin().await?;
     let row = training_session::ActiveModel { version: Set(current.version + 1), updated_at: Set(clock.now()), ..columns };
+    // The seats taken meanwhile count too: capacity never goes below them.
     let result = training_session::Entity::update_many()
         .set(row)
         .filter(training_session::Column::Id.eq(current.id))
         .filter(training_session::Column::Version.eq(current.version))
         .filter(training_session::Column::Status.eq(TrainingSessionStatus::Scheduled))
+        .filter(training_session::Column::RegisteredCount.lte(input.capacity))
         .exec(&txn)
         .await?;
     if result.rows_affected != 1 {
-        return Err(stale());
+        let now = service::session_by_id(&txn, current.id).await?;
+        return Err(match now {
+            Some(s) if s.version == current.version && s.registered_count > input.capacity => below_registered(s.registered_count),
+            _ => stale(),
+        });
     }
-    let updated = training_session::Entity::find_by_id(current.id).one(&txn).await?.ok_or_else(stale)?;
     let event = DomainEvent::TrainingSessionUpdated {
         session: current.id,
         training: training.id,
         partner: training.partner_id,
         changed: changes.given(),
     };
-    let events = vec![record(&txn, clock, &actor, &event).await?];
+    let mut events = vec![record(&txn, clock, &actor, &event).await?];
+    if input.capacity > current.capacity {
+        // New seats go to the waitlist first, in its order.
+        events.extend(registrations::fill_seats(&txn, clock, &actor, current.id, &training).await?);
+    }
+    let updated = training_session::Entity::find_by_id(current.id).one(&txn).await?.ok_or_else(stale)?;
     txn.commit().await?;
     Ok(Written::new(updated, events))
 }
@@ -330,6 +356,10 @@ pub async fn cancel<C: ConnectionTrait + TransactionTrait>(
     let cancelled = training_session::Entity::find_by_id(current.id).one(&txn).await?.ok_or_else(stale)?;
     let event = DomainEvent::TrainingSessionCancelled { session: current.id, training: training.id, partner: training.partner_id };
     let events = vec![record(&txn, clock, &actor, &event).await?];
+    // The participants hear of it by e-mail from a job: enqueued in this
+    // transaction, it exists exactly when the cancellation does, and is
+    // retried until every notice went out.
+    notify::enqueue_cancellation_notices(&txn, clock, current.id).await?;
     txn.commit().await?;
     Ok(Written::new(cancelled, events))
 }

@@ -6,20 +6,23 @@ use chrono::{DateTime, Utc};
 use entity::enums;
 
 use super::{
-    loader::{SessionsByTraining, TopicsByTraining, TrainingById},
+    loader::{SessionsByTraining, TopicsByTraining, TrainingById, ViewerRegistrationBySession},
+    registration_service,
+    registration_types::{TrainingRegistration, TrainingRegistrationStatus},
     service,
 };
 use crate::{
     auth::policy::trainings::SessionLinkFacts,
     countries::types::Country,
     graphql::{
-        connection::Listed,
-        context::{loader, policy, request},
+        connection::{Conn, Listed, TotalCount, from_page},
+        context::{db, loader, policy, request},
         enums::mirror_enum,
         relay::{NodeKind, encode_uuid},
         scalars::CountryCode,
         user_error::payload,
     },
+    pagination::PageRequest,
     partners::{loader::PartnerById, types::Partner},
 };
 
@@ -276,17 +279,59 @@ impl TrainingSession {
     }
 
     /// Link of an online or hybrid session: only for the managers of its
-    /// training (null for everyone else).
+    /// training and its REGISTERED participants (null for everyone else,
+    /// the waitlisted included).
     async fn online_url(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
         let Some(url) = self.0.online_url.as_deref() else { return Ok(None) };
         let Some(training) = loader::<TrainingById>(ctx)?.load_one(self.0.training_id).await? else { return Ok(None) };
+        let mine = loader::<ViewerRegistrationBySession>(ctx)?.load_one(self.0.id).await?;
+        let registered = mine.is_some_and(|r| r.status == enums::TrainingRegistrationStatus::Registered);
         let reader = policy(ctx)?.training_reader(&request(ctx)?.caller);
-        Ok(policy(ctx)?.may_see_session_link(&reader, SessionLinkFacts { partner: training.partner_id }).then_some(url))
+        Ok(policy(ctx)?.may_see_session_link(&reader, SessionLinkFacts { partner: training.partner_id, registered }).then_some(url))
     }
 
     /// Seats.
     async fn capacity(&self) -> i32 {
         self.0.capacity
+    }
+
+    /// Seats still free (0 once the session is cancelled or completed);
+    /// when 0, a registration goes to the waitlist.
+    async fn seats_left(&self) -> i32 {
+        match self.0.status {
+            enums::TrainingSessionStatus::Scheduled => (self.0.capacity - self.0.registered_count).max(0),
+            _ => 0,
+        }
+    }
+
+    /// Your registration in force (REGISTERED or WAITLISTED) for this
+    /// session; null when you hold none or are not signed in.
+    async fn viewer_registration(&self, ctx: &Context<'_>) -> Result<Option<TrainingRegistration>> {
+        Ok(loader::<ViewerRegistrationBySession>(ctx)?.load_one(self.0.id).await?.map(TrainingRegistration))
+    }
+
+    /// Its registrations, in the order the session accepted them: for the
+    /// managers of its training (null for everyone else).
+    #[graphql(complexity = "first.clamp(0, 100) as usize * child_complexity + 5")]
+    async fn registrations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only those in this status.")] status: Option<TrainingRegistrationStatus>,
+        #[graphql(desc = "Returns the first n items (0 to 100).")] first: i32,
+        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
+    ) -> Result<Option<Conn<TrainingRegistration>>> {
+        let Some(training) = loader::<TrainingById>(ctx)?.load_one(self.0.training_id).await? else { return Ok(None) };
+        if !policy(ctx)?.training_reader(&request(ctx)?.caller).manages(training.partner_id) {
+            return Ok(None);
+        }
+        let page = PageRequest::from_args(Some(first), after.as_deref(), None, None)?;
+        let (db, session, status) = (db(ctx)?.clone(), self.0.id, status.map(Into::into));
+        let rows = registration_service::session_page(&db, session, status, &page).await?;
+        let total = TotalCount::lazy(move || {
+            let db = db.clone();
+            Box::pin(async move { registration_service::session_count(&db, session, status).await })
+        });
+        Ok(Some(from_page(rows, total, TrainingRegistration)))
     }
 
     /// Registrations close at this time (UTC).

@@ -4,8 +4,13 @@
 //! Managers of a partner's trainings are its ADMIN and PROGRAM_MANAGER
 //! members, and platform admins. A DRAFT training (and its sessions) exists
 //! only for them; PUBLISHED and ARCHIVED ones are public. A session's online
-//! link is for its managers (the registration slice adds its registered
-//! participants as a fact of [`SessionLinkFacts`]).
+//! link is for its managers and its REGISTERED participants (not the
+//! waitlisted, not the cancelled: [`SessionLinkFacts::registered`]).
+//!
+//! Registrations: a verified user registers themself (on behalf of an
+//! organization only when they hold a role in it); a registration is seen
+//! and cancelled by its person and by the training's managers, who alone
+//! list a session's registrations and mark attendance.
 
 use entity::enums::{MembershipScope, Role};
 use uuid::Uuid;
@@ -36,6 +41,17 @@ impl TrainingReader {
 /// What the rule about a session's online link needs to know.
 #[derive(Clone, Copy, Debug)]
 pub struct SessionLinkFacts {
+    /// The partner organizing the session's training.
+    pub partner: Uuid,
+    /// The caller holds a REGISTERED registration for the session.
+    pub registered: bool,
+}
+
+/// What the rules about one registration need to know.
+#[derive(Clone, Copy, Debug)]
+pub struct RegistrationFacts {
+    /// The person registered.
+    pub user: Uuid,
     /// The partner organizing the session's training.
     pub partner: Uuid,
 }
@@ -76,9 +92,32 @@ impl Policy {
         }
     }
 
-    /// Seeing a session's online link: the managers of its training's partner.
+    /// Seeing a session's online link: the managers of its training's
+    /// partner, and its REGISTERED participants.
     pub fn may_see_session_link(&self, reader: &TrainingReader, session: SessionLinkFacts) -> bool {
-        reader.manages(session.partner)
+        session.registered || reader.manages(session.partner)
+    }
+
+    /// Registering for a session: a verified user, for themself (the
+    /// registration is theirs); answers who registers.
+    pub fn authorize_training_registration(&self, caller: &Caller) -> Result<Uuid, ApiError> {
+        match caller {
+            Caller::Anonymous => Err(sign_in()),
+            Caller::System | Caller::ApiKey(_) => Err(forbidden("register for a training session other than as a signed-in person")),
+            Caller::User(u) if !u.email_verified => Err(ApiError::EmailNotVerified),
+            Caller::User(u) => Ok(u.user_id),
+        }
+    }
+
+    /// Registering on behalf of an organization: its members (any role).
+    pub fn may_register_for_organization(&self, caller: &Caller, organization: Uuid) -> bool {
+        caller.user().is_some_and(|u| role_in(u, MembershipScope::Organization, organization).is_some())
+    }
+
+    /// Seeing (and cancelling) a registration: its person and the managers
+    /// of the training's partner.
+    pub fn may_see_registration(&self, caller: &Caller, reader: &TrainingReader, registration: RegistrationFacts) -> bool {
+        caller.user().is_some_and(|u| u.email_verified && u.user_id == registration.user) || reader.manages(registration.partner)
     }
 }
 
@@ -105,8 +144,34 @@ mod tests {
         ];
         for (who, caller, expected) in cases {
             assert_eq!(outcome(Policy.authorize_training_write(&caller, partner)), expected, "{who}");
-            let sees = Policy.may_see_session_link(&Policy.training_reader(&caller), SessionLinkFacts { partner });
+            let sees = Policy.may_see_session_link(&Policy.training_reader(&caller), SessionLinkFacts { partner, registered: false });
             assert_eq!(sees, expected == "ok", "{who} and the online link");
+            let registered = Policy.may_see_session_link(&Policy.training_reader(&caller), SessionLinkFacts { partner, registered: true });
+            assert!(registered, "{who} registered sees the link");
         }
+    }
+
+    #[test]
+    fn who_registers_and_sees_a_registration() {
+        let partner = Uuid::now_v7();
+        let organization = Uuid::now_v7();
+        let member = holding(MembershipScope::Organization, organization, Role::Member);
+        let someone = holding(MembershipScope::Organization, Uuid::now_v7(), Role::Owner);
+        let manager = holding(MembershipScope::Partner, partner, Role::ProgramManager);
+        assert_eq!(outcome(Policy.authorize_training_registration(&Caller::Anonymous).map(|_| ())), "UNAUTHENTICATED");
+        assert_eq!(outcome(Policy.authorize_training_registration(&api_key(&["organizations:read"])).map(|_| ())), "FORBIDDEN");
+        assert_eq!(outcome(Policy.authorize_training_registration(&unverified(member.clone())).map(|_| ())), "EMAIL_NOT_VERIFIED");
+        assert_eq!(outcome(Policy.authorize_training_registration(&member).map(|_| ())), "ok");
+        assert!(Policy.may_register_for_organization(&member, organization));
+        assert!(!Policy.may_register_for_organization(&someone, organization));
+        assert!(!Policy.may_register_for_organization(&platform_admin(), organization), "admins are no members");
+        let Some(user) = member.user().map(|u| u.user_id) else { panic!("a user") };
+        let facts = RegistrationFacts { user, partner };
+        let sees = |caller: &Caller| Policy.may_see_registration(caller, &Policy.training_reader(caller), facts);
+        assert!(sees(&member), "its person");
+        assert!(sees(&manager), "the training's managers");
+        assert!(sees(&platform_admin()));
+        assert!(!sees(&someone), "anyone else");
+        assert!(!sees(&Caller::Anonymous));
     }
 }
