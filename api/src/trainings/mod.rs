@@ -11,6 +11,7 @@
 //!   keyset-paginated; relations through the loaders of [`loader`]. A DRAFT
 //!   exists only for its managers; a session's online link is theirs alone.
 
+pub mod certificate_pdf;
 pub mod loader;
 pub mod mutation;
 pub mod query;
