@@ -12,6 +12,7 @@
 //!   exists only for its managers; a session's online link is theirs alone.
 
 pub mod certificate_pdf;
+pub mod ical;
 pub mod loader;
 pub mod mutation;
 pub mod query;
