@@ -272,6 +272,25 @@ pub enum DomainEvent {
         /// The training's organizing partner.
         partner: Uuid,
     },
+    /// A user made a private calendar feed of their sessions (its secret is
+    /// never recorded).
+    #[serde(rename = "calendar_feed.created")]
+    CalendarFeedCreated {
+        /// The feed.
+        feed: Uuid,
+        /// Its user.
+        user: Uuid,
+    },
+    /// A calendar feed was revoked: its URL answers 404 from now on.
+    #[serde(rename = "calendar_feed.revoked")]
+    CalendarFeedRevoked {
+        /// The feed.
+        feed: Uuid,
+        /// Its user.
+        user: Uuid,
+        /// True when a newer feed replaced it (else its user revoked it).
+        replaced: bool,
+    },
     /// An organization requested units of a program.
     #[serde(rename = "donation_request.submitted")]
     DonationRequested(DonationChange),
@@ -453,6 +472,8 @@ impl DomainEvent {
             Self::TrainingSessionScheduled { .. } => "training_session.scheduled",
             Self::TrainingSessionUpdated { .. } => "training_session.updated",
             Self::TrainingSessionCancelled { .. } => "training_session.cancelled",
+            Self::CalendarFeedCreated { .. } => "calendar_feed.created",
+            Self::CalendarFeedRevoked { .. } => "calendar_feed.revoked",
             Self::DonationRequested(_) => "donation_request.submitted",
             Self::DonationRequestApproved(_) => "donation_request.approved",
             Self::DonationRequestRejected(_) => "donation_request.rejected",
@@ -499,6 +520,9 @@ impl DomainEvent {
             Self::TrainingSessionScheduled { session, .. }
             | Self::TrainingSessionUpdated { session, .. }
             | Self::TrainingSessionCancelled { session, .. } => encode_uuid(crate::trainings::types::TrainingSession::KIND, *session),
+            Self::CalendarFeedCreated { user, .. } | Self::CalendarFeedRevoked { user, .. } => {
+                encode_uuid(crate::accounts::types::User::KIND, *user)
+            }
             Self::DonationRequested(d)
             | Self::DonationRequestApproved(d)
             | Self::DonationRequestRejected(d)

@@ -98,6 +98,7 @@ pub struct QueryRoot(
     crate::programs::report_types::ImpactReportQuery,
     crate::needs::query::NeedsQuery,
     crate::trainings::query::TrainingQuery,
+    crate::trainings::calendar_mutation::CalendarFeedQuery,
 );
 
 /// Every mutation root, merged.
@@ -116,6 +117,7 @@ pub struct MutationRoot(
     crate::programs::request_types::DonationRequestMutation,
     crate::needs::mutation::NeedsMutation,
     crate::trainings::mutation::TrainingMutation,
+    crate::trainings::calendar_mutation::CalendarFeedMutation,
 );
 
 type Inner = Schema<QueryRoot, MutationRoot, EmptySubscription>;

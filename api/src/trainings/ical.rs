@@ -67,7 +67,10 @@ pub fn uid(session: Uuid) -> String {
 /// `LOCATION`: the venue's address, city and country; the link as well when
 /// the entry carries one (alone for an online session).
 fn location(entry: &CalendarEntry) -> Option<String> {
-    let country = entry.country_code.as_deref().map(|c| crate::domain::CountryCode::parse(c).map(|c| c.name().to_owned()).unwrap_or_else(|_| c.to_owned()));
+    let country = entry
+        .country_code
+        .as_deref()
+        .map(|c| crate::domain::CountryCode::parse(c).map(|c| c.name().to_owned()).unwrap_or_else(|_| c.to_owned()));
     let mut parts: Vec<String> =
         [entry.venue_address.clone(), entry.venue_city.clone(), country].into_iter().flatten().filter(|p| !p.trim().is_empty()).collect();
     if let Some(link) = &entry.online_url {

@@ -75,8 +75,14 @@ fn a_zone_changing_its_offset_between_sessions_has_both_observances() {
     let summer = entry(at(2027, 4, 10, 8, 0), "Europe/Berlin");
     let text = calendar("Trainings", &[winter.clone(), summer.clone()]);
     assert_eq!(text.matches("BEGIN:VTIMEZONE").count(), 1, "one VTIMEZONE per zone: {text}");
-    assert!(text.contains("BEGIN:STANDARD\r\nDTSTART:20270319T100000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\n"), "{text}");
-    assert!(text.contains("BEGIN:DAYLIGHT\r\nDTSTART:20270328T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\n"), "{text}");
+    assert!(
+        text.contains("BEGIN:STANDARD\r\nDTSTART:20270319T100000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("BEGIN:DAYLIGHT\r\nDTSTART:20270328T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\n"),
+        "{text}"
+    );
     let parsed: Calendar = text.parse().expect("it parses");
     let starts: Vec<_> = parsed.events().map(|e| local(e.get_start()).0).collect();
     assert_eq!(starts, [naive(2027, 3, 20, 10, 0), naive(2027, 4, 10, 10, 0)], "10:00 local both times");

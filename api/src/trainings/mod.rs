@@ -10,7 +10,15 @@
 //! - Reads ([`service`]): `trainings(filter)` and `upcomingSessions`,
 //!   keyset-paginated; relations through the loaders of [`loader`]. A DRAFT
 //!   exists only for its managers; a session's online link is theirs alone.
+//! - Calendars ([`calendar`], [`ical`], [`calendar_http`]): each session's
+//!   public iCalendar feed, and each user's private feed at a secret URL
+//!   (`createCalendarFeed`, `revokeCalendarFeed`, `myCalendarFeed`).
+//! - Certificates as PDF ([`certificate_pdf`]).
 
+pub mod calendar;
+pub mod calendar_http;
+pub mod calendar_mutation;
+pub mod calendar_types;
 pub mod certificate_pdf;
 pub mod ical;
 pub mod loader;

@@ -1,0 +1,196 @@
+//! Calendars of training sessions (issue 12, item 5): what the two feeds
+//! hold, and the private feeds' secrets. No GraphQL, no HTTP.
+//!
+//! - A session's public feed ([`session_entry`]): any session of a training
+//!   that is not a DRAFT, with public fields only (never its link).
+//! - A user's private feed, reached by a secret URL: [`create_feed`] makes
+//!   one (the secret is returned once and stored as its SHA-256, as API keys
+//!   are; a user has one live feed, so a new one revokes the last),
+//!   [`revoke_feed`] ends it, [`live_feed`] finds it by its secret. Its
+//!   entries are the user's registered sessions, links included (a
+//!   registrant sees their session's link): [`feed_entries`].
+
+use chrono::{DateTime, Utc};
+use entity::{calendar_feed, enums::TrainingSessionStatus, training, training_session};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionSession, TransactionTrait,
+};
+use uuid::Uuid;
+
+pub use super::ical::CalendarEntry;
+use super::service;
+use crate::{
+    auth::{
+        Caller, Policy,
+        policy::trainings::{SessionLinkFacts, TrainingReader},
+        tokens::{hash_token, random_token},
+    },
+    clock::Clock,
+    error::ApiError,
+    events::{Actor, DomainEvent, Written, record},
+    user_errors::{UserErrorCode, WriteError, field_error},
+};
+
+/// The path of a session's public feed, relative to the API's origin.
+pub fn session_feed_path(session: Uuid) -> String {
+    format!("/trainings/sessions/{session}.ics")
+}
+
+/// The path of a private feed, relative to the API's origin.
+pub fn private_feed_path(secret: &str) -> String {
+    format!("/calendar/{secret}.ics")
+}
+
+/// The entry of a session and its training, the link included only when
+/// `with_link`.
+pub fn entry_of(
+    session: &training_session::Model,
+    training: &training::Model,
+    organizer: Option<String>,
+    with_link: bool,
+) -> CalendarEntry {
+    CalendarEntry {
+        session_id: session.id,
+        title: training.title.clone(),
+        summary: training.summary.clone(),
+        organizer,
+        starts_at: session.starts_at,
+        ends_at: session.ends_at,
+        time_zone: session.time_zone.clone(),
+        venue_address: session.venue_address.clone(),
+        venue_city: session.venue_city.clone(),
+        country_code: session.country_code.clone(),
+        online_url: if with_link { session.online_url.clone() } else { None },
+        url: None,
+        cancelled: session.status == TrainingSessionStatus::Cancelled,
+        version: session.version,
+        updated_at: session.updated_at.max(training.updated_at),
+    }
+}
+
+/// A session's public entry: none for an unknown session or one of a DRAFT
+/// training (as for anyone signed out). Three statements.
+pub async fn session_entry(db: &impl ConnectionTrait, session_id: Uuid) -> Result<Option<CalendarEntry>, ApiError> {
+    let public = TrainingReader::default();
+    let Some(session) = service::sessions_by_ids(db, &public, &[session_id]).await?.into_iter().next() else { return Ok(None) };
+    let Some(training) = service::by_ids(db, &public, &[session.training_id]).await?.into_iter().next() else { return Ok(None) };
+    let organizer = crate::partners::service::by_ids(db, &[training.partner_id]).await?.into_iter().next().map(|p| p.name);
+    // The request carries no caller: the link is for those the policy names.
+    let with_link = Policy.may_see_session_link(&public, SessionLinkFacts { partner: training.partner_id });
+    Ok(Some(entry_of(&session, &training, organizer, with_link)))
+}
+
+/// The entries of `user`'s private feed: the sessions they registered for,
+/// soonest first, links included.
+pub async fn feed_entries(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<CalendarEntry>, ApiError> {
+    // wired to registrations at merge
+    let _ = (db, user_id);
+    Ok(Vec::new())
+}
+
+/// A feed just made: its record and its secret (shown once, never stored).
+#[derive(Clone, Debug)]
+pub struct IssuedFeed {
+    /// The feed.
+    pub feed: calendar_feed::Model,
+    /// The secret of its URL.
+    pub secret: String,
+}
+
+/// Makes the caller's private feed, revoking the one they had, in one
+/// transaction recording `calendar_feed.revoked` (replaced) and
+/// `calendar_feed.created`.
+#[tracing::instrument(skip_all)]
+pub async fn create_feed<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    clock: &Clock,
+    caller: &Caller,
+) -> Result<Written<IssuedFeed>, WriteError> {
+    let user = Policy.authorize_calendar_feed(caller)?;
+    let actor = Actor::of(caller)?;
+    let now = clock.now();
+    let secret = random_token();
+    let txn = db.begin().await?;
+    let live = calendar_feed::Entity::find()
+        .filter(calendar_feed::Column::UserId.eq(user))
+        .filter(calendar_feed::Column::RevokedAt.is_null())
+        .all(&txn)
+        .await?;
+    let mut events = Vec::new();
+    for old in live {
+        revoke_row(&txn, &old, now).await?;
+        let event = DomainEvent::CalendarFeedRevoked { feed: old.id, user, replaced: true };
+        events.push(record(&txn, clock, &actor, &event).await?);
+    }
+    let feed = calendar_feed::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user),
+        secret_hash: Set(hash_token(&secret)),
+        created_at: Set(now),
+        revoked_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    events.push(record(&txn, clock, &actor, &DomainEvent::CalendarFeedCreated { feed: feed.id, user }).await?);
+    txn.commit().await?;
+    Ok(Written::new(IssuedFeed { feed, secret }, events))
+}
+
+/// Marks a live feed revoked; a feed revoked meanwhile is a conflict.
+async fn revoke_row(db: &impl ConnectionTrait, feed: &calendar_feed::Model, now: DateTime<Utc>) -> Result<(), WriteError> {
+    let result = calendar_feed::Entity::update_many()
+        .col_expr(calendar_feed::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(calendar_feed::Column::Id.eq(feed.id))
+        .filter(calendar_feed::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(field_error(&["feed"], UserErrorCode::InvalidTransition, "the calendar feed is already revoked"));
+    }
+    Ok(())
+}
+
+/// Revokes one of the caller's feeds: its URL answers 404 at once. Another
+/// user's feed is NOT_FOUND, as an unknown one; a revoked one
+/// INVALID_TRANSITION.
+#[tracing::instrument(skip_all, fields(feed_id = %feed_id))]
+pub async fn revoke_feed<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    clock: &Clock,
+    caller: &Caller,
+    feed_id: Uuid,
+) -> Result<Written<calendar_feed::Model>, WriteError> {
+    let user = Policy.authorize_calendar_feed(caller)?;
+    let actor = Actor::of(caller)?;
+    let txn = db.begin().await?;
+    let Some(feed) =
+        calendar_feed::Entity::find_by_id(feed_id).one(&txn).await?.filter(|f| Policy.may_revoke_calendar_feed(user, f.user_id))
+    else {
+        return Err(field_error(&["feed"], UserErrorCode::NotFound, "no calendar feed of yours has this ID"));
+    };
+    if feed.revoked_at.is_some() {
+        return Err(field_error(&["feed"], UserErrorCode::InvalidTransition, "the calendar feed is already revoked"));
+    }
+    let now = clock.now();
+    revoke_row(&txn, &feed, now).await?;
+    let event = DomainEvent::CalendarFeedRevoked { feed: feed.id, user, replaced: false };
+    let events = vec![record(&txn, clock, &actor, &event).await?];
+    txn.commit().await?;
+    Ok(Written::new(calendar_feed::Model { revoked_at: Some(now), ..feed }, events))
+}
+
+/// The live feed whose secret this is (none for an unknown or revoked one).
+pub async fn live_feed(db: &impl ConnectionTrait, secret: &str) -> Result<Option<calendar_feed::Model>, ApiError> {
+    let found = calendar_feed::Entity::find().filter(calendar_feed::Column::SecretHash.eq(hash_token(secret))).one(db).await?;
+    Ok(found.filter(|f| f.revoked_at.is_none()))
+}
+
+/// The user's live feed, if any.
+pub async fn live_feed_of(db: &impl ConnectionTrait, user: Uuid) -> Result<Option<calendar_feed::Model>, ApiError> {
+    Ok(calendar_feed::Entity::find()
+        .filter(calendar_feed::Column::UserId.eq(user))
+        .filter(calendar_feed::Column::RevokedAt.is_null())
+        .order_by_desc(calendar_feed::Column::CreatedAt)
+        .one(db)
+        .await?)
+}
