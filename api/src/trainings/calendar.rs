@@ -118,7 +118,11 @@ pub async fn create_feed<C: ConnectionTrait + TransactionTrait>(
         .await?;
     let mut events = Vec::new();
     for old in live {
-        revoke_row(&txn, &old, now).await?;
+        // Revoked meanwhile by another request: its event is that one's (and
+        // should that request have made a feed, the insert below is CONFLICT).
+        if !revoke_row(&txn, &old, now).await? {
+            continue;
+        }
         let event = DomainEvent::CalendarFeedRevoked { feed: old.id, user, replaced: true };
         events.push(record(&txn, clock, &actor, &event).await?);
     }
@@ -136,18 +140,15 @@ pub async fn create_feed<C: ConnectionTrait + TransactionTrait>(
     Ok(Written::new(IssuedFeed { feed, secret }, events))
 }
 
-/// Marks a live feed revoked; a feed revoked meanwhile is a conflict.
-async fn revoke_row(db: &impl ConnectionTrait, feed: &calendar_feed::Model, now: DateTime<Utc>) -> Result<(), WriteError> {
+/// Marks a live feed revoked: false when it was revoked meanwhile.
+async fn revoke_row(db: &impl ConnectionTrait, feed: &calendar_feed::Model, now: DateTime<Utc>) -> Result<bool, ApiError> {
     let result = calendar_feed::Entity::update_many()
         .col_expr(calendar_feed::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
         .filter(calendar_feed::Column::Id.eq(feed.id))
         .filter(calendar_feed::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
-    if result.rows_affected != 1 {
-        return Err(field_error(&["feed"], UserErrorCode::InvalidTransition, "the calendar feed is already revoked"));
-    }
-    Ok(())
+    Ok(result.rows_affected == 1)
 }
 
 /// Revokes one of the caller's feeds: its URL answers 404 at once. Another
@@ -168,11 +169,10 @@ pub async fn revoke_feed<C: ConnectionTrait + TransactionTrait>(
     else {
         return Err(field_error(&["feed"], UserErrorCode::NotFound, "no calendar feed of yours has this ID"));
     };
-    if feed.revoked_at.is_some() {
+    let now = clock.now();
+    if feed.revoked_at.is_some() || !revoke_row(&txn, &feed, now).await? {
         return Err(field_error(&["feed"], UserErrorCode::InvalidTransition, "the calendar feed is already revoked"));
     }
-    let now = clock.now();
-    revoke_row(&txn, &feed, now).await?;
     let event = DomainEvent::CalendarFeedRevoked { feed: feed.id, user, replaced: false };
     let events = vec![record(&txn, clock, &actor, &event).await?];
     txn.commit().await?;
