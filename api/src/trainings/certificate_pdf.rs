@@ -272,6 +272,12 @@ mod tests {
     fn a_name_the_font_cannot_draw_is_transliterated_not_boxes() {
         let regular = dejavu::sans::bold();
         assert_eq!(drawable(regular, "Łucja Wąsowska"), "Łucja Wąsowska");
+        // Arabic and Hebrew are in the font (and drawn right to left).
+        for name in ["محمد عبد الله", "נועה כהן"] {
+            assert_eq!(drawable(regular, name), name);
+            assert!(right_to_left(name));
+        }
+        assert!(!right_to_left("Łucja Wąsowska"));
         let thai = "สมชาย ใจดี";
         let written = drawable(regular, thai);
         assert_eq!(written, deunicode::deunicode(thai));
