@@ -108,6 +108,13 @@ async fn a_sessions_feed_reads_back_at_the_venues_local_time_in_its_zone_without
     assert!(!raw.body.contains("meet.example.org"), "never the link in the public feed: {}", raw.body);
     assert!(raw.headers.get("cache-control").is_some_and(|c| c.starts_with("public")), "{:?}", raw.headers);
 
+    // Polling with the ETag it was given: 304, no body, while nothing changed.
+    let etag = raw.headers.get("etag").expect("an ETag").clone();
+    let req = app.client.get(format!("{}{url}", app.address)).insert_header(("if-none-match", etag.as_str()));
+    let mut unchanged = req.send().await.expect("request sent");
+    assert_eq!(unchanged.status().as_u16(), 304);
+    assert!(unchanged.body().await.expect("a body").is_empty());
+
     // The manager's credentials are not read: the same public answer.
     let as_manager = get(&app, url, Some(&manager)).await;
     assert_eq!(as_manager.status, 200);
@@ -122,6 +129,7 @@ async fn a_cancelled_session_says_cancelled_with_a_new_sequence() {
     let app = spawn_app().await;
     let (manager, training) = training(&app, true).await;
     let session = schedule(&app, &manager, &training).await;
+    let before = get(&app, session["calendarUrl"].as_str().expect("url"), None).await;
     let doc =
         "mutation($input: CancelTrainingSessionInput!) { cancelTrainingSession(input: $input) { session { status } userErrors { code } } }";
     let input = json!({ "session": session["id"], "expectedVersion": session["version"] });
@@ -129,6 +137,7 @@ async fn a_cancelled_session_says_cancelled_with_a_new_sequence() {
     assert_eq!(cancelled["cancelTrainingSession"]["session"]["status"], "CANCELLED");
 
     let raw = get(&app, session["calendarUrl"].as_str().expect("url"), None).await;
+    assert_ne!(raw.headers.get("etag"), before.headers.get("etag"), "a changed calendar, a new ETag");
     let parsed = calendar(&raw);
     let event = parsed.events().next().expect("the event stays, cancelled");
     assert_eq!(event.property_value("STATUS"), Some("CANCELLED"));

@@ -9,7 +9,9 @@
 //!   registered for, links included. An unknown or revoked secret is 404,
 //!   the same answer for both; the answer is never stored by caches.
 //!
-//! Both are rate-limited per client address as anonymous `/graphql`
+//! Both carry an `ETag` (a hash of the calendar): a client polling with
+//! `If-None-Match` gets 304 without the body while nothing changed, which
+//! spares costly mobile data. Both are rate-limited per client address as anonymous `/graphql`
 //! requests are (429 with `Retry-After`); errors are the JSON errors of the
 //! other HTTP endpoints, with a stable `extensions.code`.
 
@@ -64,8 +66,19 @@ async fn refused(req: &HttpRequest, state: &AppState) -> Option<HttpResponse> {
     }
 }
 
-fn calendar_response(body: String, cache: &'static str, file_name: &str) -> HttpResponse {
+/// The calendar `body`, or 304 when the request already holds it.
+fn calendar_response(req: &HttpRequest, body: String, cache: &'static str, file_name: &str) -> HttpResponse {
+    let etag = format!("\"{}\"", &crate::auth::tokens::hash_token(&body)[..32]);
+    let held = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == etag || t == "*"));
+    if held {
+        return HttpResponse::NotModified().insert_header((header::ETAG, etag)).insert_header((header::CACHE_CONTROL, cache)).finish();
+    }
     HttpResponse::Ok()
+        .insert_header((header::ETAG, etag))
         .insert_header((header::CONTENT_TYPE, "text/calendar; charset=utf-8"))
         .insert_header((header::CONTENT_DISPOSITION, format!("inline; filename=\"{file_name}\"")))
         .insert_header((header::CACHE_CONTROL, cache))
@@ -85,7 +98,7 @@ pub async fn session(req: HttpRequest, path: web::Path<String>, state: web::Data
     match calendar::session_entry(&state.db, id).await {
         Ok(Some(entry)) => {
             let body = ical::calendar(&entry.title.clone(), &[entry]);
-            calendar_response(body, "public, max-age=300", &format!("session-{id}.ics"))
+            calendar_response(&req, body, "public, max-age=300", &format!("session-{id}.ics"))
         }
         Ok(None) => not_found("session not found"),
         Err(e) => {
@@ -115,7 +128,7 @@ pub async fn private(req: HttpRequest, path: web::Path<String>, state: web::Data
     };
     match calendar::feed_entries(&state.db, feed.user_id).await {
         Ok(entries) => {
-            let mut response = calendar_response(ical::calendar("My trainings", &entries), "private, no-store", "my-trainings.ics");
+            let mut response = calendar_response(&req, ical::calendar("My trainings", &entries), "private, no-store", "my-trainings.ics");
             response.headers_mut().insert(header::HeaderName::from_static("x-robots-tag"), header::HeaderValue::from_static("noindex"));
             response
         }
