@@ -98,7 +98,7 @@ pub struct QueryRoot(
     crate::programs::report_types::ImpactReportQuery,
     crate::needs::query::NeedsQuery,
     crate::trainings::query::TrainingQuery,
-    crate::trainings::calendar_mutation::CalendarFeedQuery,
+    crate::trainings::calendar_query::CalendarFeedQuery,
 );
 
 /// Every mutation root, merged.

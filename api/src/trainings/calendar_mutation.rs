@@ -1,4 +1,4 @@
-//! Query and mutation roots of private calendar feeds: thin glue over
+//! Mutation root of private calendar feeds: thin glue over
 //! [`super::calendar`].
 
 use async_graphql::{Context, Object, Result};
@@ -10,26 +10,11 @@ use super::{
 use crate::{
     events::published,
     graphql::{
-        context::{bus, clock, db, policy, request},
+        context::{bus, clock, db, request},
         relay::decode_uuid,
         user_error::outcome,
     },
 };
-
-/// Queries of calendar feeds.
-#[derive(Default)]
-pub struct CalendarFeedQuery;
-
-#[Object]
-impl CalendarFeedQuery {
-    /// Your private calendar feed, while it works (null when you have none).
-    /// Its URL is not shown again: make a new feed to get one (the old URL
-    /// stops working). Signed-in users only (else UNAUTHENTICATED).
-    async fn my_calendar_feed(&self, ctx: &Context<'_>) -> Result<Option<CalendarFeed>> {
-        let user = policy(ctx)?.authorize_calendar_feed(&request(ctx)?.caller)?;
-        Ok(calendar::live_feed_of(db(ctx)?, user).await?.map(CalendarFeed))
-    }
-}
 
 /// Mutations of calendar feeds.
 #[derive(Default)]

@@ -18,6 +18,7 @@
 pub mod calendar;
 pub mod calendar_http;
 pub mod calendar_mutation;
+pub mod calendar_query;
 pub mod calendar_types;
 pub mod certificate_pdf;
 pub mod ical;
