@@ -176,6 +176,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/graphql", web::get().to(http::get))
         .route("/evidence/{id}", web::get().to(crate::validations::download::evidence))
         .route("/donors/{donor}/requests.csv", web::get().to(crate::programs::export::requests))
+        .route("/trainings/sessions/{id}.ics", web::get().to(crate::trainings::calendar_http::session))
+        .route("/calendar/{secret}.ics", web::get().to(crate::trainings::calendar_http::private))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz));
 }

@@ -6,6 +6,7 @@
 
 pub mod api_key;
 pub mod audit_event;
+pub mod calendar_feed;
 pub mod donation_request;
 pub mod donor;
 pub mod donor_country;

@@ -59,4 +59,10 @@ pub enum Relation {
     Session,
 }
 
+impl Related<super::training_session::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Session.def()
+    }
+}
+
 impl ActiveModelBehavior for ActiveModel {}

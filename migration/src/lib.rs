@@ -27,6 +27,7 @@ mod m20261205_000001_impact_report_index;
 mod m20261206_000001_create_trainings;
 mod m20261206_000002_create_needs;
 mod m20261207_000001_training_registrations;
+mod m20261207_000002_calendar_feeds;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_create_trainings::Migration),
             Box::new(m20261206_000002_create_needs::Migration),
             Box::new(m20261207_000001_training_registrations::Migration),
+            Box::new(m20261207_000002_calendar_feeds::Migration),
         ]
     }
 }

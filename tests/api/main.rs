@@ -37,6 +37,7 @@ mod program_catalogue;
 mod programs;
 mod schema;
 mod statements;
+mod training_calendars;
 mod training_registrations;
 mod trainings;
 mod validation_evidence;

@@ -287,6 +287,25 @@ pub enum DomainEvent {
     /// An attendee's certificate was issued.
     #[serde(rename = "training_registration.certificate_issued")]
     TrainingCertificateIssued(TrainingRegistrationChange),
+    /// A user made a private calendar feed of their sessions (its secret is
+    /// never recorded).
+    #[serde(rename = "calendar_feed.created")]
+    CalendarFeedCreated {
+        /// The feed.
+        feed: Uuid,
+        /// Its user.
+        user: Uuid,
+    },
+    /// A calendar feed was revoked: its URL answers 404 from now on.
+    #[serde(rename = "calendar_feed.revoked")]
+    CalendarFeedRevoked {
+        /// The feed.
+        feed: Uuid,
+        /// Its user.
+        user: Uuid,
+        /// True when a newer feed replaced it (else its user revoked it).
+        replaced: bool,
+    },
     /// An organization requested units of a program.
     #[serde(rename = "donation_request.submitted")]
     DonationRequested(DonationChange),
@@ -498,6 +517,8 @@ impl DomainEvent {
             Self::TrainingRegistrationPromoted(_) => "training_registration.promoted",
             Self::TrainingAttendanceMarked(_) => "training_registration.attendance_marked",
             Self::TrainingCertificateIssued(_) => "training_registration.certificate_issued",
+            Self::CalendarFeedCreated { .. } => "calendar_feed.created",
+            Self::CalendarFeedRevoked { .. } => "calendar_feed.revoked",
             Self::DonationRequested(_) => "donation_request.submitted",
             Self::DonationRequestApproved(_) => "donation_request.approved",
             Self::DonationRequestRejected(_) => "donation_request.rejected",
@@ -550,6 +571,9 @@ impl DomainEvent {
             | Self::TrainingAttendanceMarked(r)
             | Self::TrainingCertificateIssued(r) => {
                 encode_uuid(crate::trainings::registration_types::TrainingRegistration::KIND, r.registration)
+            }
+            Self::CalendarFeedCreated { user, .. } | Self::CalendarFeedRevoked { user, .. } => {
+                encode_uuid(crate::accounts::types::User::KIND, *user)
             }
             Self::DonationRequested(d)
             | Self::DonationRequestApproved(d)

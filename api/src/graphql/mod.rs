@@ -101,6 +101,7 @@ pub struct QueryRoot(
     crate::needs::query::NeedsQuery,
     crate::trainings::query::TrainingQuery,
     crate::trainings::registration_mutation::TrainingRegistrationQuery,
+    crate::trainings::calendar_query::CalendarFeedQuery,
 );
 
 /// Every mutation root, merged.
@@ -120,6 +121,7 @@ pub struct MutationRoot(
     crate::needs::mutation::NeedsMutation,
     crate::trainings::mutation::TrainingMutation,
     crate::trainings::registration_mutation::TrainingRegistrationMutation,
+    crate::trainings::calendar_mutation::CalendarFeedMutation,
 );
 
 type Inner = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -22,8 +22,19 @@
 //!   `TrainingSession.registrations` (managers), `seatsLeft`,
 //!   `viewerRegistration`, `viewer { trainingRegistrations certificates }`
 //!   and the public `certificate(code:)`, which answers four facts only.
+//! - Calendars ([`calendar`], [`ical`], [`calendar_http`]): each session's
+//!   public iCalendar feed, and each user's private feed at a secret URL
+//!   (`createCalendarFeed`, `revokeCalendarFeed`, `myCalendarFeed`).
+//! - Certificates as PDF ([`certificate_pdf`]).
 
 pub mod attendance;
+pub mod calendar;
+pub mod calendar_http;
+pub mod calendar_mutation;
+pub mod calendar_query;
+pub mod calendar_types;
+pub mod certificate_pdf;
+pub mod ical;
 pub mod loader;
 pub mod matching;
 pub mod mutation;

@@ -290,6 +290,15 @@ impl TrainingSession {
         Ok(policy(ctx)?.may_see_session_link(&reader, SessionLinkFacts { partner: training.partner_id, registered }).then_some(url))
     }
 
+    /// Its iCalendar (RFC 5545) feed, relative to the API's origin, e.g.
+    /// `/trainings/sessions/<uuid>.ics`: one event at the venue's local time
+    /// with its time zone, updated when the session changes or is cancelled;
+    /// public fields only (never the online link). 404 while the training is
+    /// a DRAFT.
+    async fn calendar_url(&self) -> String {
+        super::calendar::session_feed_path(self.0.id)
+    }
+
     /// Seats.
     async fn capacity(&self) -> i32 {
         self.0.capacity

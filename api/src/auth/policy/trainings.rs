@@ -11,6 +11,10 @@
 //! organization only when they hold a role in it); a registration is seen
 //! and cancelled by its person and by the training's managers, who alone
 //! list a session's registrations and mark attendance.
+//!
+//! Calendars: a session's public feed is anonymous (never its link); a
+//! private calendar feed is its user's alone, made and revoked by them
+//! signed in, and read through its secret URL.
 
 use entity::enums::{MembershipScope, Role};
 use uuid::Uuid;
@@ -90,6 +94,24 @@ impl Policy {
             },
             _ => TrainingReader::default(),
         }
+    }
+
+    /// Making or revoking a private calendar feed: signed-in users, for
+    /// themselves (an unverified account too: it changes only itself). Answers
+    /// the user whose feed it is.
+    pub fn authorize_calendar_feed(&self, caller: &Caller) -> Result<Uuid, ApiError> {
+        match caller {
+            Caller::User(u) => Ok(u.user_id),
+            Caller::Anonymous => Err(sign_in()),
+            Caller::ApiKey(_) => Err(forbidden("manage a calendar feed with an API key: it belongs to a person")),
+            Caller::System => Err(forbidden("manage a calendar feed as the system: it belongs to a person")),
+        }
+    }
+
+    /// Revoking a calendar feed: its user alone (anyone else is told it does
+    /// not exist).
+    pub fn may_revoke_calendar_feed(&self, user: Uuid, owner: Uuid) -> bool {
+        user == owner
     }
 
     /// Seeing a session's online link: the managers of its training's
@@ -173,5 +195,27 @@ mod tests {
         assert!(sees(&platform_admin()));
         assert!(!sees(&someone), "anyone else");
         assert!(!sees(&Caller::Anonymous));
+    }
+
+    #[test]
+    fn who_manages_a_calendar_feed() {
+        let cases: Vec<(&str, Caller, &str)> = vec![
+            ("anonymous", Caller::Anonymous, "UNAUTHENTICATED"),
+            ("system", Caller::System, "FORBIDDEN"),
+            ("user", holding(MembershipScope::Organization, Uuid::now_v7(), Role::Member), "ok"),
+            ("unverified user", unverified(holding(MembershipScope::Organization, Uuid::now_v7(), Role::Member)), "ok"),
+            ("platform admin", platform_admin(), "ok"),
+            ("key", api_key(&["organizations:read"]), "FORBIDDEN"),
+        ];
+        for (who, caller, expected) in cases {
+            let decided = Policy.authorize_calendar_feed(&caller);
+            if let (Ok(user), Some(u)) = (&decided, caller.user()) {
+                assert_eq!(*user, u.user_id, "{who}: their own feed");
+            }
+            assert_eq!(outcome(decided.map(|_| ())), expected, "{who}");
+        }
+        let (me, other) = (Uuid::now_v7(), Uuid::now_v7());
+        assert!(Policy.may_revoke_calendar_feed(me, me));
+        assert!(!Policy.may_revoke_calendar_feed(other, me), "another user's feed is not theirs to revoke");
     }
 }
