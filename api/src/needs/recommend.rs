@@ -128,6 +128,8 @@ mod tests {
                 country_code: None,
                 online_url: None,
                 capacity: 20,
+                registered_count: 0,
+                registration_sequence: 0,
                 registration_deadline: starts,
                 status: TrainingSessionStatus::Scheduled,
                 version: 1,
