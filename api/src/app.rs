@@ -178,6 +178,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/donors/{donor}/requests.csv", web::get().to(crate::programs::export::requests))
         .route("/trainings/sessions/{id}.ics", web::get().to(crate::trainings::calendar_http::session))
         .route("/calendar/{secret}.ics", web::get().to(crate::trainings::calendar_http::private))
+        .route("/certificates/{code}.pdf", web::get().to(crate::trainings::certificate_http::pdf))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz));
 }

@@ -635,6 +635,7 @@ async fn attendance_is_marked_in_bulk_and_attendees_get_certificates_anyone_can_
 
     // Anyone verifies it: exactly four facts and the code; typed loosely, too.
     let verify = "query($code: String!) { certificate(code: $code) { code holderName trainingTitle sessionDate partnerName } }";
+    let verify_pdf = "query($code: String!) { certificate(code: $code) { pdfUrl } }";
     let typed = format!("{}-{}", code[..13].to_ascii_lowercase(), &code[13..]);
     let verified = app.data(verify, json!({ "code": typed })).await;
     assert_eq!(
@@ -647,7 +648,23 @@ async fn attendance_is_marked_in_bulk_and_attendees_get_certificates_anyone_can_
     let fields = app.data("{ __type(name: \"TrainingCertificate\") { fields { name } } }", json!({})).await;
     let mut names: Vec<&str> = fields["__type"]["fields"].as_array().expect("fields").iter().filter_map(|f| f["name"].as_str()).collect();
     names.sort_unstable();
-    assert_eq!(names, ["code", "holderName", "partnerName", "sessionDate", "trainingTitle"], "nothing else about the person");
+    assert_eq!(names, ["code", "holderName", "partnerName", "pdfUrl", "sessionDate", "trainingTitle"], "nothing else about the person");
+    // The PDF states the same facts, as text a machine can read back.
+    let url = app.data(verify_pdf, json!({ "code": code })).await["certificate"]["pdfUrl"].as_str().expect("pdfUrl").to_owned();
+    assert_eq!(url, format!("/certificates/{code}.pdf"));
+    let mut res = app.client.get(format!("{}{url}", app.address)).send().await.expect("sent");
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/pdf"));
+    let bytes = res.body().limit(1 << 22).await.expect("the PDF");
+    let text = pdf_extract::extract_text_from_mem(&bytes).expect("a PDF with text");
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for fact in ["Person a0", "Secure phones (secure-phones)", "Mekong Digital Commons", "10 March 2027", code.as_str()] {
+        assert!(flat.contains(fact), "{fact} not in the PDF's text: {flat}");
+    }
+    for unknown in ["0123456789ABCDEFGHJKMNPQRS", "not-a-code"] {
+        let res = app.client.get(format!("{}/certificates/{unknown}.pdf", app.address)).send().await.expect("sent");
+        assert_eq!(res.status().as_u16(), 404, "{unknown}");
+    }
     // Ten lookups fit in one request, eleven do not (the rate limit counts requests).
     let lookups =
         |n: usize| format!("{{{} }}", (0..n).map(|i| format!(" c{i}: certificate(code: \"{code}\") {{ code }}")).collect::<String>());

@@ -36,22 +36,22 @@ use crate::{
 /// The longest secret looked up (they are 43 characters).
 const MAX_SECRET_CHARS: usize = 64;
 
-fn error(status: StatusCode, code: ErrorCode, message: &str) -> HttpResponse {
+pub(super) fn error(status: StatusCode, code: ErrorCode, message: &str) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] }))
 }
 
-fn not_found(what: &str) -> HttpResponse {
+pub(super) fn not_found(what: &str) -> HttpResponse {
     error(StatusCode::NOT_FOUND, ErrorCode::NotFound, what)
 }
 
-fn unavailable() -> HttpResponse {
+pub(super) fn unavailable() -> HttpResponse {
     error(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::ServiceUnavailable, "service temporarily unavailable, try again later")
 }
 
 /// Rate-limits the request as an anonymous one: `Some(answer)` when refused.
-async fn refused(req: &HttpRequest, state: &AppState) -> Option<HttpResponse> {
+pub(super) async fn refused(req: &HttpRequest, state: &AppState) -> Option<HttpResponse> {
     let origin = Origin { peer: req.peer_addr().map(|a| a.ip()), headers: req.headers() };
     match prepare(state, Credentials { authorization: None, api_key: None }, origin).await {
         Ok(_) => None,

@@ -25,7 +25,8 @@
 //! - Calendars ([`calendar`], [`ical`], [`calendar_http`]): each session's
 //!   public iCalendar feed, and each user's private feed at a secret URL
 //!   (`createCalendarFeed`, `revokeCalendarFeed`, `myCalendarFeed`).
-//! - Certificates as PDF ([`certificate_pdf`]).
+//! - Certificates as PDF ([`certificate_pdf`]), at
+//!   `GET /certificates/{code}.pdf` ([`certificate_http`]).
 
 pub mod attendance;
 pub mod calendar;
@@ -33,6 +34,7 @@ pub mod calendar_http;
 pub mod calendar_mutation;
 pub mod calendar_query;
 pub mod calendar_types;
+pub mod certificate_http;
 pub mod certificate_pdf;
 pub mod ical;
 pub mod loader;

@@ -248,6 +248,9 @@ pub struct CertificateFacts {
     pub session_date: NaiveDate,
     /// The organizing partner's name.
     pub partner_name: String,
+    /// The session's IANA time zone (of its date): printed on the PDF, not
+    /// answered by `certificate(code:)`.
+    pub time_zone: String,
 }
 
 /// The facts of each certified registration among `rows`, in their order:
@@ -290,6 +293,7 @@ pub async fn certificates_of(db: &impl ConnectionTrait, rows: &[registration::Mo
             training_title: training.title.clone(),
             session_date: date,
             partner_name: partner.clone(),
+            time_zone: session.time_zone.clone(),
         });
     }
     Ok(out)

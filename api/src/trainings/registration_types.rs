@@ -182,6 +182,12 @@ impl TrainingCertificate {
     async fn partner_name(&self) -> &str {
         &self.0.partner_name
     }
+
+    /// Where the certificate is downloaded as a PDF stating these facts
+    /// (a path on this API's origin; public, like this query).
+    async fn pdf_url(&self) -> String {
+        super::certificate_http::pdf_path(&self.0.code)
+    }
 }
 
 /// `viewer.trainingRegistrations`: the signed-in person's registrations,
