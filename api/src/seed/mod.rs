@@ -92,5 +92,7 @@ pub async fn seed_demo(
     tracing::info!(requests, "seeded the demo donor's programs and requests");
     let needs = crate::needs::seed::seed_demo(db, &clock).await?;
     tracing::info!(needs, "seeded the organizations' challenges (the needs map)");
+    let registrations = crate::trainings::seed::seed_demo(db, clock.now()).await?;
+    tracing::info!(registrations, "seeded the demo trainings, their sessions and registrations");
     Ok(SeedReport { partners_created, organizations_created })
 }

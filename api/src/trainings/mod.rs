@@ -46,6 +46,7 @@ pub mod registration_mutation;
 pub mod registration_service;
 pub mod registration_types;
 pub mod registrations;
+pub mod seed;
 pub mod service;
 pub mod sessions;
 pub mod types;
