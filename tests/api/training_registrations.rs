@@ -698,3 +698,39 @@ async fn session_elsewhere(net: &Net) -> Value {
     let other = training(&net.app, &net.manager, &net.partner, "other-one", "IN_PERSON", true).await;
     session(net, &other, 5, false, None).await
 }
+
+#[actix_web::test]
+async fn the_search_for_seats_left_finds_trainings_with_an_open_session_not_yet_full() {
+    let net = net("IN_PERSON").await;
+    let app = &net.app;
+    // `secure-phones`: one seat, taken. `open-seats`: a session with seats
+    // whose deadline passes, and another with seats still open.
+    let full = session(&net, &net.training, 1, false, None).await;
+    let people = people(app, "seat", 1).await;
+    let taken = registered(app, &people[0], &full).await;
+    assert_eq!(taken["status"], "REGISTERED");
+    let other = training(app, &net.manager, &net.partner, "open-seats", "IN_PERSON", true).await;
+    let closing = session(&net, &other, 5, false, Some("2027-03-05T00:00:00Z")).await;
+    let search = "query($f: TrainingFilter) { trainings(filter: $f, first: 10) { totalCount nodes { slug } } }";
+    let slugs = |answer: Value| {
+        let nodes = answer["trainings"]["nodes"].as_array().expect("nodes").clone();
+        nodes.iter().map(|n| n["slug"].as_str().expect("slug").to_owned()).collect::<Vec<_>>()
+    };
+    let with_seats = json!({ "f": { "hasSeats": true } });
+    assert_eq!(slugs(app.data(search, with_seats.clone()).await), ["open-seats"]);
+    assert_eq!(
+        slugs(app.data(search, json!({ "f": { "hasSeats": false } })).await),
+        ["open-seats", "secure-phones"],
+        "seats do not matter"
+    );
+    assert_eq!(app.data(search, with_seats.clone()).await["trainings"]["totalCount"], 1);
+    // A seat freed by a cancellation counts again; past its deadline, the
+    // open session no longer counts.
+    ok(app, &people[0], &cancel_doc(), json!({ "registration": taken["id"] }), "cancelTrainingRegistration").await;
+    assert_eq!(slugs(app.data(search, with_seats.clone()).await), ["open-seats", "secure-phones"]);
+    net.clock.set(DateTime::parse_from_rfc3339("2027-03-06T00:00:00Z").expect("time").with_timezone(&Utc));
+    assert_eq!(slugs(app.data(search, with_seats.clone()).await), ["secure-phones"]);
+    // With a country: the same session must be there and have the seat.
+    assert_eq!(slugs(app.data(search, json!({ "f": { "hasSeats": true, "country": "VN" } })).await), Vec::<String>::new());
+    drop(closing);
+}

@@ -48,6 +48,7 @@ impl TrainingQuery {
             from: given.from,
             to: given.to,
             partner: given.partner.map(|p| decode_uuid(&p, Partner::KIND)).transpose()?,
+            seats_at: if given.has_seats == Some(true) { Some(crate::graphql::context::clock(ctx)?.now()) } else { None },
         };
         let page = PageRequest::from_args(first, after.as_deref(), last, before.as_deref())?;
         let reader = policy(ctx)?.training_reader(&request(ctx)?.caller);

@@ -38,7 +38,16 @@ const PEOPLE: [(&str, &str); 8] = [
 ];
 
 /// A demo training: partner slug, slug, title, summary, level, format, topics, languages.
-type Course = (&'static str, &'static str, &'static str, &'static str, TrainingLevel, TrainingFormat, &'static [&'static str], &'static [&'static str]);
+type Course = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    TrainingLevel,
+    TrainingFormat,
+    &'static [&'static str],
+    &'static [&'static str],
+);
 
 const COURSES: [Course; 3] = [
     (
@@ -211,7 +220,8 @@ pub async fn seed_demo(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<us
         // After a past session, its organizers mark who came.
         if starts_at < today {
             clock.set(starts_at + Duration::hours(4));
-            let marking = attendance::session_for_marking(db, &clock, &system, session.id).await.map_err(|e| SeedError::invalid(&record, e))?;
+            let marking =
+                attendance::session_for_marking(db, &clock, &system, session.id).await.map_err(|e| SeedError::invalid(&record, e))?;
             for (at, row) in rows.iter().enumerate().filter(|(_, r)| r.status == entity::enums::TrainingRegistrationStatus::Registered) {
                 let mark = if at % 5 == 3 { TrainingAttendance::NoShow } else { TrainingAttendance::Attended };
                 // Its events stay in the outbox: the seed runs before anyone subscribes.

@@ -42,6 +42,10 @@ pub struct TrainingFilter {
     pub to: Option<DateTime<Utc>>,
     /// Organized by this partner.
     pub partner: Option<Uuid>,
+    /// With a session still open for registration at this time (scheduled,
+    /// not started, deadline not passed) that has a seat left (with
+    /// `country`, `from` and `to` when given: the same session).
+    pub seats_at: Option<DateTime<Utc>>,
 }
 
 /// The trainings the reader may see: PUBLISHED and ARCHIVED ones, and the
@@ -108,7 +112,7 @@ fn listed(filter: &TrainingFilter, reader: &TrainingReader) -> Select<training::
             ),
         );
     }
-    if filter.country.is_some() || filter.from.is_some() || filter.to.is_some() {
+    if filter.country.is_some() || filter.from.is_some() || filter.to.is_some() || filter.seats_at.is_some() {
         let mut sessions = Query::select()
             .column(training_session::Column::TrainingId)
             .from(training_session::Entity)
@@ -122,6 +126,13 @@ fn listed(filter: &TrainingFilter, reader: &TrainingReader) -> Select<training::
         }
         if let Some(to) = filter.to {
             sessions.and_where(Expr::col(training_session::Column::StartsAt).lt(to));
+        }
+        if let Some(now) = filter.seats_at {
+            sessions
+                .and_where(Expr::col(training_session::Column::Status).eq(TrainingSessionStatus::Scheduled))
+                .and_where(Expr::col(training_session::Column::StartsAt).gt(now))
+                .and_where(Expr::col(training_session::Column::RegistrationDeadline).gt(now))
+                .and_where(Expr::col(training_session::Column::RegisteredCount).lt(Expr::col(training_session::Column::Capacity)));
         }
         select = select.filter(training::Column::Id.in_subquery(sessions));
     }

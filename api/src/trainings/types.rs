@@ -389,6 +389,11 @@ pub struct TrainingFilter {
     pub to: Option<DateTime<Utc>>,
     /// Organized by this partner.
     pub partner: Option<ID>,
+    /// True: only trainings with a session still open for registration
+    /// (scheduled, not started, deadline not passed) that has a seat left
+    /// (with `country`, `from` and `to`: the same session). False or absent:
+    /// seats do not matter.
+    pub has_seats: Option<bool>,
 }
 
 /// Input of `createTraining`.
