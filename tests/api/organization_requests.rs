@@ -75,6 +75,22 @@ async fn members_and_platform_admins_list_an_organizations_requests_newest_first
     assert_eq!(submitted["donationRequests"]["nodes"], json!([expected(3), expected(2)]), "{submitted}");
     assert_eq!(submitted["donationRequests"]["totalCount"], 3, "{submitted}");
 
+    // Through `edges` and a fragment, in another language (English when
+    // the program has none): the same program and donor.
+    let via_edges = app
+        .data_as(
+            &net.member,
+            "query($id: ID!) { node(id: $id) { ... on Organization { donationRequests(first: 1) { edges { node { ...R } } } } } }
+             fragment R on DonationRequest { quantity status program { name(language: \"es\") donor { name } } }",
+            json!({ "id": net.organization }),
+        )
+        .await;
+    assert_eq!(via_edges["node"]["donationRequests"]["edges"][0]["node"], expected(3), "{via_edges}");
+    let bare = app
+        .data_as(&net.member, "query($id: ID!) { node(id: $id) { ... on Organization { donationRequests(first: 1) { nodes { quantity program { id } } } } } }", json!({ "id": net.organization }))
+        .await;
+    assert_eq!(bare["node"]["donationRequests"]["nodes"][0]["program"]["id"], program, "{bare}");
+
     // Staff of the partner serving its country see the organization but not its requests.
     for (who, token) in [("partner staff", outsider.as_str()), ("the validator", net.validator.as_str())] {
         let seen = requests_as(app, token, &net.organization, Value::Null, Value::Null).await;

@@ -20,6 +20,7 @@ use uuid::Uuid;
 use super::{
     request_types::{DonationRequest, DonationRequestStatus},
     requests::{self, RequestFilter},
+    types::{Prefetched, Program},
 };
 use crate::{
     error::ApiError,
@@ -138,27 +139,107 @@ pub struct OrganizationRequestsKey {
     pub status: Option<Status>,
     /// Page size (0 for a count).
     pub limit: u64,
+    /// What the page's requests carry.
+    pub with: Prefetch,
+}
+
+/// What a page's requests carry, read with the page for the whole list at
+/// once (one statement each): the parts of their program the query asks
+/// for. Their fields then need no loader.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Prefetch {
+    /// `program`.
+    pub programs: bool,
+    /// `program { name }` or `program { description }`.
+    pub texts: bool,
+    /// `program { donor }`.
+    pub donors: bool,
+}
+
+impl Prefetch {
+    /// What the selection under the connection field asks for, through
+    /// `nodes` or `edges { node }`.
+    fn asked(ctx: &Context<'_>) -> Self {
+        let look = ctx.look_ahead();
+        let programs = [look.field("nodes").field("program"), look.field("edges").field("node").field("program")];
+        Self {
+            programs: programs.iter().any(|p| p.exists()),
+            texts: programs.iter().any(|p| p.field("name").exists() || p.field("description").exists()),
+            donors: programs.iter().any(|p| p.field("donor").exists()),
+        }
+    }
 }
 
 /// The keys' organizations, grouped by the field's arguments: one statement per group.
-fn by_args(keys: &[OrganizationRequestsKey]) -> HashMap<(Option<Status>, u64), Vec<Uuid>> {
-    let mut groups: HashMap<(Option<Status>, u64), Vec<Uuid>> = HashMap::new();
+fn by_args(keys: &[OrganizationRequestsKey]) -> HashMap<(Option<Status>, u64, Prefetch), Vec<Uuid>> {
+    let mut groups: HashMap<(Option<Status>, u64, Prefetch), Vec<Uuid>> = HashMap::new();
     for key in keys {
-        groups.entry((key.status, key.limit)).or_default().push(key.organization_id);
+        groups.entry((key.status, key.limit, key.with)).or_default().push(key.organization_id);
     }
     groups
 }
 
-type RequestPage = Page<donation_request::Model>;
+type RequestPage = Page<DonationRequest>;
+
+/// `pages` with what `with` asks read for all their requests at once: the
+/// programs, then their texts and donors together.
+async fn with_programs(
+    db: &impl ConnectionTrait,
+    pages: HashMap<Uuid, Page<donation_request::Model>>,
+    with: Prefetch,
+) -> Result<HashMap<Uuid, RequestPage>, ApiError> {
+    let attach = |pages: HashMap<Uuid, Page<donation_request::Model>>, programs: &HashMap<Uuid, Program>| {
+        pages
+            .into_iter()
+            .map(|(organization, page)| {
+                let items = page
+                    .items
+                    .into_iter()
+                    .map(|(cursor, row)| {
+                        let program = programs.get(&row.program_id).cloned();
+                        (cursor, DonationRequest(row, program))
+                    })
+                    .collect();
+                (organization, Page { items, has_next_page: page.has_next_page, has_previous_page: page.has_previous_page })
+            })
+            .collect()
+    };
+    if !with.programs {
+        return Ok(attach(pages, &HashMap::new()));
+    }
+    let mut ids: Vec<Uuid> = pages.values().flat_map(|p| p.items.iter().map(|(_, r)| r.program_id)).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let models = super::service::by_ids(db, &ids).await?;
+    let mut donor_ids: Vec<Uuid> = models.values().map(|m| m.donor_id).collect();
+    donor_ids.sort_unstable();
+    donor_ids.dedup();
+    let texts = async { if with.texts { super::service::texts_of(db, &ids).await } else { Ok(HashMap::new()) } };
+    let donors = async { if with.donors { crate::donors::service::by_ids(db, &donor_ids).await } else { Ok(HashMap::new()) } };
+    let (mut texts, donors) = futures_util::try_join!(texts, donors)?;
+    let donors: HashMap<Uuid, std::sync::Arc<entity::donor::Model>> = donors.into_iter().map(|(id, d)| (id, d.into())).collect();
+    let programs: HashMap<Uuid, Program> = models
+        .into_iter()
+        .map(|(id, model)| {
+            let prefetched = Prefetched {
+                // A program without texts has none to read later either.
+                texts: with.texts.then(|| texts.remove(&id).unwrap_or_default().into()),
+                donor: donors.get(&model.donor_id).cloned(),
+            };
+            (id, Program(model.into(), prefetched))
+        })
+        .collect();
+    Ok(attach(pages, &programs))
+}
 
 batch_loader! {
     /// First pages of `organization.donationRequests`, for all organizations of a list at once.
     OrganizationRequestPages: OrganizationRequestsKey => RequestPage,
     |db, keys| {
         let mut out = HashMap::new();
-        for ((status, limit), ids) in by_args(keys) {
-            let pages = first_pages(db, &ids, status, limit).await?;
-            out.extend(pages.into_iter().map(|(organization_id, page)| (OrganizationRequestsKey { organization_id, status, limit }, page)));
+        for ((status, limit, with), ids) in by_args(keys) {
+            let pages = with_programs(db, first_pages(db, &ids, status, limit).await?, with).await?;
+            out.extend(pages.into_iter().map(|(organization_id, page)| (OrganizationRequestsKey { organization_id, status, limit, with }, page)));
         }
         Ok(out)
     }
@@ -169,9 +250,9 @@ batch_loader! {
     OrganizationRequestCounts: OrganizationRequestsKey => u64,
     |db, keys| {
         let mut out = HashMap::new();
-        for ((status, limit), ids) in by_args(keys) {
+        for ((status, limit, with), ids) in by_args(keys) {
             let totals = counts(db, &ids, status).await?;
-            out.extend(totals.into_iter().map(|(organization_id, n)| (OrganizationRequestsKey { organization_id, status, limit }, n)));
+            out.extend(totals.into_iter().map(|(organization_id, n)| (OrganizationRequestsKey { organization_id, status, limit, with }, n)));
         }
         Ok(out)
     }
@@ -203,19 +284,19 @@ pub async fn connection(
             let (db, filter) = (db.clone(), filter.clone());
             Box::pin(async move { requests::count(&db, &filter).await })
         });
-        return Ok(Some(from_page(rows, total, DonationRequest)));
+        return Ok(Some(from_page(rows, total, DonationRequest::from)));
     }
-    let key = OrganizationRequestsKey { organization_id, status, limit: page.limit };
+    let key = OrganizationRequestsKey { organization_id, status, limit: page.limit, with: Prefetch::asked(ctx) };
     let rows = loader::<OrganizationRequestPages>(ctx)?.load_one(key).await?.unwrap_or(Page {
         items: Vec::new(),
         has_next_page: false,
         has_previous_page: false,
     });
     let counts = loader::<OrganizationRequestCounts>(ctx)?;
-    let count_key = OrganizationRequestsKey { limit: 0, ..key };
+    let count_key = OrganizationRequestsKey { limit: 0, with: Prefetch::default(), ..key };
     let total = TotalCount::lazy_graphql(move || {
         let counts = counts.clone();
         Box::pin(async move { Ok(counts.load_one(count_key).await?.unwrap_or(0)) })
     });
-    Ok(Some(from_page(rows, total, DonationRequest)))
+    Ok(Some(from_page(rows, total, std::convert::identity)))
 }

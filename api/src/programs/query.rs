@@ -127,7 +127,7 @@ impl DonationRequestQuery {
             let (db, filter) = (db.clone(), filter.clone());
             Box::pin(async move { requests::count(&db, &filter).await })
         });
-        Ok(from_page(rows, total, DonationRequest))
+        Ok(from_page(rows, total, DonationRequest::from))
     }
 }
 
@@ -141,7 +141,7 @@ fn resolve_request<'c, 'd>(ctx: &'c Context<'d>, key: String) -> futures_util::f
             return Ok(None);
         };
         let facts = crate::auth::RequestFacts { organization: row.organization_id, donor: program.donor_id };
-        Ok(policy(ctx)?.may_read_request(&request(ctx)?.caller, facts).then(|| crate::graphql::Node::from(DonationRequest(row))))
+        Ok(policy(ctx)?.may_read_request(&request(ctx)?.caller, facts).then(|| crate::graphql::Node::from(DonationRequest::from(row))))
     })
 }
 

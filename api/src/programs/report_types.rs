@@ -103,7 +103,7 @@ impl ImpactGroup {
     /// PROGRAM: the program.
     async fn program(&self, ctx: &Context<'_>) -> Result<Option<Program>> {
         let Some(id) = self.0.key.program else { return Ok(None) };
-        Ok(loader::<ProgramById>(ctx)?.load_one(id).await?.map(Program))
+        Ok(loader::<ProgramById>(ctx)?.load_one(id).await?.map(Program::from))
     }
 
     /// CATEGORY: the programs' category.

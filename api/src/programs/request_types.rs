@@ -53,11 +53,25 @@ mirror_enum! {
 /// organization's members, the donor's staff and keys (`requests:read`) and
 /// platform admins.
 #[derive(Clone, Debug)]
-pub struct DonationRequest(pub entity::donation_request::Model);
+pub struct DonationRequest(pub entity::donation_request::Model, pub Option<Program>);
+
+impl From<entity::donation_request::Model> for DonationRequest {
+    fn from(m: entity::donation_request::Model) -> Self {
+        Self(m, None)
+    }
+}
 
 impl DonationRequest {
     /// The type of its global IDs.
     pub const KIND: NodeKind = NodeKind::new("DonationRequest");
+
+    /// Its program: read with its list, else through the loader.
+    async fn program_model(&self, ctx: &Context<'_>) -> Result<std::sync::Arc<entity::program::Model>> {
+        match &self.1 {
+            Some(program) => Ok(program.0.clone()),
+            None => program_of(ctx, self.0.program_id).await,
+        }
+    }
 }
 
 impl crate::graphql::connection::Listed for DonationRequest {
@@ -100,7 +114,10 @@ impl DonationRequest {
 
     /// The program.
     async fn program(&self, ctx: &Context<'_>) -> Result<Program> {
-        Ok(Program(program_of(ctx, self.0.program_id).await?))
+        if let Some(program) = &self.1 {
+            return Ok(program.clone());
+        }
+        Ok(Program::from(self.program_model(ctx).await?))
     }
 
     /// The requesting organization, with its public profile and validation
@@ -111,7 +128,7 @@ impl DonationRequest {
         if let Some(visible) = loader::<OrganizationById>(ctx)?.load_one(self.0.organization_id).await? {
             return Ok(Some(visible.into()));
         }
-        let program = program_of(ctx, self.0.program_id).await?;
+        let program = self.program_model(ctx).await?;
         let facts = RequestFacts { organization: self.0.organization_id, donor: program.donor_id };
         if !policy(ctx)?.may_see_requesting_organization(&request(ctx)?.caller, facts) {
             return Ok(None);
@@ -141,20 +158,20 @@ impl DonationRequest {
 
     /// Admin fees for the request: the program's fee per unit times the units.
     async fn admin_fee_total(&self, ctx: &Context<'_>) -> Result<MoneyValue> {
-        let program = program_of(ctx, self.0.program_id).await?;
+        let program = self.program_model(ctx).await?;
         Ok(MoneyValue { amount: requests::times(program.admin_fee, self.0.quantity)?, currency: program.currency.clone() })
     }
 
     /// Retail value of the units.
     async fn retail_value_total(&self, ctx: &Context<'_>) -> Result<MoneyValue> {
-        let program = program_of(ctx, self.0.program_id).await?;
+        let program = self.program_model(ctx).await?;
         Ok(MoneyValue { amount: requests::times(program.unit_value, self.0.quantity)?, currency: program.currency.clone() })
     }
 
     /// What was delivered (license keys, a shipment reference): only the
     /// organization's members and the donor's staff and keys see it.
     async fn fulfilment(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        let program = program_of(ctx, self.0.program_id).await?;
+        let program = self.program_model(ctx).await?;
         let facts = RequestFacts { organization: self.0.organization_id, donor: program.donor_id };
         Ok(policy(ctx)?.may_read_fulfilment(&request(ctx)?.caller, facts).then(|| self.0.fulfilment.clone()).flatten())
     }
@@ -281,7 +298,7 @@ payload! {
 async fn take(ctx: &Context<'_>, input: StepInput) -> Result<DonationRequestPayload> {
     let locale = crate::graphql::context::locale(ctx, None)?;
     let written = requests::step(db(ctx)?, clock(ctx)?, &request(ctx)?.caller, input, locale).await;
-    let (request, user_errors) = outcome(published(bus(ctx)?, written).await, DonationRequest)?;
+    let (request, user_errors) = outcome(published(bus(ctx)?, written).await, DonationRequest::from)?;
     Ok(DonationRequestPayload { request, user_errors })
 }
 
@@ -311,7 +328,7 @@ impl DonationRequestMutation {
         };
         let locale = crate::graphql::context::locale(ctx, locale.as_deref())?;
         let written = requests::request(db(ctx)?, clock(ctx)?, &req.caller, &req.scope::<ReadableOrganizations>(), asked, locale).await;
-        let (request, user_errors) = outcome(published(bus(ctx)?, written).await, DonationRequest)?;
+        let (request, user_errors) = outcome(published(bus(ctx)?, written).await, DonationRequest::from)?;
         Ok(DonationRequestPayload { request, user_errors })
     }
 
@@ -362,7 +379,7 @@ impl DonationRequestMutation {
                 crate::graphql::context::locale(ctx, None)?,
             )
             .await;
-            let result = match outcome(published(bus(ctx)?, written).await, DonationRequest) {
+            let result = match outcome(published(bus(ctx)?, written).await, DonationRequest::from) {
                 Ok((request, user_errors)) => {
                     // The step knows one decision as `input`: its errors
                     // point into this mutation's `input.decisions[at]`.

@@ -79,9 +79,22 @@ mirror_enum! {
 }
 
 /// A donation program: what a donor offers, to whom, at what admin fee, how
-/// much. Shared, not copied, between the loader and every field that shows it.
+/// much. Shared, not copied, between the loader and every field that shows it;
+/// with what a list read alongside it ([`Prefetched`]).
 #[derive(Clone, Debug)]
-pub struct Program(pub std::sync::Arc<entity::program::Model>);
+pub struct Program(pub std::sync::Arc<entity::program::Model>, pub Prefetched);
+
+/// What a list read for its programs at once (one statement each for the
+/// whole list), so that their fields need no loader: on a page of 200
+/// requests, 400 DataLoader round trips (each a lock, a channel and a
+/// wake-up) fewer. Absent parts are loaded as usual.
+#[derive(Clone, Debug, Default)]
+pub struct Prefetched {
+    /// The program's texts.
+    pub texts: Option<std::sync::Arc<[service::Text]>>,
+    /// The program's donor.
+    pub donor: Option<std::sync::Arc<entity::donor::Model>>,
+}
 
 impl Program {
     /// The type of its global IDs.
@@ -90,13 +103,13 @@ impl Program {
 
 impl From<entity::program::Model> for Program {
     fn from(m: entity::program::Model) -> Self {
-        Self(m.into())
+        Self(m.into(), Prefetched::default())
     }
 }
 
 impl From<std::sync::Arc<entity::program::Model>> for Program {
     fn from(m: std::sync::Arc<entity::program::Model>) -> Self {
-        Self(m)
+        Self(m, Prefetched::default())
     }
 }
 
@@ -242,6 +255,9 @@ impl Program {
     }
 
     async fn texts(&self, ctx: &Context<'_>) -> Result<std::sync::Arc<[service::Text]>> {
+        if let Some(texts) = &self.1.texts {
+            return Ok(texts.clone());
+        }
         Ok(loader::<ProgramTexts>(ctx)?.load_one(self.0.id).await?.unwrap_or_default())
     }
 }
@@ -261,6 +277,9 @@ impl Program {
 
     /// The donor offering it.
     async fn donor(&self, ctx: &Context<'_>) -> Result<Option<Donor>> {
+        if let Some(donor) = &self.1.donor {
+            return Ok(Some(Donor::from(donor.clone())));
+        }
         Ok(loader::<DonorById>(ctx)?.load_one(self.0.donor_id).await?.map(Donor::from))
     }
 
