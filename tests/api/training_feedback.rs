@@ -1,0 +1,297 @@
+//! Feedback on training sessions and partner figures (issue 12, items 6
+//! and 8) as clients see them: attendees rate once, organizers read the
+//! figures and comments without authors, nobody else reads anything; the
+//! figures of a hand-computed fixture per training, partner, country and
+//! month, and who may read them.
+
+use api::{clock::Clock, config::AppEnv};
+use chrono::{DateTime, Duration, Utc};
+use entity::{
+    enums::{MembershipScope, Role},
+    event,
+};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+
+use crate::helpers::{
+    TEST_PASSWORD, TestApp, answer_as, create_organization, create_partner, first_error_code, log_in, organization_input,
+    spawn_app_with_clock,
+};
+
+const GIVE: &str = "mutation($input: GiveTrainingFeedbackInput!) { giveTrainingFeedback(input: $input) {
+    feedback { rating comment } userErrors { field message code } } }";
+
+const REGISTER: &str = "mutation($input: RegisterForTrainingSessionInput!) { registerForTrainingSession(input: $input) {
+    registration { id status } userErrors { field message code } } }";
+
+const MARK: &str = "mutation($input: MarkTrainingAttendanceInput!) { markTrainingAttendance(input: $input) {
+    marked results { userErrors { code } errorCode } userErrors { code } } }";
+
+const SESSION_FEEDBACK: &str = "query($id: ID!) { node(id: $id) { ... on TrainingSession { feedback {
+    count averageRating ratings { rating count } comments(first: 10) { totalCount nodes { rating comment givenOn } } } } } }";
+
+/// 2027-03-01T00:00:00Z: where the clock starts.
+fn start() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2027-03-01T00:00:00Z").expect("time").with_timezone(&Utc)
+}
+
+/// The payload of a mutation that must succeed without user errors.
+async fn ok(app: &TestApp, token: &str, doc: &str, input: Value, name: &str) -> Value {
+    let answer = answer_as(app, Some(token), doc, input).await;
+    assert!(answer.get("errors").is_none(), "unexpected errors: {answer}");
+    assert_eq!(answer["data"][name]["userErrors"], json!([]), "{answer}");
+    answer["data"][name].clone()
+}
+
+/// A published in-person training of `partner`; returns its id.
+async fn training(app: &TestApp, manager: &str, partner: &str, slug: &str) -> Value {
+    let input = json!({
+        "partner": partner, "slug": slug, "title": format!("Training {slug}"), "level": "BASIC", "format": "IN_PERSON",
+        "topics": ["digital-security"], "languages": ["en"],
+    });
+    let doc = "mutation($input: CreateTrainingInput!) { createTraining(input: $input) { training { id version } userErrors { code } } }";
+    let created = ok(app, manager, doc, input, "createTraining").await["training"].clone();
+    let doc = "mutation($input: TrainingStatusInput!) { publishTraining(input: $input) { training { id } userErrors { code } } }";
+    ok(app, manager, doc, json!({ "training": created["id"], "expectedVersion": created["version"] }), "publishTraining").await;
+    created["id"].clone()
+}
+
+/// A session of `training` starting at `starts` (three hours long) in `country`; returns its id.
+async fn session(app: &TestApp, manager: &str, training: &Value, starts: &str, country: &str, capacity: i32) -> Value {
+    let starts_at = DateTime::parse_from_rfc3339(starts).expect("time").with_timezone(&Utc);
+    let input = json!({
+        "training": training, "startsAt": starts, "endsAt": (starts_at + Duration::hours(3)).to_rfc3339(),
+        "timeZone": "Asia/Bangkok", "venueCity": "Somewhere", "country": country, "capacity": capacity,
+    });
+    let doc = "mutation($input: ScheduleTrainingSessionInput!) { scheduleTrainingSession(input: $input) { session { id } userErrors { code } } }";
+    ok(app, manager, doc, input, "scheduleTrainingSession").await["session"]["id"].clone()
+}
+
+/// Registers as `token` (on behalf of `organization`); returns (registration id, status).
+async fn register(app: &TestApp, token: &str, session: &Value, organization: Option<&Value>) -> (Value, String) {
+    let mut input = json!({ "session": session });
+    if let Some(organization) = organization {
+        input["organization"] = organization.clone();
+    }
+    let made = ok(app, token, REGISTER, input, "registerForTrainingSession").await;
+    (made["registration"]["id"].clone(), made["registration"]["status"].as_str().unwrap_or_default().to_owned())
+}
+
+/// Marks attendance (all must be taken).
+async fn mark(app: &TestApp, manager: &str, session: &Value, marks: &[(&Value, &str)]) {
+    let marks: Vec<Value> = marks.iter().map(|(r, a)| json!({ "registration": r, "attendance": a })).collect();
+    let n = marks.len();
+    let payload = ok(app, manager, MARK, json!({ "session": session, "marks": marks }), "markTrainingAttendance").await;
+    assert_eq!(payload["marked"], json!(n), "{payload}");
+}
+
+/// A verified person (created on first use), logged in now.
+async fn person(app: &TestApp, email: &str) -> String {
+    api::accounts::service::ensure_user(&app.db, email, TEST_PASSWORD.to_owned(), &format!("Person {email}"), false).await.expect("user");
+    log_in(app, email, TEST_PASSWORD).await.0
+}
+
+/// A fresh token (after the clock moved past the old one's lifetime).
+async fn again(app: &TestApp, email: &str) -> String {
+    log_in(app, email, TEST_PASSWORD).await.0
+}
+
+/// The user errors of a feedback as (field path, code), sorted.
+async fn refused(app: &TestApp, token: &str, input: Value) -> Vec<(String, String)> {
+    let answer = answer_as(app, Some(token), GIVE, input).await;
+    assert!(answer.get("errors").is_none(), "unexpected errors: {answer}");
+    let payload = &answer["data"]["giveTrainingFeedback"];
+    assert_eq!(payload["feedback"], Value::Null, "{answer}");
+    let mut out: Vec<(String, String)> = payload["userErrors"]
+        .as_array()
+        .expect("user errors")
+        .iter()
+        .map(|e| {
+            let path: Vec<&str> = e["field"].as_array().expect("path").iter().filter_map(Value::as_str).collect();
+            (path.join("."), e["code"].as_str().unwrap_or_default().to_owned())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected.iter().map(|(f, c)| ((*f).to_owned(), (*c).to_owned())).collect()
+}
+
+/// A session's feedback as `token` (or anyone) reads it.
+async fn session_feedback(app: &TestApp, token: Option<&str>, session: &Value) -> Value {
+    let variables = json!({ "id": session });
+    let data = match token {
+        Some(token) => app.data_as(token, SESSION_FEEDBACK, variables).await,
+        None => app.data(SESSION_FEEDBACK, variables).await,
+    };
+    data["node"]["feedback"].clone()
+}
+
+async fn feedback_events(app: &TestApp) -> Vec<event::Model> {
+    event::Entity::find().filter(event::Column::EventType.eq("training_feedback.given")).all(&app.db).await.expect("events")
+}
+
+#[actix_web::test]
+async fn attendees_rate_once_and_organizers_read_figures_and_comments_without_authors() {
+    // Arrange: a session of four seats; four registered, one waitlisted.
+    let clock = Clock::manual(start());
+    let app = spawn_app_with_clock(AppEnv::Development, &[], clock.clone()).await;
+    let partner = create_partner(&app, json!({ "name": "Mekong Digital Commons", "countries": ["TH"] })).await["id"].clone();
+    let partner = partner.as_str().expect("id").to_owned();
+    let manager = app.member_token("pm@mekong.example.org", MembershipScope::Partner, &partner, Role::ProgramManager).await;
+    let training = training(&app, &manager, &partner, "secure-phones").await;
+    let session = session(&app, &manager, &training, "2027-03-10T02:00:00Z", "TH", 4).await;
+    let mut regs = Vec::new();
+    for i in [0, 1, 3, 4, 2] {
+        let token = person(&app, &format!("f{i}@example.org")).await;
+        regs.push(register(&app, &token, &session, None).await);
+    }
+    let statuses: Vec<&str> = regs.iter().map(|(_, s)| s.as_str()).collect();
+    assert_eq!(statuses, ["REGISTERED", "REGISTERED", "REGISTERED", "REGISTERED", "WAITLISTED"]);
+    let (came, missed, unmarked, second, waiting) = (&regs[0].0, &regs[1].0, &regs[2].0, &regs[3].0, &regs[4].0);
+
+    // Before the session starts: nobody attended yet.
+    let f0 = again(&app, "f0@example.org").await;
+    assert_eq!(
+        refused(&app, &f0, json!({ "registration": came, "rating": 5 })).await,
+        pairs(&[("input.registration", "SESSION_NOT_STARTED")])
+    );
+
+    // The session took place: two attended, one did not come, one is not marked.
+    clock.advance(Duration::days(9) + Duration::hours(3));
+    let manager = again(&app, "pm@mekong.example.org").await;
+    mark(&app, &manager, &session, &[(came, "ATTENDED"), (missed, "NO_SHOW"), (second, "ATTENDED")]).await;
+    let [f0, f1, f2, f3, f4] = [
+        again(&app, "f0@example.org").await,
+        again(&app, "f1@example.org").await,
+        again(&app, "f2@example.org").await,
+        again(&app, "f3@example.org").await,
+        again(&app, "f4@example.org").await,
+    ];
+
+    // Act and assert: every refusal a user error.
+    let not_attended = pairs(&[("input.registration", "INVALID_TRANSITION")]);
+    assert_eq!(refused(&app, &f1, json!({ "registration": missed, "rating": 1 })).await, not_attended, "a no-show");
+    assert_eq!(refused(&app, &f3, json!({ "registration": unmarked, "rating": 3 })).await, not_attended, "not marked");
+    assert_eq!(refused(&app, &f2, json!({ "registration": waiting, "rating": 3 })).await, not_attended, "waitlisted");
+    let not_found = pairs(&[("input.registration", "NOT_FOUND")]);
+    assert_eq!(refused(&app, &f1, json!({ "registration": came, "rating": 1 })).await, not_found, "another person's registration");
+    assert_eq!(refused(&app, &manager, json!({ "registration": came, "rating": 5 })).await, not_found, "not even its organizer's");
+    let anonymous = answer_as(&app, None, GIVE, json!({ "registration": came, "rating": 5 })).await;
+    assert_eq!(first_error_code(&anonymous), "UNAUTHENTICATED", "{anonymous}");
+    let bogus = answer_as(&app, Some(&f0), GIVE, json!({ "registration": "nope", "rating": 5 })).await;
+    assert_eq!(first_error_code(&bogus), "INVALID_ID", "{bogus}");
+    assert_eq!(
+        refused(&app, &f0, json!({ "registration": came, "rating": 6, "comment": "x".repeat(2001) })).await,
+        pairs(&[("input.comment", "TOO_LONG"), ("input.rating", "OUT_OF_RANGE")]),
+        "every error at once"
+    );
+    assert_eq!(refused(&app, &f0, json!({ "registration": came, "rating": 0 })).await, pairs(&[("input.rating", "OUT_OF_RANGE")]));
+    assert_eq!(
+        refused(&app, &f0, json!({ "registration": came, "rating": 4, "comment": "bell\u{7}" })).await,
+        pairs(&[("input.comment", "INVALID")])
+    );
+    let nothing = json!({ "count": 0, "averageRating": null, "ratings": [
+        { "rating": 1, "count": 0 }, { "rating": 2, "count": 0 }, { "rating": 3, "count": 0 }, { "rating": 4, "count": 0 },
+        { "rating": 5, "count": 0 } ], "comments": { "totalCount": 0, "nodes": [] } });
+    assert_eq!(session_feedback(&app, Some(&manager), &session).await, nothing, "no refusal wrote anything");
+    assert!(feedback_events(&app).await.is_empty());
+
+    // Act: two attendees give their feedback; the first tries twice.
+    let given = ok(&app, &f0, GIVE, json!({ "registration": came, "rating": 4, "comment": "  Clear and practical.  " }), "giveTrainingFeedback").await;
+    assert_eq!(given["feedback"], json!({ "rating": 4, "comment": "Clear and practical." }));
+    assert_eq!(
+        refused(&app, &f0, json!({ "registration": came, "rating": 5 })).await,
+        pairs(&[("input.registration", "ALREADY_GIVEN")]),
+        "once"
+    );
+    ok(&app, &f4, GIVE, json!({ "registration": second, "rating": 2, "comment": "   " }), "giveTrainingFeedback").await;
+
+    // Assert: the organizers' summary, comments without authors.
+    assert_eq!(
+        session_feedback(&app, Some(&manager), &session).await,
+        json!({ "count": 2, "averageRating": 3.0, "ratings": [
+            { "rating": 1, "count": 0 }, { "rating": 2, "count": 1 }, { "rating": 3, "count": 0 }, { "rating": 4, "count": 1 },
+            { "rating": 5, "count": 0 } ],
+            "comments": { "totalCount": 1, "nodes": [{ "rating": 4, "comment": "Clear and practical.", "givenOn": "2027-03-10" }] } })
+    );
+    for (type_name, expected) in [
+        ("TrainingFeedbackComment", vec!["comment", "givenOn", "rating"]),
+        ("TrainingSessionFeedback", vec!["averageRating", "comments", "count", "ratings"]),
+    ] {
+        let fields = app.data(&format!("{{ __type(name: \"{type_name}\") {{ fields {{ name }} }} }}"), json!({})).await;
+        let mut names: Vec<&str> =
+            fields["__type"]["fields"].as_array().expect("fields").iter().filter_map(|f| f["name"].as_str()).collect();
+        names.sort_unstable();
+        assert_eq!(names, expected, "nothing about who gave it");
+    }
+    let listed = app
+        .data_as(
+            &manager,
+            "query($id: ID!) { node(id: $id) { ... on TrainingSession { registrations(first: 10) { nodes { feedback { rating } } } } } }",
+            json!({ "id": session }),
+        )
+        .await;
+    let feedback: Vec<&Value> = listed["node"]["registrations"]["nodes"].as_array().expect("nodes").iter().map(|n| &n["feedback"]).collect();
+    assert!(feedback.len() == 5 && feedback.iter().all(|f| f.is_null()), "organizers never see whose feedback it is: {listed}");
+
+    // Participants see their own feedback only; everyone else sees no summary.
+    let mine = "{ viewer { trainingRegistrations(first: 10) { nodes { feedback { rating comment } } } } }";
+    let own = |token: String| {
+        let app = &app;
+        async move { app.data_as(&token, mine, json!({})).await["viewer"]["trainingRegistrations"]["nodes"][0]["feedback"].clone() }
+    };
+    assert_eq!(own(f0.clone()).await, json!({ "rating": 4, "comment": "Clear and practical." }));
+    assert_eq!(own(f4.clone()).await, json!({ "rating": 2, "comment": null }));
+    assert_eq!(own(f1.clone()).await, Value::Null);
+    assert_eq!(session_feedback(&app, Some(&f0), &session).await, Value::Null, "an attendee");
+    let outsider = person(&app, "outsider@example.org").await;
+    assert_eq!(session_feedback(&app, Some(&outsider), &session).await, Value::Null, "an outsider");
+    assert_eq!(session_feedback(&app, None, &session).await, Value::Null, "anonymous");
+    let validator = app.member_token("v@mekong.example.org", MembershipScope::Partner, &partner, Role::Validator).await;
+    assert_eq!(session_feedback(&app, Some(&validator), &session).await, Value::Null, "partner staff who do not manage trainings");
+
+    // One event per feedback, on the session, without the rating or the comment.
+    let events = feedback_events(&app).await;
+    assert_eq!(events.len(), 2);
+    assert!(events.iter().all(|e| !e.payload.contains("rating") && !e.payload.contains("Clear")), "{events:?}");
+    assert!(events.iter().all(|e| e.subject == session.as_str().expect("id")));
+}
+
+#[actix_web::test]
+async fn simultaneous_feedback_on_one_registration_is_taken_once_and_the_others_are_told_so() {
+    let clock = Clock::manual(start());
+    let app = spawn_app_with_clock(AppEnv::Development, &[], clock.clone()).await;
+    let partner = create_partner(&app, json!({ "name": "Mekong Digital Commons", "countries": ["TH"] })).await["id"].clone();
+    let partner = partner.as_str().expect("id").to_owned();
+    let manager = app.member_token("pm@mekong.example.org", MembershipScope::Partner, &partner, Role::ProgramManager).await;
+    let training = training(&app, &manager, &partner, "secure-phones").await;
+    let session = session(&app, &manager, &training, "2027-03-10T02:00:00Z", "TH", 4).await;
+    let token = person(&app, "r0@example.org").await;
+    let (registration, _) = register(&app, &token, &session, None).await;
+    clock.advance(Duration::days(10));
+    let manager = again(&app, "pm@mekong.example.org").await;
+    mark(&app, &manager, &session, &[(&registration, "ATTENDED")]).await;
+    let token = again(&app, "r0@example.org").await;
+
+    // Act: six submissions at once.
+    let tries = (1..=6).map(|rating| answer_as(&app, Some(&token), GIVE, json!({ "registration": registration, "rating": rating % 5 + 1 })));
+    let answers = futures_util::future::join_all(tries).await;
+
+    // Assert: one taken, five told ALREADY_GIVEN, no other error.
+    let mut taken = 0;
+    for answer in &answers {
+        assert!(answer.get("errors").is_none(), "{answer}");
+        let payload = &answer["data"]["giveTrainingFeedback"];
+        if payload["feedback"].is_null() {
+            assert_eq!(payload["userErrors"][0]["code"], "ALREADY_GIVEN", "{answer}");
+        } else {
+            taken += 1;
+        }
+    }
+    assert_eq!(taken, 1);
+    assert_eq!(session_feedback(&app, Some(&manager), &session).await["count"], 1);
+    assert_eq!(feedback_events(&app).await.len(), 1);
+}
