@@ -89,11 +89,7 @@ pub async fn give<C: ConnectionTrait + TransactionTrait>(
             format!("feedback is given once the session has started ({})", session.starts_at.to_rfc3339()),
         );
     } else if row.status != Status::Registered || row.attendance != Some(TrainingAttendance::Attended) {
-        errors.add(
-            &["registration"],
-            UserErrorCode::InvalidTransition,
-            "feedback is given by those the organizers marked ATTENDED only",
-        );
+        errors.add(&["registration"], UserErrorCode::InvalidTransition, "feedback is given by those the organizers marked ATTENDED only");
     }
     if feedback::Entity::find().filter(feedback::Column::RegistrationId.eq(row.id)).one(db).await?.is_some() {
         errors.add(&["registration"], UserErrorCode::AlreadyGiven, "you gave your feedback on this session already");
@@ -127,8 +123,7 @@ pub async fn give<C: ConnectionTrait + TransactionTrait>(
 
 /// The feedback given on each of `registrations`: one statement.
 pub async fn of_registrations(db: &impl ConnectionTrait, registrations: &[Uuid]) -> Result<HashMap<Uuid, feedback::Model>, ApiError> {
-    let rows =
-        feedback::Entity::find().filter(crate::db::id_in(db, feedback::Column::RegistrationId, registrations)).all(db).await?;
+    let rows = feedback::Entity::find().filter(crate::db::id_in(db, feedback::Column::RegistrationId, registrations)).all(db).await?;
     Ok(rows.into_iter().map(|f| (f.registration_id, f)).collect())
 }
 

@@ -12,7 +12,7 @@
 //! (none for an online session without one); its month, that of its start
 //! in UTC.
 
-use chrono::{DateTime, Months, Utc};
+use chrono::{DateTime, Datelike, Months, Utc};
 use entity::{
     enums::{TrainingAttendance, TrainingRegistrationStatus, TrainingSessionStatus},
     training, training_feedback as feedback, training_registration as registration, training_session as session,
@@ -55,17 +55,17 @@ impl Dimension {
 
     fn expr(self, backend: DbBackend) -> SimpleExpr {
         match self {
-            Self::Training => Expr::col((training::Entity, training::Column::Id)).into(),
-            Self::Partner => Expr::col((training::Entity, training::Column::PartnerId)).into(),
-            Self::Country => Expr::col((session::Entity, session::Column::CountryCode)).into(),
+            Self::Training => Expr::col((training::Entity, training::Column::Id)),
+            Self::Partner => Expr::col((training::Entity, training::Column::PartnerId)),
+            Self::Country => Expr::col((session::Entity, session::Column::CountryCode)),
             // Timestamps are UTC: SQLite keeps them as ISO 8601 text, whose
             // first seven characters are the month; PostgreSQL formats the
             // instant in UTC whatever the session's time zone setting.
             Self::Month => {
                 let starts = Expr::col((session::Entity, session::Column::StartsAt));
                 match backend {
-                    DbBackend::Sqlite => Expr::cust_with_exprs("substr(?, 1, 7)", [starts.into()]),
-                    _ => Expr::cust_with_exprs("to_char($1 AT TIME ZONE 'UTC', 'YYYY-MM')", [starts.into()]),
+                    DbBackend::Sqlite => Expr::cust_with_exprs("substr(?, 1, 7)", [starts]),
+                    _ => Expr::cust_with_exprs("to_char($1 AT TIME ZONE 'UTC', 'YYYY-MM')", [starts]),
                 }
             }
         }
@@ -149,14 +149,15 @@ fn base(scope: &FiguresScope, filter: &FiguresFilter) -> SelectStatement {
             session::Entity,
             Expr::col((session::Entity, session::Column::Id)).equals((registration::Entity, registration::Column::SessionId)),
         )
-        .inner_join(training::Entity, Expr::col((training::Entity, training::Column::Id)).equals((session::Entity, session::Column::TrainingId)))
+        .inner_join(
+            training::Entity,
+            Expr::col((training::Entity, training::Column::Id)).equals((session::Entity, session::Column::TrainingId)),
+        )
         .left_join(
             feedback::Entity,
             Expr::col((feedback::Entity, feedback::Column::RegistrationId)).equals((registration::Entity, registration::Column::Id)),
         )
-        .and_where(
-            Expr::col((registration::Entity, registration::Column::Status)).eq(TrainingRegistrationStatus::Registered.to_value()),
-        )
+        .and_where(Expr::col((registration::Entity, registration::Column::Status)).eq(TrainingRegistrationStatus::Registered.to_value()))
         .and_where(Expr::col((session::Entity, session::Column::Status)).ne(TrainingSessionStatus::Cancelled.to_value()))
         .and_where(Expr::col((session::Entity, session::Column::StartsAt)).gte(filter.from))
         .and_where(Expr::col((session::Entity, session::Column::StartsAt)).lt(filter.to));
@@ -187,7 +188,8 @@ fn key_of(row: &QueryResult, dimensions: &[Dimension]) -> Result<FiguresKey, Api
 }
 
 /// Refuses a question that is not bounded: no dimension, one twice, a
-/// period empty or longer than [`MAX_PERIOD_MONTHS`].
+/// period outside the years 1970 to 9999 (which both backends store),
+/// empty, or longer than [`MAX_PERIOD_MONTHS`].
 pub fn check(dimensions: &[Dimension], filter: &FiguresFilter) -> Result<(), ApiError> {
     let bad = |m: &str| Err(ApiError::BadUserInput(m.to_owned()));
     if dimensions.is_empty() {
@@ -195,6 +197,10 @@ pub fn check(dimensions: &[Dimension], filter: &FiguresFilter) -> Result<(), Api
     }
     if dimensions.iter().enumerate().any(|(at, d)| dimensions[..at].contains(d)) {
         return bad("`groupBy` names each dimension once");
+    }
+    let years = 1970..=9999;
+    if !years.contains(&filter.from.year()) || !years.contains(&filter.to.year()) {
+        return bad("the period lies between the years 1970 and 9999");
     }
     if filter.from >= filter.to {
         return bad("the period's `from` must come before its `to`");
@@ -276,6 +282,7 @@ mod tests {
         assert!(check(&[Dimension::Month], &period("2027-01-01T00:00:00Z", "2027-01-01T00:00:00Z")).is_err(), "empty");
         assert!(check(&[Dimension::Month], &period("2027-01-01T00:00:00Z", "2032-01-01T00:00:00Z")).is_ok(), "five years");
         assert!(check(&[Dimension::Month], &period("2027-01-01T00:00:00Z", "2032-01-01T00:00:01Z")).is_err(), "more");
+        assert!(check(&[Dimension::Month], &period("-0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z")).is_err(), "BC");
     }
 
     #[test]

@@ -43,7 +43,8 @@ impl From<TrainingFiguresDimension> for Dimension {
 }
 
 /// Which sessions training figures count: those starting in the period
-/// (at most 5 years), not cancelled, matching the other conditions given.
+/// (at most 5 years, between the years 1970 and 9999), not cancelled,
+/// matching the other conditions given.
 #[derive(InputObject)]
 pub struct TrainingFiguresFilter {
     /// Trainings of this partner (one of yours, unless you are a platform admin: else FORBIDDEN).

@@ -78,8 +78,7 @@ impl Policy {
             Caller::User(u) if !u.email_verified => Err(ApiError::EmailNotVerified),
             Caller::User(u) if u.is_platform_admin => Ok(FiguresScope::All),
             Caller::User(u) => {
-                let partners: Vec<Uuid> =
-                    u.grants.iter().filter(|g| g.scope == MembershipScope::Partner).map(|g| g.scope_id).collect();
+                let partners: Vec<Uuid> = u.grants.iter().filter(|g| g.scope == MembershipScope::Partner).map(|g| g.scope_id).collect();
                 if partners.is_empty() {
                     Err(forbidden("read training figures: only a partner's staff and platform admins may"))
                 } else {
