@@ -154,8 +154,7 @@ impl TrainingSessionFeedback {
 /// session's training, null for everyone else.
 pub async fn session_feedback(ctx: &Context<'_>, session: &training_session::Model) -> Result<Option<TrainingSessionFeedback>> {
     let Some(training) = loader::<TrainingById>(ctx)?.load_one(session.training_id).await? else { return Ok(None) };
-    let policy = policy(ctx)?;
-    if !policy.may_read_session_feedback(&policy.training_reader(&request(ctx)?.caller), training.partner_id) {
+    if !policy(ctx)?.may_read_session_feedback(&request(ctx)?.caller, training.partner_id) {
         return Ok(None);
     }
     let summary = loader::<FeedbackSummaryBySession>(ctx)?.load_one(session.id).await?.unwrap_or_default();
