@@ -412,6 +412,28 @@ async fn partner_figures_match_a_hand_computed_fixture_per_training_partner_coun
     ok(&app, &p5, cancel, json!({ "registration": r3_p5 }), "cancelTrainingRegistration").await;
     // S4: q0 (none), never marked.
     register(&app, &q0, &s4, None).await;
+    // B's online training T4: S5 online without a country, in April; q1 attends and rates 5.
+    let t4 = {
+        let input = json!({
+            "partner": b, "slug": "online-course", "title": "Training online-course", "level": "BASIC", "format": "ONLINE",
+            "topics": ["digital-security"], "languages": ["fr"],
+        });
+        let doc =
+            "mutation($input: CreateTrainingInput!) { createTraining(input: $input) { training { id version } userErrors { code } } }";
+        let created = ok(&app, &manager_b, doc, input, "createTraining").await["training"].clone();
+        let doc = "mutation($input: TrainingStatusInput!) { publishTraining(input: $input) { training { id } userErrors { code } } }";
+        ok(&app, &manager_b, doc, json!({ "training": created["id"], "expectedVersion": created["version"] }), "publishTraining").await;
+        created["id"].clone()
+    };
+    let input = json!({
+        "training": t4, "startsAt": "2027-04-02T10:00:00Z", "endsAt": "2027-04-02T12:00:00Z", "timeZone": "Africa/Dakar",
+        "onlineUrl": "https://meet.example.org/online-course", "capacity": 10,
+    });
+    let doc =
+        "mutation($input: ScheduleTrainingSessionInput!) { scheduleTrainingSession(input: $input) { session { id } userErrors { code } } }";
+    let s5 = ok(&app, &manager_b, doc, input, "scheduleTrainingSession").await["session"]["id"].clone();
+    let q1 = person(&app, "q1@example.org").await;
+    let (r5_q1, _) = register(&app, &q1, &s5, None).await;
 
     // The sessions took place: attendance, then feedback.
     clock.advance(Duration::days(50));
@@ -425,8 +447,11 @@ async fn partner_figures_match_a_hand_computed_fixture_per_training_partner_coun
     for (token, registration, rating) in [(&p0, &r1_p0, 5), (&p1, &r1_p1, 3), (&p0, &r2_p0, 4), (&p2, &r3_p2, 2)] {
         ok(&app, token, GIVE, json!({ "registration": registration, "rating": rating }), "giveTrainingFeedback").await;
     }
-    let admin = app.admin_token().await;
     let manager_b = again(&app, "pm@sahel.example.org").await;
+    mark(&app, &manager_b, &s5, &[(&r5_q1, "ATTENDED")]).await;
+    let q1 = again(&app, "q1@example.org").await;
+    ok(&app, &q1, GIVE, json!({ "registration": r5_q1, "rating": 5 }), "giveTrainingFeedback").await;
+    let admin = app.admin_token().await;
 
     // Per training, as partner A's manager (B's training is not theirs).
     // T1: S1 {p0 O1, p1 O2, p2 -} + S2 {p0 O1, p4 O1, p5 -}: 5 people, 2
@@ -440,10 +465,16 @@ async fn partner_figures_match_a_hand_computed_fixture_per_training_partner_coun
         ]
     );
     // Per partner, as a platform admin: A has all four sessions' people
-    // {p0, p1, p2, p4, p5}, 5 / 2, ratings 5, 3, 4, 2; B one person, nothing marked.
+    // {p0, p1, p2, p4, p5}, 5 / 2, ratings 5, 3, 4, 2; B two people (q0
+    // not marked, q1 attended and rated 5), no organization.
     assert_eq!(
         figures(&app, &admin, &["PARTNER"], json!({})).await,
-        vec![row("Mekong", [5, 2, 5, 2], Some(5.0 / 7.0), Some(3.5), 4), row("Sahel", [1, 0, 0, 0], None, None, 0)]
+        vec![row("Mekong", [5, 2, 5, 2], Some(5.0 / 7.0), Some(3.5), 4), row("Sahel", [2, 0, 1, 0], Some(1.0), Some(5.0), 1)]
+    );
+    // The online session without a country is the null country's group, first.
+    assert_eq!(
+        figures(&app, &admin, &["COUNTRY"], json!({ "partner": b })).await,
+        vec![row("", [1, 0, 1, 0], Some(1.0), Some(5.0), 1), row("SN", [1, 0, 0, 0], None, None, 0)]
     );
     // Per country, as A's manager: TH is S1 + S3 ({p0, p1, p2}, 4 / 1,
     // ratings 5, 3, 2), VN is S2 ({p0, p4, p5}, O1 only, 1 / 1, rating 4).
@@ -467,7 +498,13 @@ async fn partner_figures_match_a_hand_computed_fixture_per_training_partner_coun
     );
 
     // Who may read them: another partner's staff see theirs only, and may not ask for A's.
-    assert_eq!(figures(&app, &manager_b, &["TRAINING"], json!({})).await, vec![row("Training course-three", [1, 0, 0, 0], None, None, 0)]);
+    assert_eq!(
+        figures(&app, &manager_b, &["TRAINING"], json!({})).await,
+        vec![
+            row("Training course-three", [1, 0, 0, 0], None, None, 0),
+            row("Training online-course", [1, 0, 1, 0], Some(1.0), Some(5.0), 1)
+        ]
+    );
     let theirs = figures_answer(&app, Some(&manager_b), &["TRAINING"], json!({ "partner": a })).await;
     assert_eq!(first_error_code(&theirs), "FORBIDDEN", "{theirs}");
     let validator = app.member_token("v@mekong.example.org", MembershipScope::Partner, &a, Role::Validator).await;
