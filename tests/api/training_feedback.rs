@@ -257,10 +257,14 @@ async fn attendees_rate_once_and_organizers_read_figures_and_comments_without_au
     let validator = app.member_token("v@mekong.example.org", MembershipScope::Partner, &partner, Role::Validator).await;
     assert_eq!(session_feedback(&app, Some(&validator), &session).await, Value::Null, "partner staff who do not manage trainings");
 
-    // One event per feedback, on the session, without the rating or the comment.
+    // One event per feedback, on the session, without the rating, the comment or the feedback's id.
     let events = feedback_events(&app).await;
     assert_eq!(events.len(), 2);
     assert!(events.iter().all(|e| !e.payload.contains("rating") && !e.payload.contains("Clear")), "{events:?}");
+    let payload: Value = serde_json::from_str(&events[0].payload).expect("JSON");
+    let mut keys: Vec<&str> = payload.as_object().expect("an object").keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["partner", "session", "training"]);
     assert!(events.iter().all(|e| e.subject == session.as_str().expect("id")));
 }
 

@@ -287,13 +287,12 @@ pub enum DomainEvent {
     /// An attendee's certificate was issued.
     #[serde(rename = "training_registration.certificate_issued")]
     TrainingCertificateIssued(TrainingRegistrationChange),
-    /// An attendee gave feedback on a session. The rating and the comment
-    /// are never part of the event, so that its readers cannot tie them to
-    /// the person who gave them.
+    /// An attendee gave feedback on a session. Neither the rating, the
+    /// comment nor the feedback's id is part of the event, so that its
+    /// readers (who see its actor) cannot tie them to the person who gave
+    /// them.
     #[serde(rename = "training_feedback.given")]
     TrainingFeedbackGiven {
-        /// The feedback.
-        feedback: Uuid,
         /// The session.
         session: Uuid,
         /// Its training.

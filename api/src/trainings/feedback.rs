@@ -110,12 +110,7 @@ pub async fn give<C: ConnectionTrait + TransactionTrait>(
         Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => return Err(already_given()),
         Err(e) => return Err(e.into()),
     };
-    let event = DomainEvent::TrainingFeedbackGiven {
-        feedback: created.id,
-        session: session.id,
-        training: training.id,
-        partner: training.partner_id,
-    };
+    let event = DomainEvent::TrainingFeedbackGiven { session: session.id, training: training.id, partner: training.partner_id };
     let events = vec![record(&txn, clock, &actor, &event).await?];
     txn.commit().await?;
     Ok(Written::new(created, events))
