@@ -84,6 +84,9 @@ pub enum UserErrorCode {
     CapacityBelowRegistered,
     /// The session has not started yet: attendance is marked once it has.
     SessionNotStarted,
+    /// This was given once already and cannot be given again (feedback on a
+    /// training session).
+    AlreadyGiven,
 }
 
 /// One thing wrong with the input.

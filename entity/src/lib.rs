@@ -30,6 +30,7 @@ pub mod program_text;
 pub mod string_list;
 pub mod training;
 pub mod training_co_organizer;
+pub mod training_feedback;
 pub mod training_language;
 pub mod training_registration;
 pub mod training_session;

@@ -28,6 +28,7 @@ mod m20261206_000001_create_trainings;
 mod m20261206_000002_create_needs;
 mod m20261207_000001_training_registrations;
 mod m20261207_000002_calendar_feeds;
+mod m20261208_000001_training_feedback;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000002_create_needs::Migration),
             Box::new(m20261207_000001_training_registrations::Migration),
             Box::new(m20261207_000002_calendar_feeds::Migration),
+            Box::new(m20261208_000001_training_feedback::Migration),
         ]
     }
 }

@@ -38,6 +38,7 @@ mod programs;
 mod schema;
 mod statements;
 mod training_calendars;
+mod training_feedback;
 mod training_registrations;
 mod trainings;
 mod validation_evidence;

@@ -287,6 +287,19 @@ pub enum DomainEvent {
     /// An attendee's certificate was issued.
     #[serde(rename = "training_registration.certificate_issued")]
     TrainingCertificateIssued(TrainingRegistrationChange),
+    /// An attendee gave feedback on a session. Neither the rating, the
+    /// comment nor the feedback's id is part of the event, so that its
+    /// readers (who see its actor) cannot tie them to the person who gave
+    /// them.
+    #[serde(rename = "training_feedback.given")]
+    TrainingFeedbackGiven {
+        /// The session.
+        session: Uuid,
+        /// Its training.
+        training: Uuid,
+        /// The training's organizing partner.
+        partner: Uuid,
+    },
     /// A user made a private calendar feed of their sessions (its secret is
     /// never recorded).
     #[serde(rename = "calendar_feed.created")]
@@ -517,6 +530,7 @@ impl DomainEvent {
             Self::TrainingRegistrationPromoted(_) => "training_registration.promoted",
             Self::TrainingAttendanceMarked(_) => "training_registration.attendance_marked",
             Self::TrainingCertificateIssued(_) => "training_registration.certificate_issued",
+            Self::TrainingFeedbackGiven { .. } => "training_feedback.given",
             Self::CalendarFeedCreated { .. } => "calendar_feed.created",
             Self::CalendarFeedRevoked { .. } => "calendar_feed.revoked",
             Self::DonationRequested(_) => "donation_request.submitted",
@@ -564,7 +578,8 @@ impl DomainEvent {
             | Self::TrainingArchived { training, .. } => encode_uuid(crate::trainings::types::Training::KIND, *training),
             Self::TrainingSessionScheduled { session, .. }
             | Self::TrainingSessionUpdated { session, .. }
-            | Self::TrainingSessionCancelled { session, .. } => encode_uuid(crate::trainings::types::TrainingSession::KIND, *session),
+            | Self::TrainingSessionCancelled { session, .. }
+            | Self::TrainingFeedbackGiven { session, .. } => encode_uuid(crate::trainings::types::TrainingSession::KIND, *session),
             Self::TrainingRegistered(r)
             | Self::TrainingRegistrationCancelled(r)
             | Self::TrainingRegistrationPromoted(r)

@@ -102,6 +102,7 @@ pub struct QueryRoot(
     crate::trainings::query::TrainingQuery,
     crate::trainings::registration_mutation::TrainingRegistrationQuery,
     crate::trainings::calendar_query::CalendarFeedQuery,
+    crate::trainings::figures_types::TrainingFiguresQuery,
 );
 
 /// Every mutation root, merged.
@@ -122,6 +123,7 @@ pub struct MutationRoot(
     crate::trainings::mutation::TrainingMutation,
     crate::trainings::registration_mutation::TrainingRegistrationMutation,
     crate::trainings::calendar_mutation::CalendarFeedMutation,
+    crate::trainings::feedback_types::TrainingFeedbackMutation,
 );
 
 type Inner = Schema<QueryRoot, MutationRoot, EmptySubscription>;

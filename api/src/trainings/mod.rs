@@ -1,5 +1,6 @@
 //! Trainings (issue 12): courses and events organized by network
-//! partners, their sessions, registrations, attendance and certificates.
+//! partners, their sessions, registrations, attendance, certificates,
+//! feedback and the partners' figures.
 //!
 //! - Trainings: `createTraining`, `updateTraining`, `publishTraining`,
 //!   `archiveTraining` ([`write`]); sessions: `scheduleTrainingSession`,
@@ -27,6 +28,17 @@
 //!   (`createCalendarFeed`, `revokeCalendarFeed`, `myCalendarFeed`).
 //! - Certificates as PDF ([`certificate_pdf`]), at
 //!   `GET /certificates/{code}.pdf` ([`certificate_http`]).
+//! - Feedback ([`feedback`], [`feedback_types`]): `giveTrainingFeedback`,
+//!   once per ATTENDED registration (a unique index settles two at once);
+//!   `TrainingSession.feedback` (count, average, ratings, comments) for the
+//!   training's managers, never naming who said what, through one grouped
+//!   statement per page of sessions; `TrainingRegistration.feedback` for its
+//!   person alone.
+//! - Partner figures ([`figures`], [`figures_types`]): `trainingFigures`,
+//!   participants, organizations reached, attendance rate and average
+//!   rating grouped by training, partner, country and month in one SQL
+//!   GROUP BY on either backend, for platform admins and each partner's
+//!   own staff.
 
 pub mod attendance;
 pub mod calendar;
@@ -36,6 +48,10 @@ pub mod calendar_query;
 pub mod calendar_types;
 pub mod certificate_http;
 pub mod certificate_pdf;
+pub mod feedback;
+pub mod feedback_types;
+pub mod figures;
+pub mod figures_types;
 pub mod ical;
 pub mod loader;
 pub mod matching;

@@ -124,6 +124,12 @@ impl TrainingRegistration {
         }
     }
 
+    /// The feedback you gave on the session: for the registration's person
+    /// alone (null for everyone else, the training's managers included).
+    async fn feedback(&self, ctx: &Context<'_>) -> Result<Option<super::feedback_types::TrainingFeedback>> {
+        super::feedback_types::registration_feedback(ctx, &self.0).await
+    }
+
     /// Changes with every step (optimistic concurrency).
     async fn version(&self) -> i32 {
         self.0.version

@@ -343,6 +343,13 @@ impl TrainingSession {
         Ok(Some(from_page(rows, total, TrainingRegistration)))
     }
 
+    /// What its attendees said (count, average, ratings, comments), without
+    /// who said it: for the managers of its training (null for everyone
+    /// else).
+    async fn feedback(&self, ctx: &Context<'_>) -> Result<Option<super::feedback_types::TrainingSessionFeedback>> {
+        super::feedback_types::session_feedback(ctx, &self.0).await
+    }
+
     /// Registrations close at this time (UTC).
     async fn registration_deadline(&self) -> DateTime<Utc> {
         self.0.registration_deadline

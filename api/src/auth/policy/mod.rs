@@ -27,6 +27,7 @@ mod needs_map;
 mod organizations;
 mod programs;
 mod reports;
+pub mod training_feedback;
 pub mod trainings;
 mod validations;
 
