@@ -29,6 +29,7 @@
 //!   `GET /certificates/{code}.pdf` ([`certificate_http`]).
 
 pub mod attendance;
+pub mod bench_seed;
 pub mod calendar;
 pub mod calendar_http;
 pub mod calendar_mutation;
