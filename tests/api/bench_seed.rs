@@ -453,7 +453,8 @@ async fn the_trainings_hold_the_registration_services_invariants_and_read_throug
     let serving: BTreeMap<&str, uuid::Uuid> = rows.partner_countries.iter().map(|l| (l.country_code.as_str(), l.partner_id)).collect();
     for s in &rows.sessions {
         let training = rows.trainings.iter().find(|t| t.id == s.training_id).expect("its training");
-        assert!(s.starts_at.to_rfc3339() > "2025-01".to_owned() && s.starts_at.to_rfc3339() < "2028".to_owned(), "{s:?}");
+        let start = s.starts_at.to_rfc3339();
+        assert!(start.as_str() > "2025-01" && start.as_str() < "2028", "{s:?}");
         let zones = api::countries::venues::bench_venues(s.country_code.as_deref().unwrap_or_default());
         assert!(s.country_code.is_none() || zones.iter().any(|(_, zone)| *zone == s.time_zone), "the zone of the country: {s:?}");
         assert_eq!(s.online_url.is_some(), training.format != TrainingFormat::InPerson, "{s:?}");

@@ -403,7 +403,6 @@ enum Step {
 
 /// Plays each session's registrations in time order (see the module's
 /// documentation) and returns the rows; sets the sessions' counters.
-#[expect(clippy::too_many_arguments, reason = "the seed's shared state, passed once")]
 fn play_registrations(
     rng: &mut BenchRng,
     ctx: &BenchContext,
