@@ -280,7 +280,7 @@ fn seed_failure(err: seed::SeedError) -> String {
 fn print_bench_report(r: &BenchReport, took: std::time::Duration) {
     let (public, network, hidden) = r.visibilities;
     print_line(&format!(
-        "seeded the benchmark data v{} at scale {} in {:.1} s: {} partners serving {} countries, {} organizations ({public} public, {network} network-only, {hidden} hidden), {} accounts with {} roles, {} validation cases under {} criteria, {} donors, {} programs, {} donation requests",
+        "seeded the benchmark data v{} at scale {} in {:.1} s: {} partners serving {} countries, {} organizations ({public} public, {network} network-only, {hidden} hidden), {} accounts with {} roles, {} validation cases under {} criteria, {} donors, {} programs, {} donation requests, {} trainings with {} sessions and {} registrations",
         r.version,
         r.scale,
         took.as_secs_f64(),
@@ -293,7 +293,10 @@ fn print_bench_report(r: &BenchReport, took: std::time::Duration) {
         r.validation_criteria,
         r.donors,
         r.programs,
-        r.donation_requests
+        r.donation_requests,
+        r.trainings.trainings,
+        r.trainings.sessions,
+        r.trainings.registrations
     ));
     // Printed, not logged: fictional accounts for load tests, never real ones.
     print_line(&format!("benchmark accounts (fictional; password {}):", seed::bench::BENCH_PASSWORD));

@@ -15,7 +15,8 @@ use entity::{
     donation_request, donor, donor_country,
     enums::{DonationRequestStatus, MembershipScope, Role, ValidationStatus, Visibility},
     event, membership, organization, organization_focus_area, organization_registration, partner, partner_country, program,
-    program_country, program_text, user, validation, validation_criteria,
+    program_country, program_text, training, training_language, training_registration, training_session, training_topic_link, user,
+    validation, validation_criteria,
 };
 use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
 use serde_json::json;
@@ -52,6 +53,11 @@ struct Dump {
     program_texts: Vec<program_text::Model>,
     program_countries: Vec<program_country::Model>,
     requests: Vec<donation_request::Model>,
+    trainings: Vec<training::Model>,
+    training_topics: Vec<training_topic_link::Model>,
+    training_languages: Vec<training_language::Model>,
+    sessions: Vec<training_session::Model>,
+    training_registrations: Vec<training_registration::Model>,
     events: Vec<event::Model>,
 }
 
@@ -100,6 +106,25 @@ async fn dump(db: &DatabaseConnection) -> Dump {
             .await
             .expect("program countries"),
         requests: donation_request::Entity::find().order_by_asc(donation_request::Column::Id).all(db).await.expect("requests"),
+        trainings: training::Entity::find().order_by_asc(training::Column::Id).all(db).await.expect("trainings"),
+        training_topics: training_topic_link::Entity::find()
+            .order_by_asc(training_topic_link::Column::TrainingId)
+            .order_by_asc(training_topic_link::Column::TopicId)
+            .all(db)
+            .await
+            .expect("training topics"),
+        training_languages: training_language::Entity::find()
+            .order_by_asc(training_language::Column::TrainingId)
+            .order_by_asc(training_language::Column::Language)
+            .all(db)
+            .await
+            .expect("training languages"),
+        sessions: training_session::Entity::find().order_by_asc(training_session::Column::Id).all(db).await.expect("sessions"),
+        training_registrations: training_registration::Entity::find()
+            .order_by_asc(training_registration::Column::Id)
+            .all(db)
+            .await
+            .expect("training registrations"),
         events: event::Entity::find().order_by_asc(event::Column::Id).all(db).await.expect("events"),
     }
 }
@@ -116,7 +141,15 @@ async fn two_runs_into_fresh_databases_write_the_same_rows() {
     // versions count their steps).
     let steps: usize = a.validations.iter().map(|v| usize::try_from(v.version).unwrap_or(0)).sum();
     let request_steps: usize = a.requests.iter().map(|r| usize::try_from(r.version).unwrap_or(0)).sum();
-    assert_eq!(a.events.len(), 200 + 60 + 100 + steps + 150 + 600 + request_steps, "the events of every write");
+    // Trainings and sessions: one per version (created, published, archived;
+    // scheduled, cancelled); registrations one per version and one more per
+    // certificate (issued with the attendance that marks it).
+    let versions = |v: i32| usize::try_from(v).unwrap_or(0);
+    let training_steps: usize = a.trainings.iter().map(|t| versions(t.version)).sum::<usize>()
+        + a.sessions.iter().map(|s| versions(s.version)).sum::<usize>()
+        + a.training_registrations.iter().map(|r| versions(r.version) + usize::from(r.certificate_code.is_some())).sum::<usize>();
+    assert_eq!(a.events.len(), 200 + 60 + 100 + steps + 150 + 600 + request_steps + training_steps, "the events of every write");
+    assert_eq!((a.trainings.len(), a.sessions.len(), a.training_registrations.len()), (300, 1500, 300));
     assert_eq!(a, b);
 
     // The same version gives the same data whatever the code: a change to what
@@ -134,17 +167,34 @@ async fn two_runs_into_fresh_databases_write_the_same_rows() {
         a.requests[0].id.to_string(),
         a.programs[0].stock_reserved,
     );
+    let training_pins = (
+        a.trainings[0].id.to_string(),
+        a.trainings[0].title.as_str(),
+        a.sessions.iter().map(|s| s.registered_count).sum::<i32>(),
+        a.training_registrations.iter().filter_map(|r| r.certificate_code.as_deref()).min().unwrap_or_default(),
+    );
+    assert_eq!(
+        training_pins,
+        (
+            "0192d0b9-a9b9-7766-88f4-9a6401c065bd".to_owned(),
+            "Charts that tell your story for women-led organizations",
+            278,
+            "00P1EHQR5ABXKVDCBAYP7K4T10"
+        ),
+        "the benchmark data v{} changed",
+        api::seed::bench::BENCH_VERSION
+    );
     let expected = (
-        "018cce48-3cff-7b7d-9b8a-ae48a0a3a793".to_owned(),
-        "Yadu Digital Literacy Mission",
-        176,
-        386,
+        "018ccfe0-572e-71fa-bb04-67fa0df352c4".to_owned(),
+        "Centro Assistência Jurídica de Kaka",
+        173,
+        349,
         193,
-        "$argon2id$v=19$m=19456,t=2,p=1$LAM1GHugUermpGOB0lmTRw$ClCH4FYlPRLB4VI7R9U39GDyxpixl01VyBebHbMzaBY",
-        194,
-        "018e7098-9f33-739b-8541-d15238b6bd85".to_owned(),
-        "018d1ecf-52cb-7928-820d-8ec85b98532c".to_owned(),
-        72,
+        "$argon2id$v=19$m=19456,t=2,p=1$VH8Bu3z2XeJaWbSYB99zRw$ibHpB+4xcrENlGaeGaK2WXebK5mdQsJ1G1r6GQ5Du/M",
+        207,
+        "018d87dd-df96-70d4-9ac6-56faa14b9641".to_owned(),
+        "018de18d-94a1-7917-a631-7a39fa888aa6".to_owned(),
+        17,
     );
     assert_eq!(pinned, expected, "the benchmark data v{} changed", api::seed::bench::BENCH_VERSION);
 }
@@ -229,7 +279,7 @@ async fn the_donations_have_every_category_and_status_skewed_requests_and_stock_
     let rows = dump(&app.db).await;
     assert_eq!((report.donors, report.programs, report.donation_requests), (150, 600, 1000));
     assert_eq!((rows.donors.len(), rows.programs.len(), rows.requests.len()), (150, 600, 1000));
-    assert_eq!(report.request_statuses, [86, 199, 470, 111, 134], "SUBMITTED, APPROVED, FULFILLED, REJECTED, CANCELLED");
+    assert_eq!(report.request_statuses, [86, 191, 471, 104, 148], "SUBMITTED, APPROVED, FULFILLED, REJECTED, CANCELLED");
     assert_eq!(report.request_statuses.iter().sum::<usize>(), 1000);
 
     // Every category, texts in English and one more language, countries the donor gives in.
@@ -249,7 +299,7 @@ async fn the_donations_have_every_category_and_status_skewed_requests_and_stock_
         rows.programs.iter().filter(|p| p.cap_units.is_none()).count(),
         rows.programs.iter().filter(|p| p.auto_approve).count(),
     );
-    assert_eq!(shapes, (298, 189, 150), "unlimited stock, no cap, automatic approval");
+    assert_eq!(shapes, (316, 175, 128), "unlimited stock, no cap, automatic approval");
 
     // Stock reserved is the units of approved and fulfilled requests, never over the
     // stock; no organization receives more than a program's cap.
@@ -265,7 +315,7 @@ async fn the_donations_have_every_category_and_status_skewed_requests_and_stock_
         assert!(received.values().all(|u| p.cap_units.is_none_or(|c| *u <= c)), "{}: {received:?}", p.slug);
     }
     let refused = |code: &str| rows.requests.iter().filter(|r| r.reasons.0.iter().any(|c| c == code)).count();
-    assert_eq!((refused("OUT_OF_STOCK"), refused("CAP_REACHED")), (0, 1), "approvals refused for want of stock, of cap");
+    assert_eq!((refused("OUT_OF_STOCK"), refused("CAP_REACHED")), (0, 2), "approvals refused for want of stock, of cap");
 
     // Skewed: the most active organizations hold 10 or more; requests spread over years.
     let mut per_org: BTreeMap<uuid::Uuid, usize> = BTreeMap::new();
@@ -363,6 +413,140 @@ async fn anonymous_callers_read_public_organizations_and_a_validator_its_country
     assert!(nodes.iter().any(|n| n["validation"]["validUntil"].is_string()), "{read}");
     let anonymous = app.data(cases, json!({ "c": country })).await;
     assert!(anonymous["organizations"]["nodes"].as_array().expect("nodes").iter().all(|n| n["validation"].is_null()), "{anonymous}");
+}
+
+/// The trainings at scale 0.05 (60 people, 1,500 registrations): enough
+/// people per session for full sessions with waitlists.
+#[actix_rt::test]
+async fn the_trainings_hold_the_registration_services_invariants_and_read_through_the_search() {
+    use api::trainings::registration_service::normalize_code;
+    use entity::enums::{TrainingAttendance, TrainingFormat, TrainingRegistrationStatus as Status, TrainingSessionStatus, TrainingStatus};
+
+    let history_end = chrono::DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z").expect("a time").to_utc();
+    let now = chrono::DateTime::parse_from_rfc3339("2026-12-01T00:00:00Z").expect("a time").to_utc();
+    let app = crate::helpers::spawn_app_with_clock(api::config::AppEnv::Development, &[], api::clock::Clock::manual(now)).await;
+    let scale: BenchScale = "0.05".parse().expect("a scale");
+    let BenchOutcome::Seeded(report) = seed_bench(&app.db, scale).await.expect("bench seed") else { panic!("not seeded") };
+    let rows = dump(&app.db).await;
+    let t = report.trainings;
+    assert_eq!((t.trainings, t.sessions, t.registrations), (300, 1500, 1500));
+    assert_eq!((rows.trainings.len(), rows.sessions.len(), rows.training_registrations.len()), (300, 1500, 1500));
+    assert_eq!(t.registration_statuses.iter().sum::<usize>(), 1500);
+    let [drafts, published, archived] = t.training_statuses;
+    assert!(drafts > 0 && archived > 0 && published > 250, "{:?}", t.training_statuses);
+
+    // Five per partner, one or two topics, the formats in about 60/25/15 %.
+    let mut per_partner: BTreeMap<uuid::Uuid, usize> = BTreeMap::new();
+    for training in &rows.trainings {
+        *per_partner.entry(training.partner_id).or_default() += 1;
+        let topics = rows.training_topics.iter().filter(|l| l.training_id == training.id).count();
+        assert!((1..=2).contains(&topics), "{}: {topics} topics", training.title);
+        assert!(rows.training_languages.iter().any(|l| l.training_id == training.id), "{}", training.title);
+        assert_eq!(training.published_at.is_some(), training.status != TrainingStatus::Draft, "{}", training.title);
+    }
+    assert!(per_partner.len() == 60 && per_partner.values().all(|n| *n == 5));
+    let in_person = rows.trainings.iter().filter(|t| t.format == TrainingFormat::InPerson).count();
+    let online = rows.trainings.iter().filter(|t| t.format == TrainingFormat::Online).count();
+    assert!((150..=210).contains(&in_person) && (50..=100).contains(&online), "{in_person} in person, {online} online");
+
+    // Sessions: 2025-01 to 2027-12, a real zone, venue and link as the format says, 10 to 40 seats.
+    let serving: BTreeMap<&str, uuid::Uuid> = rows.partner_countries.iter().map(|l| (l.country_code.as_str(), l.partner_id)).collect();
+    for s in &rows.sessions {
+        let training = rows.trainings.iter().find(|t| t.id == s.training_id).expect("its training");
+        let start = s.starts_at.to_rfc3339();
+        assert!(start.as_str() > "2025-01" && start.as_str() < "2028", "{s:?}");
+        let zones = api::countries::venues::bench_venues(s.country_code.as_deref().unwrap_or_default());
+        assert!(s.country_code.is_none() || zones.iter().any(|(_, zone)| *zone == s.time_zone), "the zone of the country: {s:?}");
+        assert_eq!(s.online_url.is_some(), training.format != TrainingFormat::InPerson, "{s:?}");
+        assert_eq!(s.venue_city.is_some(), training.format != TrainingFormat::Online, "{s:?}");
+        assert!((10..=40).contains(&s.capacity) && s.registration_deadline == s.starts_at && s.ends_at > s.starts_at);
+        if let Some(country) = &s.country_code {
+            assert_eq!(serving.get(country.as_str()), Some(&training.partner_id), "in the partner's countries: {s:?}");
+        }
+        assert_ne!(s.status, TrainingSessionStatus::Completed, "no write completes a session");
+    }
+    assert!(rows.sessions.iter().any(|s| s.status == TrainingSessionStatus::Cancelled));
+    assert!(rows.sessions.iter().any(|s| s.starts_at > now) && rows.sessions.iter().any(|s| s.starts_at < history_end));
+
+    // Per session, the counters and the order the registration service keeps.
+    let mut full_with_waitlist = 0;
+    let mut certificates: BTreeSet<&str> = BTreeSet::new();
+    for s in &rows.sessions {
+        let mine: Vec<&training_registration::Model> = rows.training_registrations.iter().filter(|r| r.session_id == s.id).collect();
+        let training = rows.trainings.iter().find(|t| t.id == s.training_id).expect("its training");
+        if training.status == TrainingStatus::Draft {
+            assert!(mine.is_empty(), "a draft takes no registrations");
+        }
+        let of = |status: Status| mine.iter().filter(|r| r.status == status).collect::<Vec<_>>();
+        let (registered, waitlisted) = (of(Status::Registered), of(Status::Waitlisted));
+        assert_eq!(s.registered_count as usize, registered.len(), "{s:?}");
+        assert!(s.registered_count <= s.capacity, "{s:?}");
+        let mut places: Vec<i32> = mine.iter().map(|r| r.sequence).collect();
+        places.sort_unstable();
+        assert_eq!(places, (1..=s.registration_sequence).collect::<Vec<_>>(), "one place each, in order: {s:?}");
+        let people: BTreeSet<uuid::Uuid> = mine.iter().map(|r| r.user_id).collect();
+        assert_eq!(people.len(), mine.len(), "distinct people per session");
+        if !waitlisted.is_empty() {
+            assert_eq!(s.registered_count, s.capacity, "a waitlist only behind a full session: {s:?}");
+            let first_waiting = waitlisted.iter().map(|r| r.sequence).min().unwrap_or(0);
+            assert!(registered.iter().all(|r| r.sequence < first_waiting), "the waitlist is served in its order: {s:?}");
+            full_with_waitlist += 1;
+        }
+        for r in &mine {
+            assert!(r.created_at >= training.published_at.unwrap_or(r.created_at) && r.created_at <= s.starts_at.min(history_end), "{r:?}");
+            assert_eq!(r.cancelled_at.is_some(), r.status == Status::Cancelled, "{r:?}");
+            assert_eq!(r.cancellation_notified_at.is_some(), s.status == TrainingSessionStatus::Cancelled && r.status != Status::Cancelled);
+            if r.attendance.is_some() {
+                assert!(r.status == Status::Registered && s.ends_at < history_end, "attendance of a seat after the session: {r:?}");
+            }
+            assert_eq!(r.certificate_code.is_some(), r.attendance == Some(TrainingAttendance::Attended), "{r:?}");
+            assert_eq!(r.certificate_code.is_some(), r.certificate_issued_at.is_some());
+            if let Some(code) = r.certificate_code.as_deref() {
+                assert_eq!(normalize_code(code).as_deref(), Some(code), "the service's format");
+                assert!(certificates.insert(code), "{code} twice");
+            }
+            if let Some(org) = r.organization_id {
+                let member = rows.memberships.iter().any(|m| m.user_id == r.user_id && m.scope_id == org);
+                assert!(member, "on behalf of their own organization: {r:?}");
+            }
+        }
+    }
+    assert!(full_with_waitlist >= 3, "{full_with_waitlist} full sessions with a waitlist");
+    let marked = |a: TrainingAttendance| rows.training_registrations.iter().filter(|r| r.attendance == Some(a)).count();
+    let (came, absent) = (marked(TrainingAttendance::Attended), marked(TrainingAttendance::NoShow));
+    assert!(came > 4 * absent && absent > 0, "mostly attended: {came} against {absent}");
+    assert_eq!(certificates.len(), t.certificates);
+    let [_, waiting, cancelled] = t.registration_statuses;
+    assert!(waiting > 0 && cancelled > 0, "{:?}", t.registration_statuses);
+
+    // The search with seats left (Q5) reads the same trainings, for anyone.
+    let open = |s: &&training_session::Model| {
+        s.status == TrainingSessionStatus::Scheduled
+            && s.starts_at > now
+            && s.registration_deadline > now
+            && s.registered_count < s.capacity
+    };
+    let mut by_country: BTreeMap<&str, BTreeSet<uuid::Uuid>> = BTreeMap::new();
+    for s in rows.sessions.iter().filter(open) {
+        let training = rows.trainings.iter().find(|t| t.id == s.training_id).expect("its training");
+        if let (Some(country), TrainingStatus::Published) = (s.country_code.as_deref(), training.status) {
+            by_country.entry(country).or_default().insert(training.id);
+        }
+    }
+    let (country, expected) = by_country.iter().max_by_key(|(_, ids)| ids.len()).expect("a country with open sessions");
+    let query = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/bench/graphql/q5_training_search.graphql")).expect("Q5");
+    let read = app.data(&query, json!({ "country": country })).await;
+    assert_eq!(read["trainings"]["totalCount"], json!(expected.len()), "{read}");
+    let nodes = read["trainings"]["nodes"].as_array().expect("nodes");
+    assert_eq!(nodes.len(), expected.len().min(20));
+    for node in nodes {
+        let open_here = node["sessions"].as_array().expect("sessions").iter().any(|s| {
+            s["country"]["code"] == json!(country)
+                && s["seatsLeft"].as_i64().unwrap_or(0) > 0
+                && s["startsAt"].as_str() > Some("2026-12-01")
+        });
+        assert!(open_here && node["partner"]["name"].is_string() && !node["topics"].as_array().expect("topics").is_empty(), "{node}");
+    }
 }
 
 #[actix_rt::test]

@@ -149,13 +149,30 @@ pub fn bench_email(role: &str, number: usize, digits: usize) -> String {
     format!("{role}-{number:0digits$}@{BENCH_EMAIL_DOMAIN}")
 }
 
+/// A benchmark account that belongs to an organization (its owner or a
+/// member), as other areas' benchmark seeds need it (e.g. to register people
+/// for trainings on behalf of their organization).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BenchPerson {
+    /// The account.
+    pub user: Uuid,
+    /// Its organization.
+    pub organization: Uuid,
+    /// Its role there (owner or member).
+    pub role: Role,
+    /// When the account was created.
+    pub created_at: DateTime<Utc>,
+}
+
 /// What [`insert_bench`] wrote.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BenchAccounts {
     /// Accounts.
     pub users: usize,
     /// Their roles.
     pub memberships: usize,
+    /// The organizations' owners and members, in the order of the organizations.
+    pub people: Vec<BenchPerson>,
 }
 
 /// The one argon2id hash of [`BENCH_PASSWORD`] that every benchmark account
@@ -179,7 +196,7 @@ async fn bench_hash(ctx: &BenchContext) -> Result<String, SeedError> {
 /// (`admin-07@`, `validator-07@`, `programs-07@` for the 7th, in the order
 /// given), an owner for every 20th organization and a member for every 100th
 /// (`owner-00001@`, `member-00001@`). `partners` and `organizations` are
-/// (id, creation time).
+/// (id, creation time). Returns the counts and the organizations' people.
 pub async fn insert_bench(
     db: &impl ConnectionTrait,
     ctx: &BenchContext,
@@ -190,6 +207,7 @@ pub async fn insert_bench(
     let mut rng = ctx.rng("accounts");
     let mut users = Vec::new();
     let mut grants = Vec::new();
+    let mut people = Vec::new();
     let mut account = |rng: &mut BenchRng, email: String, name: String, at: DateTime<Utc>, admin: bool| -> Result<Uuid, SeedError> {
         let email = text::email(&email).map_err(|e| SeedError::bad(&email, &e.to_string()))?;
         let id = rng.uuid_at(at);
@@ -229,15 +247,17 @@ pub async fn insert_bench(
                 role: Role::Owner,
                 at: *created,
             });
+            people.push(BenchPerson { user, organization: *organization, role: Role::Owner, created_at: *created });
         }
         if i % MEMBER_EVERY == MEMBER_EVERY / 2 {
             let number = i / MEMBER_EVERY + 1;
             let at = *created + Duration::days(1);
             let user = account(&mut rng, bench_email("member", number, 5), format!("Bench member {number:05}"), at, false)?;
             grants.push(BenchGrant { user, scope: MembershipScope::Organization, scope_id: *organization, role: Role::Member, at });
+            people.push(BenchPerson { user, organization: *organization, role: Role::Member, created_at: at });
         }
     }
-    let written = BenchAccounts { users: users.len(), memberships: grants.len() };
+    let written = BenchAccounts { users: users.len(), memberships: grants.len(), people };
     insert_batched(db, users).await.map_err(ApiError::from)?;
     crate::memberships::seed::insert_bench(db, ctx, grants).await?;
     Ok(written)

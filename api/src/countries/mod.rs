@@ -6,3 +6,4 @@ pub mod query;
 pub mod seed;
 pub mod service;
 pub mod types;
+pub mod venues;

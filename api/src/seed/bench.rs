@@ -2,7 +2,7 @@
 //! for `bench/run`. The same [`BENCH_VERSION`] and scale give the same data,
 //! byte for byte. Each area writes its part (`partners/seed.rs`,
 //! `organizations/seed/bench.rs`, `accounts/seed.rs`, `memberships/seed.rs`,
-//! `validations/seed.rs`, `programs/bench_seed.rs`;
+//! `validations/seed.rs`, `programs/bench_seed.rs`, `trainings/bench_seed.rs`;
 //! the countries come from `countries/seed.rs`) with multi-row inserts, all
 //! in one transaction: the rows are those the areas' writes would make, but
 //! their per-row rules and statements would take far too long for 20,000
@@ -14,7 +14,8 @@
 //! areas, registrations, `*.created` events, 1,381 accounts with their roles,
 //! and about 20,000 validation cases (some organizations have none, some two)
 //! with the criteria of every partner and the events of every step; 150
-//! donors, 600 programs and 100,000 donation requests (version 3).
+//! donors, 600 programs and 100,000 donation requests (version 3); 300
+//! trainings with 1,500 sessions and 30,000 registrations (version 4).
 
 use entity::{enums::Visibility, organization, partner, user};
 use sea_orm::{
@@ -28,7 +29,7 @@ use super::{
     generator::{BenchContext, ORGANIZATIONS_AT_SCALE_ONE},
 };
 pub use crate::accounts::seed::{BENCH_EMAIL_DOMAIN, BENCH_PASSWORD, bench_email};
-use crate::{accounts, countries::seed::BENCH_COUNTRIES, error::ApiError, organizations, partners, programs, validations};
+use crate::{accounts, countries::seed::BENCH_COUNTRIES, error::ApiError, organizations, partners, programs, trainings, validations};
 
 /// What `seed --bench` wrote.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,12 +62,15 @@ pub struct BenchReport {
     pub donation_requests: usize,
     /// Of which SUBMITTED, APPROVED, FULFILLED, REJECTED and CANCELLED.
     pub request_statuses: [usize; 5],
+    /// Trainings, sessions, registrations and certificates.
+    pub trainings: trainings::bench_seed::BenchTrainings,
     /// The partner of the largest country: its validator (`validator-01@`) sees its hidden organizations.
     pub largest_country: &'static str,
 }
 
 /// How `seed --bench` ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[expect(clippy::large_enum_variant, reason = "one value per seed run, matched by callers and tests: no need for a box")]
 pub enum BenchOutcome {
     /// It wrote the data.
     Seeded(BenchReport),
@@ -122,6 +126,7 @@ pub async fn seed_bench(db: &DatabaseConnection, scale: BenchScale) -> Result<Be
     .await?;
     let validations = validations::seed::insert_bench(&txn, &ctx, &partners, &organizations).await?;
     let donations = programs::bench_seed::insert_bench(&txn, &ctx, &organizations).await?;
+    let trainings = trainings::bench_seed::insert_bench(&txn, &ctx, &partners, &organizations, &accounts.people).await?;
     txn.commit().await.map_err(ApiError::from)?;
 
     let count = |v| organizations.iter().filter(|o| o.visibility == v).count();
@@ -140,6 +145,7 @@ pub async fn seed_bench(db: &DatabaseConnection, scale: BenchScale) -> Result<Be
         programs: donations.programs,
         donation_requests: donations.requests,
         request_statuses: donations.statuses,
+        trainings,
         largest_country: BENCH_COUNTRIES[0].code,
     }))
 }

@@ -19,7 +19,7 @@ use crate::events::{Actor, DomainEvent};
 
 /// Version of the benchmark data. Bump it whenever what `seed --bench` writes
 /// changes, so that data of an older version is never taken for this one.
-pub const BENCH_VERSION: u32 = 3;
+pub const BENCH_VERSION: u32 = 4;
 
 /// Organizations at scale 1.
 pub const ORGANIZATIONS_AT_SCALE_ONE: u64 = 20_000;

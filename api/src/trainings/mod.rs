@@ -41,6 +41,7 @@
 //!   own staff.
 
 pub mod attendance;
+pub mod bench_seed;
 pub mod calendar;
 pub mod calendar_http;
 pub mod calendar_mutation;
