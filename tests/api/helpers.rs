@@ -479,3 +479,17 @@ impl TestApp {
         raw.json()
     }
 }
+
+/// The types of the events recorded so far whose type starts with `prefix`, in order.
+pub async fn event_types_starting(app: &TestApp, prefix: &str) -> Vec<String> {
+    use sea_orm::{EntityTrait, QueryOrder};
+    entity::event::Entity::find()
+        .order_by_asc(entity::event::Column::Id)
+        .all(&app.db)
+        .await
+        .expect("events")
+        .into_iter()
+        .map(|e| e.event_type)
+        .filter(|t| t.starts_with(prefix))
+        .collect()
+}

@@ -16,9 +16,9 @@ use api::{
 use chrono::{DateTime, Duration, Utc};
 use entity::{
     enums::{MembershipScope, Role},
-    event, training_session,
+    training_session,
 };
-use sea_orm::{EntityTrait, QueryOrder};
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
 use crate::helpers::{
@@ -235,15 +235,7 @@ async fn people(app: &TestApp, prefix: &str, n: usize) -> Vec<String> {
 }
 
 async fn event_types(app: &TestApp) -> Vec<String> {
-    event::Entity::find()
-        .order_by_asc(event::Column::Id)
-        .all(&app.db)
-        .await
-        .expect("events")
-        .into_iter()
-        .map(|e| e.event_type)
-        .filter(|t| t.starts_with("training_registration"))
-        .collect()
+    crate::helpers::event_types_starting(app, "training_registration").await
 }
 
 #[actix_web::test]

@@ -3,11 +3,8 @@
 //! sessions; drafts and online links stay with them; the search filters and
 //! pages; a page costs the same statements whatever its size.
 
-use entity::{
-    enums::{MembershipScope, Role},
-    event,
-};
-use sea_orm::{EntityTrait, QueryOrder};
+use entity::enums::{MembershipScope, Role};
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, answer_as, assert_error, create_partner, spawn_app};
@@ -168,15 +165,7 @@ fn bangkok_session(training: &Value, starts_at: &str, ends_at: &str) -> Value {
 }
 
 async fn event_types(app: &TestApp) -> Vec<String> {
-    event::Entity::find()
-        .order_by_asc(event::Column::Id)
-        .all(&app.db)
-        .await
-        .expect("events")
-        .into_iter()
-        .map(|e| e.event_type)
-        .filter(|t| t.starts_with("training"))
-        .collect()
+    crate::helpers::event_types_starting(app, "training").await
 }
 
 #[actix_web::test]

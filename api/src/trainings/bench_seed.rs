@@ -119,18 +119,10 @@ const STREETS: [&str; 8] =
 const TOPIC_NAMESPACE: Uuid = uuid::uuid!("3b8f6c52-7d0e-5a41-9c1e-8a2f4d6b0c17");
 
 /// Crockford's base32, as `registration_service::new_certificate_code` writes codes.
-const CODE_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
 /// A certificate code in the service's format (128 bits in Crockford's base32,
 /// 26 characters), the bits drawn from the benchmark's stream.
 fn certificate_code(rng: &mut BenchRng) -> String {
-    let mut value = (u128::from(rng.next_u64()) << 64) | u128::from(rng.next_u64());
-    let mut out = vec![b'0'; super::registration_service::CODE_CHARS];
-    for slot in out.iter_mut().rev() {
-        *slot = CODE_ALPHABET[(value & 31) as usize];
-        value >>= 5;
-    }
-    String::from_utf8(out).unwrap_or_default()
+    super::registration_service::certificate_code_of((u128::from(rng.next_u64()) << 64) | u128::from(rng.next_u64()))
 }
 
 /// When the benchmark's history stops: 2026-11-01, as the other areas'.

@@ -31,7 +31,14 @@ pub const CODE_CHARS: usize = 26;
 pub fn new_certificate_code() -> String {
     let mut bytes = [0u8; 16];
     rand::rng().fill_bytes(&mut bytes);
-    let mut value = u128::from_be_bytes(bytes);
+    certificate_code_of(u128::from_be_bytes(bytes))
+}
+
+/// The certificate code of 128 bits, in Crockford's base32 (26 characters):
+/// the service draws the bits from the operating system, the benchmark's
+/// seed from its own stream.
+pub fn certificate_code_of(bits: u128) -> String {
+    let mut value = bits;
     let mut out = vec![b'0'; CODE_CHARS];
     for slot in out.iter_mut().rev() {
         *slot = ALPHABET[(value & 31) as usize];
