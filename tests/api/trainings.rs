@@ -709,6 +709,121 @@ async fn a_page_of_2_or_6_trainings_with_their_sessions_and_topics_costs_the_sam
     }
 }
 
+const CO_ORGANIZERS: &str = "query($id: ID!) { node(id: $id) { ... on Training { coOrganizers {
+    __typename ... on Donor { name } ... on Organization { displayName } } } } }";
+
+async fn co_organizer_names(app: &TestApp, token: Option<&str>, training: &Value) -> Vec<String> {
+    let vars = json!({ "id": training["id"] });
+    let answer = match token {
+        Some(token) => app.graphql_as(token, CO_ORGANIZERS, vars).await.json(),
+        None => app.graphql(CO_ORGANIZERS, vars).await,
+    };
+    assert!(answer.get("errors").is_none(), "{answer}");
+    answer["data"]["node"]["coOrganizers"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no co-organizers in {answer}"))
+        .iter()
+        .map(|c| {
+            format!(
+                "{}:{}",
+                c["__typename"].as_str().unwrap_or_default(),
+                c["name"].as_str().or(c["displayName"].as_str()).unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[actix_web::test]
+async fn co_organizers_are_donors_and_organizations_the_manager_may_see_and_hidden_ones_stay_hidden() {
+    let app = spawn_app().await;
+    let net = net(&app).await;
+    let donor = app
+        .data_as(&net.admin, "mutation { createDonor(input: {name: \"Open Data Fund\"}) { donor { id } userErrors { code } } }", json!({}))
+        .await;
+    let donor = donor["createDonor"]["donor"]["id"].clone();
+    let mut public = crate::helpers::organization_input("Bangkok Youth Media");
+    public["country"] = json!("TH");
+    let public = crate::helpers::create_organization(&app, public).await;
+    let mut hidden = crate::helpers::organization_input("Chiang Mai Land Defenders");
+    hidden["country"] = json!("TH");
+    hidden["visibility"] = json!("HIDDEN");
+    let hidden = crate::helpers::create_organization(&app, hidden).await;
+    // Hidden in a country the manager's partner does not serve: they cannot see it.
+    let mut unseen = crate::helpers::organization_input("Cerrado Water Watch");
+    unseen["country"] = json!("BR");
+    unseen["visibility"] = json!("HIDDEN");
+    let unseen = crate::helpers::create_organization(&app, unseen).await;
+
+    // Every refusal at once, nothing written.
+    let input = training_input(&net.partner, "refused", json!({ "coOrganizers": [donor, unseen["id"], public["id"], public["id"]] }));
+    let answer = answer_as(&app, Some(&net.manager), &create_doc(), input).await;
+    assert_eq!(
+        sorted(errors(payload(&answer, "createTraining"))),
+        pairs(&[("input.coOrganizers.1", "NOT_FOUND"), ("input.coOrganizers.3", "DUPLICATE")]),
+        "{answer}"
+    );
+    let eleven: Vec<Value> = (0..11).map(|_| donor.clone()).collect();
+    let answer =
+        answer_as(&app, Some(&net.manager), &create_doc(), training_input(&net.partner, "refused", json!({ "coOrganizers": eleven })))
+            .await;
+    assert_eq!(errors(payload(&answer, "createTraining")), pairs(&[("input.coOrganizers", "TOO_MANY")]), "{answer}");
+    // The ID of something that cannot co-organize is INVALID_ID.
+    let answer = answer_as(
+        &app,
+        Some(&net.manager),
+        &create_doc(),
+        training_input(&net.partner, "refused", json!({ "coOrganizers": [net.partner] })),
+    )
+    .await;
+    assert_eq!(crate::helpers::first_error_code(&answer), "INVALID_ID", "{answer}");
+    let listed = app.data_as(&net.admin, LIST, json!({})).await;
+    assert_eq!(listed["trainings"]["totalCount"], 0, "a refused training was written: {listed}");
+
+    // In the order given; the hidden organization only to those who may read it.
+    let input = training_input(&net.partner, "co-organized", json!({ "coOrganizers": [hidden["id"], donor, public["id"]] }));
+    let training = create(&app, &net.manager, input).await;
+    let training = publish(&app, &net.manager, &training).await;
+    let all = vec![
+        "Organization:Chiang Mai Land Defenders".to_owned(),
+        "Donor:Open Data Fund".to_owned(),
+        "Organization:Bangkok Youth Media".to_owned(),
+    ];
+    assert_eq!(co_organizer_names(&app, Some(&net.manager), &training).await, all);
+    assert_eq!(co_organizer_names(&app, Some(&net.admin), &training).await, all);
+    let public_view = vec!["Donor:Open Data Fund".to_owned(), "Organization:Bangkok Youth Media".to_owned()];
+    assert_eq!(co_organizer_names(&app, None, &training).await, public_view);
+    assert_eq!(co_organizer_names(&app, Some(&net.outsider), &training).await, public_view);
+
+    // An update without them keeps them; with them, replaces them all.
+    let answer = answer_as(
+        &app,
+        Some(&net.manager),
+        &update_doc(),
+        json!({ "training": training["id"], "expectedVersion": training["version"], "title": "Renamed" }),
+    )
+    .await;
+    let updated = payload(&answer, "updateTraining")["training"].clone();
+    assert_eq!(co_organizer_names(&app, Some(&net.manager), &updated).await, all);
+    let answer = answer_as(
+        &app,
+        Some(&net.manager),
+        &update_doc(),
+        json!({ "training": training["id"], "expectedVersion": updated["version"], "coOrganizers": [unseen["id"]] }),
+    )
+    .await;
+    assert_eq!(errors(payload(&answer, "updateTraining")), pairs(&[("input.coOrganizers.0", "NOT_FOUND")]), "{answer}");
+    assert_eq!(co_organizer_names(&app, Some(&net.manager), &updated).await, all, "a refused update changed them");
+    let answer = answer_as(
+        &app,
+        Some(&net.manager),
+        &update_doc(),
+        json!({ "training": training["id"], "expectedVersion": updated["version"], "coOrganizers": [public["id"]] }),
+    )
+    .await;
+    assert_eq!(payload(&answer, "updateTraining")["userErrors"], json!([]), "{answer}");
+    assert_eq!(co_organizer_names(&app, None, &training).await, vec!["Organization:Bangkok Youth Media".to_owned()]);
+}
+
 #[actix_web::test]
 async fn the_trainings_migration_goes_down_and_up_again() {
     use migration::{Migrator, MigratorTrait};

@@ -6,7 +6,7 @@
 use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::dataloader::Loader;
-use entity::{training, training_registration, training_session, training_topic};
+use entity::{training, training_co_organizer, training_registration, training_session, training_topic};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
@@ -69,6 +69,13 @@ batch_loader! {
     /// The topics of each training (already known visible), by name.
     TopicsByTraining: Uuid => Vec<training_topic::Model>,
     |db, keys| service::topics_of(db, keys).await
+}
+
+batch_loader! {
+    /// The co-organizer rows of each training (already known visible), in
+    /// the order given.
+    CoOrganizersByTraining: Uuid => Vec<training_co_organizer::Model>,
+    |db, keys| service::co_organizers_of(db, keys).await
 }
 
 batch_loader! {

@@ -1,7 +1,7 @@
 //! Mutation root of trainings: resolvers decode their input, call one
 //! write, and shape its outcome.
 
-use async_graphql::{Context, Object, Result};
+use async_graphql::{Context, ID, Object, Result};
 use entity::enums;
 
 use super::{
@@ -11,17 +11,38 @@ use super::{
         PublishTrainingPayload, ScheduleTrainingSessionInput, ScheduleTrainingSessionPayload, Training, TrainingSession,
         TrainingStatusInput, UpdateTrainingInput, UpdateTrainingPayload, UpdateTrainingSessionInput, UpdateTrainingSessionPayload,
     },
-    write::{self, TrainingChanges, TrainingInput},
+    write::{self, CoOrganizer, TrainingChanges, TrainingInput},
 };
 use crate::{
+    donors::types::Donor,
+    error::ApiError,
     events::published,
     graphql::{
         context::{bus, clock, db, request},
-        relay::decode_uuid,
+        relay::{decode, decode_uuid, not_an_id},
         user_error::outcome,
     },
+    organizations::types::Organization,
     partners::types::Partner,
 };
+
+/// Decodes co-organizers: IDs of donors and organizations (INVALID_ID for
+/// any other).
+fn co_organizers(ids: &[ID]) -> Result<Vec<CoOrganizer>, ApiError> {
+    ids.iter()
+        .map(|id| {
+            let global = decode(id)?;
+            let key = uuid::Uuid::parse_str(&global.key).map_err(|_| not_an_id(id))?;
+            if global.kind == Donor::KIND.name() {
+                Ok(CoOrganizer::Donor(key))
+            } else if global.kind == Organization::KIND.name() {
+                Ok(CoOrganizer::Organization(key))
+            } else {
+                Err(ApiError::InvalidId("a co-organizer is the ID of a Donor or an Organization".to_owned()))
+            }
+        })
+        .collect()
+}
 
 /// Mutations of trainings.
 #[derive(Default)]
@@ -49,6 +70,7 @@ impl TrainingMutation {
             topics: input.topics,
             languages: input.languages,
             materials: input.materials,
+            co_organizers: co_organizers(&input.co_organizers)?,
         };
         let written = write::create(db(ctx)?, clock(ctx)?, &request(ctx)?.caller, training).await;
         let (training, user_errors) = outcome(published(bus(ctx)?, written).await, Training)?;
@@ -76,6 +98,7 @@ impl TrainingMutation {
             topics: input.topics,
             languages: input.languages,
             materials: input.materials,
+            co_organizers: input.co_organizers.as_deref().map(co_organizers).transpose()?,
         };
         let written = write::update(db(ctx)?, clock(ctx)?, &request(ctx)?.caller, changes).await;
         let (training, user_errors) = outcome(published(bus(ctx)?, written).await, Training)?;

@@ -11,7 +11,8 @@
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use entity::{
-    enums::{MembershipScope, Role, TrainingAttendance, TrainingFormat, TrainingLevel, TrainingStatus},
+    donor,
+    enums::{MembershipScope, Role, TrainingAttendance, TrainingFormat, TrainingLevel, TrainingStatus, Visibility},
     organization, partner, training,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -156,8 +157,15 @@ pub async fn seed_demo(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<us
         people.push(person(user.id, organization));
     }
 
+    // The first course is co-organized by the demo donor and a public
+    // organization of Kenya or Uganda.
+    let donor = donor::Entity::find().order_by_asc(donor::Column::CreatedAt).one(db).await.map_err(ApiError::from)?;
+    let local = organizations.iter().find(|o| o.visibility == Visibility::Public);
+    let mut co_organizers: Vec<write::CoOrganizer> = donor.map(|d| write::CoOrganizer::Donor(d.id)).into_iter().collect();
+    co_organizers.extend(local.map(|o| write::CoOrganizer::Organization(o.id)));
+
     let mut trainings = Vec::new();
-    for (course, partner) in COURSES.iter().zip(&partners) {
+    for (i, (course, partner)) in COURSES.iter().zip(&partners).enumerate() {
         let (_, slug, title, summary, level, format, topics, languages) = *course;
         let input = write::TrainingInput {
             partner: partner.id,
@@ -170,6 +178,7 @@ pub async fn seed_demo(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<us
             topics: topics.iter().map(|t| (*t).to_owned()).collect(),
             languages: languages.iter().map(|l| (*l).to_owned()).collect(),
             materials: vec![format!("https://materials.demo.civic.example.org/{slug}")],
+            co_organizers: if i == 0 { co_organizers.clone() } else { Vec::new() },
         };
         let created = write::create(db, &clock, &system, input).await.map_err(|e| SeedError::invalid(slug, e))?.value;
         let published = write::transition(db, &clock, &system, created.id, created.version, TrainingStatus::Published)

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use entity::{
     enums::{TrainingFormat, TrainingLevel, TrainingSessionStatus, TrainingStatus},
-    training, training_language, training_session, training_topic, training_topic_link,
+    training, training_co_organizer, training_language, training_session, training_topic, training_topic_link,
 };
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Select, Value,
@@ -195,6 +195,25 @@ pub async fn topics_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMa
     }
     for list in out.values_mut() {
         list.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    Ok(out)
+}
+
+/// The co-organizer rows of each training, in the order they were given
+/// (the trainings already known visible; whether the caller may see each
+/// organization is for its reader to say).
+pub async fn co_organizers_of(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<training_co_organizer::Model>>, ApiError> {
+    let rows = training_co_organizer::Entity::find()
+        .filter(crate::db::id_in(db, training_co_organizer::Column::TrainingId, ids))
+        .order_by_asc(training_co_organizer::Column::Id)
+        .all(db)
+        .await?;
+    let mut out: HashMap<Uuid, Vec<training_co_organizer::Model>> = HashMap::new();
+    for row in rows {
+        out.entry(row.training_id).or_default().push(row);
     }
     Ok(out)
 }

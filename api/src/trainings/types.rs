@@ -1,12 +1,12 @@
 //! GraphQL types of trainings: the training, its sessions and topics, the
 //! enums, inputs and payloads.
 
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, Union};
 use chrono::{DateTime, Utc};
 use entity::enums;
 
 use super::{
-    loader::{SessionsByTraining, TopicsByTraining, TrainingById, ViewerRegistrationBySession},
+    loader::{CoOrganizersByTraining, SessionsByTraining, TopicsByTraining, TrainingById, ViewerRegistrationBySession},
     registration_service,
     registration_types::{TrainingRegistration, TrainingRegistrationStatus},
     service,
@@ -14,6 +14,7 @@ use super::{
 use crate::{
     auth::policy::trainings::SessionLinkFacts,
     countries::types::Country,
+    donors::{loader::DonorById, types::Donor},
     graphql::{
         connection::{Conn, Listed, TotalCount, from_page},
         context::{db, loader, policy, request},
@@ -22,9 +23,21 @@ use crate::{
         scalars::CountryCode,
         user_error::payload,
     },
+    organizations::{loader::OrganizationById, types::Organization},
     pagination::PageRequest,
     partners::{loader::PartnerById, types::Partner},
 };
+
+/// Who co-organizes a training with its partner: a donor company or a
+/// local organization.
+#[derive(Union)]
+#[expect(clippy::large_enum_variant, reason = "a few short-lived values per field: boxing would buy nothing")]
+pub enum TrainingCoOrganizer {
+    /// A donor company.
+    Donor(Donor),
+    /// A local organization.
+    Organization(Organization),
+}
 
 mirror_enum! {
     /// How advanced a training is.
@@ -175,6 +188,27 @@ impl Training {
     async fn topics(&self, ctx: &Context<'_>) -> Result<Vec<TrainingTopic>> {
         let topics = loader::<TopicsByTraining>(ctx)?.load_one(self.0.id).await?.unwrap_or_default();
         Ok(topics.into_iter().map(TrainingTopic).collect())
+    }
+
+    /// Donors and local organizations co-organizing it with its partner, in
+    /// the order its managers gave. An organization appears only to those
+    /// who may read it (a hidden one only to its members, its country's
+    /// partner staff and platform admins): for everyone else it is left
+    /// out, not shown as a blank.
+    async fn co_organizers(&self, ctx: &Context<'_>) -> Result<Vec<TrainingCoOrganizer>> {
+        let rows = loader::<CoOrganizersByTraining>(ctx)?.load_one(self.0.id).await?.unwrap_or_default();
+        let donor_ids: Vec<uuid::Uuid> = rows.iter().filter_map(|r| r.donor_id).collect();
+        let org_ids: Vec<uuid::Uuid> = rows.iter().filter_map(|r| r.organization_id).collect();
+        let (donor_loader, organization_loader) = (loader::<DonorById>(ctx)?, loader::<OrganizationById>(ctx)?);
+        let (mut donors, mut organizations) = tokio::try_join!(donor_loader.load_many(donor_ids), organization_loader.load_many(org_ids))?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| match (row.donor_id, row.organization_id) {
+                (Some(id), _) => donors.remove(&id).map(|d| TrainingCoOrganizer::Donor(Donor(d))),
+                (None, Some(id)) => organizations.remove(&id).map(|o| TrainingCoOrganizer::Organization(Organization(o))),
+                (None, None) => None,
+            })
+            .collect())
     }
 
     /// Its sessions (at most 100), soonest first, cancelled ones included.
@@ -427,6 +461,10 @@ pub struct CreateTrainingInput {
     /// Links (https) to its materials (up to 20).
     #[graphql(default)]
     pub materials: Vec<String>,
+    /// IDs of donors and organizations co-organizing it (up to 10), in the
+    /// order to show them. An organization you may not read is NOT_FOUND.
+    #[graphql(default)]
+    pub co_organizers: Vec<ID>,
 }
 
 /// Input of `updateTraining`: the fields given change, the others stay.
@@ -454,6 +492,8 @@ pub struct UpdateTrainingInput {
     pub languages: Option<Vec<String>>,
     /// Material links: replaces all of them.
     pub materials: Option<Vec<String>>,
+    /// Co-organizers (IDs of donors and organizations): replaces all of them.
+    pub co_organizers: Option<Vec<ID>>,
 }
 
 /// Input of `publishTraining` and `archiveTraining`.

@@ -7,7 +7,7 @@
 use entity::{
     StringList,
     enums::{TrainingFormat, TrainingLevel, TrainingStatus},
-    partner, training, training_language, training_topic_link,
+    partner, training, training_co_organizer, training_language, training_topic_link,
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession, TransactionTrait};
 use uuid::Uuid;
@@ -31,6 +31,17 @@ pub const MAX_DESCRIPTION_CHARS: usize = 20_000;
 pub const MAX_TOPICS: usize = 10;
 /// Most material links of a training.
 pub const MAX_MATERIALS: usize = 20;
+/// Most co-organizers of a training.
+pub const MAX_CO_ORGANIZERS: usize = 10;
+
+/// A co-organizer of a training: a donor, or a local organization.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CoOrganizer {
+    /// A donor company.
+    Donor(Uuid),
+    /// A local organization.
+    Organization(Uuid),
+}
 
 /// A new training.
 #[derive(Clone, Debug)]
@@ -55,6 +66,8 @@ pub struct TrainingInput {
     pub languages: Vec<String>,
     /// Links (https) to materials.
     pub materials: Vec<String>,
+    /// Donors and organizations co-organizing it, in the order shown.
+    pub co_organizers: Vec<CoOrganizer>,
 }
 
 /// Changes to a training: `None` leaves a field as it is.
@@ -82,6 +95,8 @@ pub struct TrainingChanges {
     pub languages: Option<Vec<String>>,
     /// Materials: replace all of them.
     pub materials: Option<Vec<String>>,
+    /// Co-organizers: replace all of them.
+    pub co_organizers: Option<Vec<CoOrganizer>>,
 }
 
 impl TrainingChanges {
@@ -97,6 +112,7 @@ impl TrainingChanges {
             ("topics", self.topics.is_some()),
             ("languages", self.languages.is_some()),
             ("materials", self.materials.is_some()),
+            ("coOrganizers", self.co_organizers.is_some()),
         ];
         fields.into_iter().filter(|(_, given)| *given).map(|(name, _)| name.to_owned()).collect()
     }
@@ -111,6 +127,8 @@ struct Checked {
     topics: Vec<Uuid>,
     languages: Vec<String>,
     materials: Vec<String>,
+    /// The co-organizers to write (`None`: unchanged).
+    co_organizers: Option<Vec<CoOrganizer>>,
 }
 
 impl Checked {
@@ -172,9 +190,57 @@ fn check_materials(errors: &mut Errors, links: &[String]) -> Vec<String> {
     out
 }
 
+/// Checks co-organizers: at most [`MAX_CO_ORGANIZERS`], none twice, each
+/// donor existing and each organization one the caller may read (one they
+/// may not is NOT_FOUND, as if it did not exist: the form never tells a
+/// manager that a hidden organization is there).
+async fn check_co_organizers(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    errors: &mut Errors,
+    given: &[CoOrganizer],
+) -> Result<Vec<CoOrganizer>, WriteError> {
+    if given.len() > MAX_CO_ORGANIZERS {
+        errors.add(&["coOrganizers"], UserErrorCode::TooMany, format!("at most {MAX_CO_ORGANIZERS} co-organizers"));
+        return Ok(Vec::new());
+    }
+    let donor_ids: Vec<Uuid> = given.iter().filter_map(|c| if let CoOrganizer::Donor(id) = c { Some(*id) } else { None }).collect();
+    let org_ids: Vec<Uuid> = given.iter().filter_map(|c| if let CoOrganizer::Organization(id) = c { Some(*id) } else { None }).collect();
+    let donors = if donor_ids.is_empty() { Default::default() } else { crate::donors::service::by_ids(db, &donor_ids).await? };
+    let organizations = if org_ids.is_empty() {
+        Vec::new()
+    } else {
+        crate::organizations::service::by_ids(db, &Policy.organization_scope(caller), &org_ids).await?
+    };
+    let mut out: Vec<CoOrganizer> = Vec::new();
+    for (i, co) in given.iter().enumerate() {
+        let index = i.to_string();
+        let exists = match co {
+            CoOrganizer::Donor(id) => donors.contains_key(id),
+            CoOrganizer::Organization(id) => organizations.iter().any(|o| o.id == *id),
+        };
+        if out.contains(co) {
+            errors.add(&["coOrganizers", &index], UserErrorCode::Duplicate, "this co-organizer is listed twice");
+        } else if !exists {
+            let what = if matches!(co, CoOrganizer::Donor(_)) { "donor" } else { "organization" };
+            errors.add(&["coOrganizers", &index], UserErrorCode::NotFound, format!("no {what} has this ID"));
+        } else {
+            out.push(*co);
+        }
+    }
+    Ok(out)
+}
+
 /// Checks a whole training (a new one, or one with its changes applied),
-/// all user errors at once. `except` is the training itself when updating.
-async fn check_training(db: &impl ConnectionTrait, input: &TrainingInput, except: Option<Uuid>) -> Result<Checked, WriteError> {
+/// all user errors at once. `except` is the training itself when updating;
+/// `co_organizers` those given (`None`: kept as they are, not re-checked).
+async fn check_training(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    input: &TrainingInput,
+    except: Option<Uuid>,
+    co_organizers: Option<&[CoOrganizer]>,
+) -> Result<Checked, WriteError> {
     let mut errors = Errors::default();
     let title = errors.check(&["title"], text::required_line(&input.title, MAX_TITLE_CHARS), text_code);
     let summary = errors
@@ -200,6 +266,10 @@ async fn check_training(db: &impl ConnectionTrait, input: &TrainingInput, except
     }
     let languages = check_languages(&mut errors, &input.languages);
     let materials = check_materials(&mut errors, &input.materials);
+    let co_organizers = match co_organizers {
+        Some(given) => Some(check_co_organizers(db, caller, &mut errors, given).await?),
+        None => None,
+    };
     if let Some(slug) = &slug {
         let mut same =
             training::Entity::find().filter(training::Column::PartnerId.eq(input.partner)).filter(training::Column::Slug.eq(slug.as_str()));
@@ -219,7 +289,34 @@ async fn check_training(db: &impl ConnectionTrait, input: &TrainingInput, except
         topics,
         languages,
         materials,
+        co_organizers,
     })
+}
+
+/// Writes a training's co-organizer rows, in the order given, after
+/// deleting the old ones.
+async fn write_co_organizers(db: &impl ConnectionTrait, training: Uuid, co_organizers: &[CoOrganizer]) -> Result<(), WriteError> {
+    training_co_organizer::Entity::delete_many().filter(training_co_organizer::Column::TrainingId.eq(training)).exec(db).await?;
+    if co_organizers.is_empty() {
+        return Ok(());
+    }
+    // Ids from `Uuid::now_v7` are ordered by creation within a process, so
+    // sorting by id reads them back in the order given.
+    training_co_organizer::Entity::insert_many(co_organizers.iter().map(|co| {
+        let (donor, organization) = match co {
+            CoOrganizer::Donor(id) => (Some(*id), None),
+            CoOrganizer::Organization(id) => (None, Some(*id)),
+        };
+        training_co_organizer::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            training_id: Set(training),
+            donor_id: Set(donor),
+            organization_id: Set(organization),
+        }
+    }))
+    .exec(db)
+    .await?;
+    Ok(())
 }
 
 /// Writes a training's topic and language rows (after deleting the old ones when `replace`).
@@ -257,7 +354,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     };
     Policy.authorize_training_write(caller, partner.id)?;
     let actor = Actor::of(caller)?;
-    let valid = check_training(db, &input, None).await?;
+    let valid = check_training(db, caller, &input, None, Some(&input.co_organizers)).await?;
     let now = clock.now();
     let txn = db.begin().await?;
     let created = training::ActiveModel {
@@ -273,6 +370,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     .insert(&txn)
     .await?;
     write_links(&txn, created.id, &valid, false).await?;
+    write_co_organizers(&txn, created.id, valid.co_organizers.as_deref().unwrap_or_default()).await?;
     let event = DomainEvent::TrainingCreated { training: created.id, partner: partner.id, slug: created.slug.clone() };
     let events = vec![record(&txn, clock, &actor, &event).await?];
     txn.commit().await?;
@@ -328,6 +426,7 @@ async fn merged(db: &impl ConnectionTrait, current: &training::Model, changes: &
         topics,
         languages: changes.languages.clone().unwrap_or_else(|| current.languages.0.clone()),
         materials: changes.materials.clone().unwrap_or_else(|| current.materials.0.clone()),
+        co_organizers: Vec::new(),
     })
 }
 
@@ -342,7 +441,7 @@ pub async fn update<C: ConnectionTrait + TransactionTrait>(
     let current = load_for_write(db, caller, changes.training, Some(changes.expected_version)).await?;
     let actor = Actor::of(caller)?;
     let input = merged(db, &current, &changes).await?;
-    let valid = check_training(db, &input, Some(current.id)).await?;
+    let valid = check_training(db, caller, &input, Some(current.id), changes.co_organizers.as_deref()).await?;
     let txn = db.begin().await?;
     let row = training::ActiveModel { version: Set(current.version + 1), updated_at: Set(clock.now()), ..valid.columns(&input) };
     let result = training::Entity::update_many()
@@ -356,6 +455,9 @@ pub async fn update<C: ConnectionTrait + TransactionTrait>(
     }
     if changes.topics.is_some() || changes.languages.is_some() {
         write_links(&txn, current.id, &valid, true).await?;
+    }
+    if let Some(co_organizers) = &valid.co_organizers {
+        write_co_organizers(&txn, current.id, co_organizers).await?;
     }
     let updated = training::Entity::find_by_id(current.id).one(&txn).await?.ok_or_else(stale)?;
     let event = DomainEvent::TrainingUpdated { training: current.id, partner: current.partner_id, changed: changes.given() };
