@@ -71,6 +71,7 @@ impl AppState {
     /// The service's background jobs: the shared ones and each area's.
     pub fn jobs(&self) -> Registry {
         let registry = crate::validations::expiry::register(Registry::standard(), Arc::clone(&self.mailer));
+        let registry = crate::trainings::completion::register(registry);
         crate::trainings::notify::register(registry, Arc::clone(&self.mailer))
     }
 }

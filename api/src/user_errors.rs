@@ -84,6 +84,9 @@ pub enum UserErrorCode {
     CapacityBelowRegistered,
     /// The session has not started yet: attendance is marked once it has.
     SessionNotStarted,
+    /// The training's scheduled sessions do not fit the new format (a venue
+    /// in person, a link online, both hybrid): change or cancel them first.
+    SessionsDoNotFit,
     /// This was given once already and cannot be given again (feedback on a
     /// training session).
     AlreadyGiven,

@@ -726,3 +726,127 @@ async fn the_search_for_seats_left_finds_trainings_with_an_open_session_not_yet_
     assert_eq!(slugs(app.data(search, json!({ "f": { "hasSeats": true, "country": "VN" } })).await), Vec::<String>::new());
     drop(closing);
 }
+
+#[actix_web::test]
+async fn a_session_that_has_ended_becomes_completed_through_the_job_once_and_closes() {
+    let net = net("IN_PERSON").await;
+    let app = &net.app;
+    let ended = session(&net, &net.training, 2, false, None).await;
+    let cancelled = session(&net, &net.training, 2, false, None).await;
+    let current = seen(app, None, &cancelled).await;
+    ok(
+        app,
+        &net.manager,
+        "mutation($input: CancelTrainingSessionInput!) { cancelTrainingSession(input: $input) { session { id } userErrors { code } } }",
+        json!({ "session": cancelled["id"], "expectedVersion": current["version"] }),
+        "cancelTrainingSession",
+    )
+    .await;
+    let person = people(app, "c", 1).await.remove(0);
+    let seat = registered(app, &person, &ended).await;
+    let runner = Runner::new(app.db.clone(), net.clock.clone(), api::trainings::completion::register(Registry::new()));
+
+    // Before its end (the session runs 02:00 to 09:00 UTC on 2027-03-10): still SCHEDULED.
+    net.clock.set(DateTime::parse_from_rfc3339("2027-03-10T08:59:00Z").expect("time").with_timezone(&Utc));
+    runner.tick().await.expect("tick");
+    let before = seen(app, None, &ended).await;
+    assert_eq!(before["status"], "SCHEDULED");
+
+    // Act: its end passes and the job runs.
+    net.clock.advance(Duration::minutes(20));
+    let report = runner.tick().await.expect("tick");
+
+    // Assert: COMPLETED with a new version and one event; the cancelled one stays CANCELLED.
+    assert_eq!(report.succeeded, 1, "{report:?}");
+    let done = seen(app, None, &ended).await;
+    assert_eq!(done["status"], "COMPLETED");
+    assert_eq!(done["version"].as_i64(), before["version"].as_i64().map(|v| v + 1));
+    assert_eq!(seen(app, None, &cancelled).await["status"], "CANCELLED");
+    let completed = || async { crate::helpers::event_types_starting(app, "training_session.completed").await.len() };
+    assert_eq!(completed().await, 1);
+    // Once: a later run changes nothing.
+    net.clock.advance(Duration::hours(1));
+    runner.tick().await.expect("tick");
+    assert_eq!(completed().await, 1);
+    // Closed: no registration, no change, no cancellation; attendance is still marked.
+    let manager = log_in(app, "pm@mekong.example.org", TEST_PASSWORD).await.0;
+    let late = people(app, "d", 1).await.remove(0);
+    let answer = register(app, &late, &ended, None).await;
+    assert_eq!(codes(&answer), pairs(&[("input.session", "SESSION_NOT_OPEN")]), "{answer}");
+    let answer = answer_as(
+        app,
+        Some(&manager),
+        "mutation($input: CancelTrainingSessionInput!) { cancelTrainingSession(input: $input) { session { id } userErrors { field code } } }",
+        json!({ "session": ended["id"], "expectedVersion": done["version"] }),
+    )
+    .await;
+    assert_eq!(codes(&answer["data"]["cancelTrainingSession"]), pairs(&[("input.session", "INVALID_TRANSITION")]), "{answer}");
+    let marked = ok(
+        app,
+        &manager,
+        &mark_doc(),
+        json!({ "session": ended["id"], "marks": [{ "registration": seat["id"], "attendance": "ATTENDED" }] }),
+        "markTrainingAttendance",
+    )
+    .await;
+    assert_eq!(marked["results"][0]["registration"]["attendance"], "ATTENDED", "{marked}");
+}
+
+#[actix_web::test]
+async fn changing_a_trainings_format_is_refused_while_its_scheduled_sessions_do_not_fit_it() {
+    let net = net("IN_PERSON").await;
+    let app = &net.app;
+    let bangkok = session(&net, &net.training, 2, false, None).await;
+    let update = "mutation($input: UpdateTrainingInput!) { updateTraining(input: $input) {
+        training { format version } userErrors { field code message } } }";
+    let version = |t: &Value| t["version"].clone();
+
+    // Act: ONLINE while a session has a venue and no link.
+    let answer = answer_as(
+        app,
+        Some(&net.manager),
+        update,
+        json!({ "training": net.training["id"], "expectedVersion": version(&net.training), "format": "ONLINE" }),
+    )
+    .await;
+
+    // Assert: SESSIONS_DO_NOT_FIT, nothing changed.
+    assert_eq!(codes(&answer["data"]["updateTraining"]), pairs(&[("input.format", "SESSIONS_DO_NOT_FIT")]), "{answer}");
+    // HYBRID needs a link too; once the session has one, HYBRID is accepted.
+    let answer = answer_as(
+        app,
+        Some(&net.manager),
+        update,
+        json!({ "training": net.training["id"], "expectedVersion": version(&net.training), "format": "HYBRID" }),
+    )
+    .await;
+    assert_eq!(codes(&answer["data"]["updateTraining"]), pairs(&[("input.format", "SESSIONS_DO_NOT_FIT")]), "{answer}");
+    let current = seen(app, None, &bangkok).await;
+    let answer = answer_as(
+        app,
+        Some(&net.manager),
+        "mutation($input: UpdateTrainingSessionInput!) { updateTrainingSession(input: $input) { session { id } userErrors { field code } } }",
+        json!({ "session": bangkok["id"], "expectedVersion": current["version"], "onlineUrl": "https://meet.example.org/secure-phones" }),
+    )
+    .await;
+    // An in-person training's session has no link: the session is refused too, so cancel and reschedule instead.
+    assert_eq!(codes(&answer["data"]["updateTrainingSession"]), pairs(&[("input.onlineUrl", "INVALID")]), "{answer}");
+    ok(
+        app,
+        &net.manager,
+        "mutation($input: CancelTrainingSessionInput!) { cancelTrainingSession(input: $input) { session { id } userErrors { code } } }",
+        json!({ "session": bangkok["id"], "expectedVersion": current["version"] }),
+        "cancelTrainingSession",
+    )
+    .await;
+    // A cancelled session does not hold the format back.
+    let changed = ok(
+        app,
+        &net.manager,
+        update,
+        json!({ "training": net.training["id"], "expectedVersion": version(&net.training), "format": "ONLINE" }),
+        "updateTraining",
+    )
+    .await;
+    assert_eq!(changed["training"]["format"], "ONLINE");
+}

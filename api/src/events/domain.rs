@@ -272,6 +272,16 @@ pub enum DomainEvent {
         /// The training's organizing partner.
         partner: Uuid,
     },
+    /// A session's end passed: it took place (the sessions job).
+    #[serde(rename = "training_session.completed")]
+    TrainingSessionCompleted {
+        /// The session.
+        session: Uuid,
+        /// Its training.
+        training: Uuid,
+        /// The training's organizing partner.
+        partner: Uuid,
+    },
     /// A person registered for a session (a seat, or a place on the waitlist).
     #[serde(rename = "training_registration.created")]
     TrainingRegistered(TrainingRegistrationChange),
@@ -525,6 +535,7 @@ impl DomainEvent {
             Self::TrainingSessionScheduled { .. } => "training_session.scheduled",
             Self::TrainingSessionUpdated { .. } => "training_session.updated",
             Self::TrainingSessionCancelled { .. } => "training_session.cancelled",
+            Self::TrainingSessionCompleted { .. } => "training_session.completed",
             Self::TrainingRegistered(_) => "training_registration.created",
             Self::TrainingRegistrationCancelled(_) => "training_registration.cancelled",
             Self::TrainingRegistrationPromoted(_) => "training_registration.promoted",
@@ -579,6 +590,7 @@ impl DomainEvent {
             Self::TrainingSessionScheduled { session, .. }
             | Self::TrainingSessionUpdated { session, .. }
             | Self::TrainingSessionCancelled { session, .. }
+            | Self::TrainingSessionCompleted { session, .. }
             | Self::TrainingFeedbackGiven { session, .. } => encode_uuid(crate::trainings::types::TrainingSession::KIND, *session),
             Self::TrainingRegistered(r)
             | Self::TrainingRegistrationCancelled(r)

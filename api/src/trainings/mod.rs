@@ -39,6 +39,8 @@
 //!   rating grouped by training, partner, country and month in one SQL
 //!   GROUP BY on either backend, for platform admins and each partner's
 //!   own staff.
+//! - Sessions that have ended become COMPLETED through a job every 15
+//!   minutes ([`completion`]).
 
 pub mod attendance;
 pub mod bench_seed;
@@ -49,6 +51,7 @@ pub mod calendar_query;
 pub mod calendar_types;
 pub mod certificate_http;
 pub mod certificate_pdf;
+pub mod completion;
 pub mod feedback;
 pub mod feedback_types;
 pub mod figures;

@@ -101,6 +101,19 @@ impl SessionChanges {
     }
 }
 
+/// Whether a session's venue and link fit `format`, as [`check_session`]
+/// requires of a new session: a venue (city and country) in person, a link
+/// online, both hybrid, and nothing the format does not have.
+pub(super) fn fits_format(format: TrainingFormat, session: &training_session::Model) -> bool {
+    let venue = if format == TrainingFormat::Online {
+        session.venue_address.is_none() && session.venue_city.is_none()
+    } else {
+        session.venue_city.is_some() && session.country_code.is_some()
+    };
+    let link = if format == TrainingFormat::InPerson { session.online_url.is_none() } else { session.online_url.is_some() };
+    venue && link
+}
+
 /// A session's input once checked: its columns.
 fn check_session(format: TrainingFormat, input: &SessionInput) -> Result<training_session::ActiveModel, WriteError> {
     let mut errors = Errors::default();

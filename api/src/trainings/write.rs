@@ -6,13 +6,13 @@
 
 use entity::{
     StringList,
-    enums::{TrainingFormat, TrainingLevel, TrainingStatus},
+    enums::{TrainingFormat, TrainingLevel, TrainingSessionStatus, TrainingStatus},
     partner, training, training_co_organizer, training_language, training_topic_link,
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession, TransactionTrait};
 use uuid::Uuid;
 
-use super::service;
+use super::{service, sessions};
 use crate::{
     auth::{Caller, Policy},
     clock::Clock,
@@ -233,15 +233,27 @@ async fn check_co_organizers(
 
 /// Checks a whole training (a new one, or one with its changes applied),
 /// all user errors at once. `except` is the training itself when updating;
-/// `co_organizers` those given (`None`: kept as they are, not re-checked).
+/// `co_organizers` those given (`None`: kept as they are, not re-checked);
+/// `unfit_sessions` how many scheduled sessions the new format would not fit.
 async fn check_training(
     db: &impl ConnectionTrait,
     caller: &Caller,
     input: &TrainingInput,
     except: Option<Uuid>,
     co_organizers: Option<&[CoOrganizer]>,
+    unfit_sessions: usize,
 ) -> Result<Checked, WriteError> {
     let mut errors = Errors::default();
+    if unfit_sessions > 0 {
+        errors.add(
+            &["format"],
+            UserErrorCode::SessionsDoNotFit,
+            format!(
+                "{unfit_sessions} scheduled session(s) do not fit {}: give them a venue or a link as the format needs, or cancel them, first",
+                format_name(input.format)
+            ),
+        );
+    }
     let title = errors.check(&["title"], text::required_line(&input.title, MAX_TITLE_CHARS), text_code);
     let summary = errors
         .check(&["summary"], text::optional_line(input.summary.as_deref(), MAX_SUMMARY_CHARS), text_code)
@@ -354,7 +366,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     };
     Policy.authorize_training_write(caller, partner.id)?;
     let actor = Actor::of(caller)?;
-    let valid = check_training(db, caller, &input, None, Some(&input.co_organizers)).await?;
+    let valid = check_training(db, caller, &input, None, Some(&input.co_organizers), 0).await?;
     let now = clock.now();
     let txn = db.begin().await?;
     let created = training::ActiveModel {
@@ -375,6 +387,14 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     let events = vec![record(&txn, clock, &actor, &event).await?];
     txn.commit().await?;
     Ok(Written::new(created, events))
+}
+
+fn format_name(format: TrainingFormat) -> &'static str {
+    match format {
+        TrainingFormat::InPerson => "IN_PERSON",
+        TrainingFormat::Online => "ONLINE",
+        TrainingFormat::Hybrid => "HYBRID",
+    }
 }
 
 fn stale() -> WriteError {
@@ -441,7 +461,17 @@ pub async fn update<C: ConnectionTrait + TransactionTrait>(
     let current = load_for_write(db, caller, changes.training, Some(changes.expected_version)).await?;
     let actor = Actor::of(caller)?;
     let input = merged(db, &current, &changes).await?;
-    let valid = check_training(db, caller, &input, Some(current.id), changes.co_organizers.as_deref()).await?;
+    let unfit_sessions = match changes.format {
+        Some(format) if format != current.format => service::sessions_of(db, &[current.id])
+            .await?
+            .remove(&current.id)
+            .unwrap_or_default()
+            .iter()
+            .filter(|s| s.status == TrainingSessionStatus::Scheduled && s.ends_at > clock.now() && !sessions::fits_format(format, s))
+            .count(),
+        _ => 0,
+    };
+    let valid = check_training(db, caller, &input, Some(current.id), changes.co_organizers.as_deref(), unfit_sessions).await?;
     let txn = db.begin().await?;
     let row = training::ActiveModel { version: Set(current.version + 1), updated_at: Set(clock.now()), ..valid.columns(&input) };
     let result = training::Entity::update_many()
