@@ -47,6 +47,11 @@ pub struct AppState {
     pub store: Arc<dyn KeyValueStore>,
     /// Event bus (Redis or in-process).
     pub bus: Arc<dyn EventBus>,
+    /// The instance's one subscription to the bus, fanned out to its WebSocket clients.
+    pub hub: crate::events::Hub,
+    /// WebSocket connections: how often they check their credentials again,
+    /// and how many each user holds on this instance.
+    pub ws: crate::graphql::ws::WsState,
     /// True when `store` and `bus` are Redis.
     pub redis_configured: bool,
     /// Sessions and tokens.
@@ -123,6 +128,7 @@ impl AppState {
             }
             None => (Arc::new(MemoryStore::default()), Arc::new(InProcessBus::default())),
         };
+        let hub = crate::events::Hub::start(bus.clone(), db.clone());
         let policy = Policy;
         if settings.jwt_secret_generated {
             tracing::warn!("JWT_SECRET is not set: using a random secret, so sessions end when the service restarts");
@@ -144,6 +150,7 @@ impl AppState {
                 store: store.clone(),
                 clock: clock.clone(),
                 bus: bus.clone(),
+                hub: hub.clone(),
                 evidence: evidence.clone(),
             },
             graphql::SchemaOptions { introspection: settings.introspection_enabled(), suggestions: settings.suggestions_enabled() },
@@ -158,6 +165,8 @@ impl AppState {
             policy,
             store,
             bus,
+            hub,
+            ws: crate::graphql::ws::WsState::new(settings.ws_revalidate_interval),
             redis_configured: settings.redis_url.is_some(),
             sessions,
             mailer,
@@ -175,6 +184,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(graphiql::graphiql))
         .route("/graphql", web::post().to(http::post))
         .route("/graphql", web::get().to(http::get))
+        .route("/graphql/ws", web::get().to(crate::graphql::ws::handler))
         .route("/evidence/{id}", web::get().to(crate::validations::download::evidence))
         .route("/donors/{donor}/requests.csv", web::get().to(crate::programs::export::requests))
         .route("/trainings/sessions/{id}.ics", web::get().to(crate::trainings::calendar_http::session))

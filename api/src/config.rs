@@ -64,6 +64,11 @@ pub const ENV_VARS: &[EnvVarDoc] = &[
     ),
     ("JOBS_POLL_INTERVAL_MS", "1000", "How often the job runner looks for due jobs and schedules (milliseconds, 10 to 3600000)."),
     (
+        "WS_REVALIDATE_INTERVAL_MS",
+        "30000",
+        "How often a WebSocket connection checks its credentials again (milliseconds, 50 to 3600000): a revoked session, an expired token or a changed role closes it within this time.",
+    ),
+    (
         "TRUSTED_PROXIES",
         "(empty)",
         "Comma-separated CIDR blocks (or addresses) of the load balancers and proxies in front of the service, e.g. 10.0.0.0/8,fd00::/8. Only a peer in this list is believed when it sends Forwarded or X-Forwarded-For; empty: the TCP peer is the client.",
@@ -170,6 +175,8 @@ pub struct Settings {
     pub jobs_enabled: bool,
     /// Time between the job runner's ticks.
     pub jobs_poll_interval: Duration,
+    /// How often a WebSocket connection checks its credentials again.
+    pub ws_revalidate_interval: Duration,
     /// Where evidence documents are kept (`EVIDENCE_STORE`): a directory
     /// (created if missing), `s3://bucket/prefix` or `memory:`.
     pub evidence_store: String,
@@ -294,6 +301,11 @@ impl Settings {
         if !(10..=3_600_000).contains(&poll_ms) {
             return Err(ConfigError::new("JOBS_POLL_INTERVAL_MS", "expected 10 to 3600000 milliseconds"));
         }
+        let ws_ms =
+            parse_or("WS_REVALIDATE_INTERVAL_MS", get("WS_REVALIDATE_INTERVAL_MS"), 30_000u64, "expected 50 to 3600000 milliseconds")?;
+        if !(50..=3_600_000).contains(&ws_ms) {
+            return Err(ConfigError::new("WS_REVALIDATE_INTERVAL_MS", "expected 50 to 3600000 milliseconds"));
+        }
         let evidence_store = get("EVIDENCE_STORE").unwrap_or_else(|| DEFAULT_EVIDENCE_STORE.to_owned());
         let evidence_max_bytes = parse_or(
             "EVIDENCE_MAX_BYTES",
@@ -309,6 +321,7 @@ impl Settings {
             evidence_max_bytes,
             jobs_enabled,
             jobs_poll_interval: Duration::from_millis(poll_ms),
+            ws_revalidate_interval: Duration::from_millis(ws_ms),
             trusted_proxies,
             introspection,
             graphiql,

@@ -50,6 +50,11 @@ pub enum ErrorCode {
     ResponseTooLarge,
     /// The request body (an uploaded file) is larger than accepted.
     PayloadTooLarge,
+    /// A subscription fell too far behind the events it follows and ended:
+    /// subscribe again and reload what it shows.
+    SubscriptionLagged,
+    /// The connection holds as many subscriptions as it may.
+    TooManySubscriptions,
 }
 
 impl ErrorCode {
@@ -73,6 +78,8 @@ impl ErrorCode {
             Self::DocumentTooLarge => "DOCUMENT_TOO_LARGE",
             Self::ResponseTooLarge => "RESPONSE_TOO_LARGE",
             Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            Self::SubscriptionLagged => "SUBSCRIPTION_LAGGED",
+            Self::TooManySubscriptions => "TOO_MANY_SUBSCRIPTIONS",
         }
     }
 }
@@ -110,6 +117,9 @@ pub enum ApiError {
     /// Anything unexpected.
     #[error("internal server error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A subscription fell behind and ended.
+    #[error("this subscription fell too far behind the events it follows and ended: subscribe again and reload")]
+    SubscriptionLagged,
     /// The account must confirm its e-mail address before doing this.
     #[error("confirm your e-mail address first (verifyEmail): until then an account reads public data and changes only itself")]
     EmailNotVerified,
@@ -130,6 +140,7 @@ impl ApiError {
             Self::Unavailable(_) => ErrorCode::ServiceUnavailable,
             Self::Internal(_) => ErrorCode::InternalServerError,
             Self::EmailNotVerified => ErrorCode::EmailNotVerified,
+            Self::SubscriptionLagged => ErrorCode::SubscriptionLagged,
         }
     }
 

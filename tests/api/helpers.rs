@@ -38,6 +38,9 @@ pub struct TestApp {
     evidence_dir: std::path::PathBuf,
     handle: ServerHandle,
     postgres: Option<PostgresDb>,
+    /// Its `DATABASE_URL` and `REDIS_KEY_PREFIX`: a second instance given
+    /// them shares its data and its bus (with Redis).
+    pub shared: Vec<(&'static str, String)>,
 }
 
 struct PostgresDb {
@@ -110,6 +113,10 @@ pub async fn spawn_app_with_clock(env: AppEnv, extra: &[(&str, &str)], clock: ap
     for (k, v) in extra {
         vars.insert(k, (*v).to_owned());
     }
+    let shared = vec![
+        ("DATABASE_URL", vars.get("DATABASE_URL").cloned().unwrap_or_default()),
+        ("REDIS_KEY_PREFIX", vars.get("REDIS_KEY_PREFIX").cloned().unwrap_or_default()),
+    ];
     let mut settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings are valid");
     settings.env = env;
     let state = AppState::connect_with_clock(&settings, clock).await.expect("backends reachable");
@@ -122,7 +129,7 @@ pub async fn spawn_app_with_clock(env: AppEnv, extra: &[(&str, &str)], clock: ap
     let handle = app.handle();
     actix_web::rt::spawn(app.run_until_stopped());
     let client = awc::Client::builder().timeout(std::time::Duration::from_secs(30)).finish();
-    TestApp { address, db, stats, client, outbox, bus, evidence, evidence_dir, handle, postgres }
+    TestApp { address, db, stats, client, outbox, bus, evidence, evidence_dir, handle, postgres, shared }
 }
 
 fn with_database(admin_url: &str, name: &str) -> String {

@@ -37,6 +37,7 @@ mod program_catalogue;
 mod programs;
 mod schema;
 mod statements;
+mod subscriptions;
 mod training_calendars;
 mod training_feedback;
 mod training_registrations;

@@ -7,9 +7,11 @@
 pub mod actor;
 pub mod bus;
 pub mod domain;
+pub mod hub;
 pub mod outbox;
 
 pub use actor::Actor;
 pub use bus::{EventBus, InProcessBus, RedisBus};
 pub use domain::{DomainEvent, DonationChange, MembershipChange, TrainingRegistrationChange, ValidationChange};
+pub use hub::{Hub, HubEvent};
 pub use outbox::{TOPIC, Written, published, record};

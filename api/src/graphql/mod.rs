@@ -14,9 +14,12 @@ pub mod order;
 pub mod prepare;
 pub mod relay;
 pub mod scalars;
+pub mod subscription;
 pub mod user_error;
+pub mod ws;
 
-use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema};
+use async_graphql::{MergedObject, MergedSubscription, SDLExportOptions, Schema};
+use futures_util::StreamExt;
 use sea_orm::DatabaseConnection;
 
 use std::sync::Arc;
@@ -126,10 +129,14 @@ pub struct MutationRoot(
     crate::trainings::feedback_types::TrainingFeedbackMutation,
 );
 
-type Inner = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+/// Every subscription root, merged.
+#[derive(MergedSubscription, Default)]
+pub struct SubscriptionRoot(crate::trainings::subscription::TrainingSubscription);
 
-fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+type Inner = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
+
+fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+    Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot::default())
         // `limits` enforces depth 12 (16 inside introspection) before validation;
         // async-graphql's own count stays as a backstop at the larger value.
         .limit_depth(limits::MAX_INTROSPECTION_DEPTH as usize)
@@ -140,7 +147,7 @@ fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, EmptySubsc
 
 /// The SDL of the bare schema: what introspection can return, for `limits`.
 fn unlimited_sdl() -> String {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription).finish().sdl()
+    Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot::default()).finish().sdl()
 }
 
 /// The schema as every transport executes it: each document passes
@@ -174,6 +181,38 @@ impl AppSchema {
     }
 }
 
+/// The WebSocket transport runs operations (subscriptions, and queries and
+/// mutations sent over the socket) through the same limits and error codes.
+impl async_graphql::Executor for AppSchema {
+    async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
+        AppSchema::execute(self, request).await
+    }
+
+    fn execute_stream(
+        &self,
+        mut request: async_graphql::Request,
+        session_data: Option<Arc<async_graphql::Data>>,
+    ) -> futures_util::stream::BoxStream<'static, async_graphql::Response> {
+        let stream = match self.limits.check(&mut request) {
+            Err(error) => return futures_util::stream::once(async move { async_graphql::Response::from_errors(vec![error]) }).boxed(),
+            Ok(introspection) if introspection.at.is_some() => async_graphql::Executor::execute_stream(
+                &self.introspective,
+                request.data(limits::IntrospectionCost(introspection.cost)),
+                session_data,
+            ),
+            Ok(_) => async_graphql::Executor::execute_stream(&self.plain, request, session_data),
+        };
+        stream
+            .map(|mut response| {
+                for error in &mut response.errors {
+                    errors::finish_error(error);
+                }
+                response
+            })
+            .boxed()
+    }
+}
+
 /// What every resolver may use, whoever calls.
 pub struct SharedData {
     /// Database pool.
@@ -190,6 +229,8 @@ pub struct SharedData {
     pub clock: crate::clock::Clock,
     /// Where events are published after their transaction commits.
     pub bus: Arc<dyn crate::events::EventBus>,
+    /// Where subscriptions read events.
+    pub hub: crate::events::Hub,
     /// Where evidence documents are kept.
     pub evidence: crate::validations::evidence::EvidenceSettings,
 }
@@ -216,6 +257,7 @@ pub fn build_schema(shared: SharedData, options: SchemaOptions) -> AppSchema {
             .data(Arc::clone(&shared.store))
             .data(shared.clock.clone())
             .data(Arc::clone(&shared.bus))
+            .data(shared.hub.clone())
             .data(shared.evidence.clone())
             .data(Arc::clone(&reports))
             .data(Arc::new(node_registry()));

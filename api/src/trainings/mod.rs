@@ -69,5 +69,6 @@ pub mod registrations;
 pub mod seed;
 pub mod service;
 pub mod sessions;
+pub mod subscription;
 pub mod types;
 pub mod write;

@@ -124,6 +124,16 @@ pub async fn active_by_session(
     Ok(rows.into_iter().map(|r| (r.session_id, r)).collect())
 }
 
+/// How many people wait for a seat of `session`.
+pub async fn waitlist_length(db: &impl ConnectionTrait, session: Uuid) -> Result<i64, ApiError> {
+    let count = registration::Entity::find()
+        .filter(registration::Column::SessionId.eq(session))
+        .filter(registration::Column::Status.eq(Status::Waitlisted))
+        .count(db)
+        .await?;
+    Ok(i64::try_from(count).unwrap_or(i64::MAX))
+}
+
 /// The place (1, 2, ...) on its session's waitlist of each WAITLISTED
 /// registration among `ids`: two statements, whatever their number.
 pub async fn waitlist_positions(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, i32>, ApiError> {

@@ -1,0 +1,96 @@
+//! Subscriptions of trainings: `trainingSeatsChanged(session:)`, public
+//! like the session itself (a draft's only for its managers): each time a
+//! registration, a cancellation, a promotion or a change of the session
+//! moves its seats, the subscriber receives the seats left and the length of
+//! the waitlist, read afresh.
+
+use async_graphql::{Context, ID, Result, SimpleObject, Subscription};
+use entity::enums;
+use futures_util::{Stream, StreamExt};
+
+use super::{registration_service, service, types::TrainingSession, types::TrainingSessionStatus};
+use crate::{
+    auth::Policy,
+    error::ApiError,
+    events::HubEvent,
+    graphql::{
+        context::{db, request},
+        relay::{decode_uuid, encode_uuid},
+        subscription::{events, lagged},
+    },
+};
+
+/// Event types that move a session's seats.
+const SEAT_EVENTS: [&str; 6] = [
+    "training_registration.created",
+    "training_registration.cancelled",
+    "training_registration.promoted",
+    "training_session.updated",
+    "training_session.cancelled",
+    "training_session.completed",
+];
+
+/// A session's seats, as they are after a change.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct TrainingSeats {
+    /// The session's global ID.
+    pub session: ID,
+    /// Seats.
+    pub capacity: i32,
+    /// Seats still free (0 when full, cancelled or completed).
+    pub seats_left: i32,
+    /// People waiting for a seat.
+    pub waitlist_length: i32,
+    /// Where the session stands.
+    pub status: TrainingSessionStatus,
+}
+
+/// Subscriptions of trainings.
+#[derive(Default)]
+pub struct TrainingSubscription;
+
+#[Subscription]
+impl TrainingSubscription {
+    /// The seats of a session each time they change (a registration, a
+    /// cancellation, a promotion from the waitlist, a new capacity, the
+    /// session cancelled or completed). Anyone may subscribe to a session they
+    /// may see; one they may not is NOT_FOUND. A subscriber too slow to keep
+    /// up receives a SUBSCRIPTION_LAGGED error and the subscription ends.
+    async fn training_seats_changed(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The session (`TrainingSession.id`).")] session: ID,
+    ) -> Result<impl Stream<Item = Result<TrainingSeats>> + use<>> {
+        let id = decode_uuid(&session, TrainingSession::KIND)?;
+        let db = db(ctx)?.clone();
+        let reader = Policy.training_reader(&request(ctx)?.caller);
+        if service::sessions_by_ids(&db, &reader, &[id]).await?.is_empty() {
+            return Err(ApiError::NotFound("session").into());
+        }
+        let concerns = move |event: &HubEvent| SEAT_EVENTS.contains(&event.event_type.as_str()) && event.uuid("session") == Some(id);
+        Ok(events(ctx, concerns)?.then(move |item| {
+            let (db, reader) = (db.clone(), reader.clone());
+            async move {
+                item.map_err(|_| lagged())?;
+                let row = service::sessions_by_ids(&db, &reader, &[id]).await?.into_iter().next();
+                let Some(row) = row else { return Err(ApiError::NotFound("session").into()) };
+                let waitlist = registration_service::waitlist_length(&db, id).await?;
+                Ok(seats(&row, waitlist))
+            }
+        }))
+    }
+}
+
+fn seats(row: &entity::training_session::Model, waitlist: i64) -> TrainingSeats {
+    let seats_left = match row.status {
+        enums::TrainingSessionStatus::Scheduled => (row.capacity - row.registered_count).max(0),
+        _ => 0,
+    };
+    TrainingSeats {
+        session: encode_uuid(TrainingSession::KIND, row.id),
+        capacity: row.capacity,
+        seats_left,
+        waitlist_length: i32::try_from(waitlist).unwrap_or(i32::MAX),
+        status: row.status.into(),
+    }
+}

@@ -1,0 +1,327 @@
+//! Subscriptions over WebSocket (issue 13) as a `graphql-ws` client sees
+//! them: the graphql-transport-ws handshake, an event reaching a subscriber
+//! after a mutation, refusals (no protocol, bad credentials, a session one
+//! may not see, too many operations), a revoked session closing the socket,
+//! and, with Redis, two instances sharing the bus.
+
+use std::time::Duration;
+
+use actix_codec::Framed;
+use awc::{
+    BoxedSocket,
+    ws::{Codec, Frame, Message},
+};
+use entity::enums::{MembershipScope, Role};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+
+use crate::helpers::{TEST_PASSWORD, TestApp, answer_as, create_partner, log_in, spawn_app, spawn_app_with};
+
+/// A WebSocket client speaking graphql-transport-ws.
+struct WsClient {
+    framed: Framed<BoxedSocket, Codec>,
+}
+
+impl WsClient {
+    /// Opens the socket and completes the handshake with `init` as the
+    /// `connection_init` payload (expecting `connection_ack`).
+    async fn connect(app: &TestApp, init: Value) -> Self {
+        let mut client = Self::open(app).await;
+        client.send(json!({ "type": "connection_init", "payload": init })).await;
+        let ack = client.next_json().await;
+        assert_eq!(ack["type"], "connection_ack", "{ack}");
+        client
+    }
+
+    /// Opens the socket without the handshake.
+    async fn open(app: &TestApp) -> Self {
+        let url = format!("{}/graphql/ws", app.address.replacen("http", "ws", 1));
+        let (response, framed) =
+            awc::Client::new().ws(url).protocols(["graphql-transport-ws"]).connect().await.expect("the WebSocket opens");
+        assert_eq!(response.status(), 101);
+        Self { framed }
+    }
+
+    async fn send(&mut self, message: Value) {
+        self.framed.send(Message::Text(message.to_string().into())).await.expect("sent");
+    }
+
+    /// The next protocol message (pings skipped), within ten seconds.
+    async fn next_json(&mut self) -> Value {
+        loop {
+            let frame = tokio::time::timeout(Duration::from_secs(10), self.framed.next())
+                .await
+                .expect("a message within ten seconds")
+                .expect("the socket is open")
+                .expect("a valid frame");
+            match frame {
+                Frame::Text(bytes) => return serde_json::from_slice(&bytes).expect("JSON"),
+                Frame::Ping(_) | Frame::Pong(_) => {}
+                other => panic!("expected a text message, got {other:?}"),
+            }
+        }
+    }
+
+    /// Waits for the server to close the socket; its close code.
+    async fn closed(&mut self) -> u16 {
+        loop {
+            let frame = tokio::time::timeout(Duration::from_secs(10), self.framed.next()).await.expect("closed within ten seconds");
+            match frame {
+                Some(Ok(Frame::Close(reason))) => return reason.map_or(1005, |r| u16::from(r.code)),
+                Some(Ok(_)) => {}
+                Some(Err(error)) => panic!("{error}"),
+                None => return 1006,
+            }
+        }
+    }
+
+    async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
+        self.send(json!({ "id": id, "type": "subscribe", "payload": { "query": query, "variables": variables } })).await;
+    }
+}
+
+const SEATS: &str = "subscription($s: ID!) { trainingSeatsChanged(session: $s) { session capacity seatsLeft waitlistLength status } }";
+
+/// A partner's manager, a published in-person training with one session of
+/// `capacity` seats, and a draft training's session.
+struct Net {
+    manager: String,
+    session: Value,
+    draft_session: Value,
+}
+
+async fn net(app: &TestApp, capacity: i32) -> Net {
+    let partner = create_partner(app, json!({ "name": "Mekong Digital Commons", "countries": ["TH"] })).await;
+    let partner = partner["id"].as_str().expect("partner id").to_owned();
+    let manager = app.member_token("pm@mekong.example.org", MembershipScope::Partner, &partner, Role::ProgramManager).await;
+    let mut sessions = Vec::new();
+    for (slug, publish) in [("secure-phones", true), ("draft", false)] {
+        let created = answer_as(
+            app,
+            Some(&manager),
+            "mutation($input: CreateTrainingInput!) { createTraining(input: $input) { training { id version } userErrors { code } } }",
+            json!({ "partner": partner, "slug": slug, "title": "Secure phones", "level": "BASIC", "format": "IN_PERSON",
+                    "topics": ["digital-security"], "languages": ["en"] }),
+        )
+        .await;
+        let training = created["data"]["createTraining"]["training"].clone();
+        if publish {
+            answer_as(
+                app,
+                Some(&manager),
+                "mutation($input: TrainingStatusInput!) { publishTraining(input: $input) { training { id } userErrors { code } } }",
+                json!({ "training": training["id"], "expectedVersion": training["version"] }),
+            )
+            .await;
+        }
+        let scheduled = answer_as(
+            app,
+            Some(&manager),
+            "mutation($input: ScheduleTrainingSessionInput!) { scheduleTrainingSession(input: $input) { session { id version } userErrors { code } } }",
+            json!({ "training": training["id"], "startsAt": "2099-03-10T02:00:00Z", "endsAt": "2099-03-10T09:00:00Z",
+                    "timeZone": "Asia/Bangkok", "venueCity": "Bangkok", "country": "TH", "capacity": capacity }),
+        )
+        .await;
+        sessions.push(scheduled["data"]["scheduleTrainingSession"]["session"].clone());
+    }
+    let draft_session = sessions.pop().expect("draft session");
+    let session = sessions.pop().expect("session");
+    Net { manager, session, draft_session }
+}
+
+/// Registers a new person for `session` over HTTP; their access token.
+async fn register(app: &TestApp, email: &str, session: &Value) -> String {
+    api::accounts::service::ensure_user(&app.db, email, TEST_PASSWORD.to_owned(), "A person", false).await.expect("user");
+    let token = log_in(app, email, TEST_PASSWORD).await.0;
+    let answer = answer_as(
+        app,
+        Some(&token),
+        "mutation($input: RegisterForTrainingSessionInput!) { registerForTrainingSession(input: $input) { registration { status } userErrors { code } } }",
+        json!({ "session": session["id"] }),
+    )
+    .await;
+    assert_eq!(answer["data"]["registerForTrainingSession"]["userErrors"], json!([]), "{answer}");
+    token
+}
+
+#[actix_web::test]
+async fn a_registration_reaches_an_anonymous_subscriber_of_the_sessions_seats() {
+    let app = spawn_app().await;
+    let net = net(&app, 1).await;
+    let mut client = WsClient::connect(&app, json!({})).await;
+    client.subscribe("seats", SEATS, json!({ "s": net.session["id"] })).await;
+    // The subscription is registered once the server has read the message: a
+    // query on the same socket answers after it.
+    client.subscribe("q", "{ __typename }", json!({})).await;
+    assert_eq!(client.next_json().await["payload"]["data"]["__typename"], "QueryRoot");
+    assert_eq!(client.next_json().await["type"], "complete");
+
+    // Act: one person takes the seat, the next waits.
+    register(&app, "first@example.org", &net.session).await;
+    let first = client.next_json().await;
+    register(&app, "second@example.org", &net.session).await;
+    let second = client.next_json().await;
+
+    // Assert
+    assert_eq!(first["id"], "seats");
+    assert_eq!(first["type"], "next");
+    assert_eq!(
+        first["payload"]["data"]["trainingSeatsChanged"],
+        json!({ "session": net.session["id"], "capacity": 1, "seatsLeft": 0, "waitlistLength": 0, "status": "SCHEDULED" })
+    );
+    assert_eq!(second["payload"]["data"]["trainingSeatsChanged"]["waitlistLength"], 1, "{second}");
+}
+
+#[actix_web::test]
+async fn what_may_not_be_seen_or_asked_is_refused_with_a_code() {
+    let app = spawn_app().await;
+    let net = net(&app, 5).await;
+
+    // No protocol offered: 400.
+    let url = format!("{}/graphql/ws", app.address.replacen("http", "ws", 1));
+    let refused = awc::Client::new().ws(url).connect().await;
+    assert!(refused.is_err(), "a WebSocket without a protocol must be refused");
+
+    // A draft's session is NOT_FOUND for the public.
+    let mut client = WsClient::connect(&app, json!({})).await;
+    client.subscribe("draft", SEATS, json!({ "s": net.draft_session["id"] })).await;
+    let answer = client.next_json().await;
+    assert_eq!(answer["type"], "next", "{answer}");
+    assert_eq!(answer["payload"]["errors"][0]["extensions"]["code"], "NOT_FOUND", "{answer}");
+    assert_eq!(client.next_json().await["type"], "complete");
+
+    // Depth and size limits apply as over HTTP.
+    let deep = format!("subscription {{ trainingSeatsChanged(session: \"x\") {{ {} }} }}", "a { ".repeat(20) + "a " + &"}".repeat(20));
+    client.subscribe("deep", &deep, json!({})).await;
+    let answer = client.next_json().await;
+    assert_eq!(answer["payload"]["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED", "{answer}");
+
+    // Too many operations at once on one connection.
+    let mut client = WsClient::connect(&app, json!({})).await;
+    for i in 0..api::graphql::ws::MAX_SUBSCRIPTIONS {
+        client.subscribe(&format!("s{i}"), SEATS, json!({ "s": net.session["id"] })).await;
+    }
+    client.subscribe("one-too-many", SEATS, json!({ "s": net.session["id"] })).await;
+    let answer = client.next_json().await;
+    assert_eq!(answer["id"], "one-too-many", "{answer}");
+    assert_eq!(answer["type"], "error");
+    assert_eq!(answer["payload"][0]["extensions"]["code"], "TOO_MANY_SUBSCRIPTIONS");
+
+    // Bad credentials: closed with 4403.
+    let mut client = WsClient::open(&app).await;
+    client.send(json!({ "type": "connection_init", "payload": { "authorization": "Bearer not-a-token" } })).await;
+    assert_eq!(client.closed().await, 4403);
+    let _ = net.manager;
+}
+
+#[actix_web::test]
+async fn logging_out_closes_the_sessions_socket_with_4401() {
+    let app = spawn_app_with(api::config::AppEnv::Development, &[("WS_REVALIDATE_INTERVAL_MS", "100")]).await;
+    let net = net(&app, 5).await;
+    let token = register(&app, "person@example.org", &net.session).await;
+    let mut client = WsClient::connect(&app, json!({ "authorization": format!("Bearer {token}") })).await;
+    client.subscribe("seats", SEATS, json!({ "s": net.session["id"] })).await;
+
+    // Act
+    let answer = app.graphql_as(&token, "mutation { logOut { revokedSessions } }", json!({})).await.json();
+    assert_eq!(answer["data"]["logOut"]["revokedSessions"], 1, "{answer}");
+
+    // Assert
+    assert_eq!(client.closed().await, 4401);
+}
+
+#[actix_web::test]
+async fn with_redis_a_mutation_on_one_instance_reaches_a_subscriber_on_another_and_a_logout_there_closes_it() {
+    if std::env::var("TEST_REDIS_URL").map_or(true, |u| u.is_empty()) || std::env::var("TEST_DATABASE_URL").map_or(true, |u| u.is_empty()) {
+        // Two instances share PostgreSQL and Redis; SQLite in memory and the
+        // in-process bus belong to one instance.
+        return;
+    }
+    let a = spawn_app_with(api::config::AppEnv::Development, &[("WS_REVALIDATE_INTERVAL_MS", "100")]).await;
+    let shared: Vec<(&str, &str)> = a.shared.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut settings = shared.clone();
+    settings.push(("WS_REVALIDATE_INTERVAL_MS", "100"));
+    let b = spawn_app_with(api::config::AppEnv::Development, &settings).await;
+    let net = net(&a, 1).await;
+    let token = register(&a, "person@example.org", &net.session).await;
+    let mut on_a = WsClient::connect(&a, json!({ "authorization": format!("Bearer {token}") })).await;
+    on_a.subscribe("seats", SEATS, json!({ "s": net.session["id"] })).await;
+    on_a.subscribe("q", "{ __typename }", json!({})).await;
+    assert_eq!(on_a.next_json().await["type"], "next");
+    assert_eq!(on_a.next_json().await["type"], "complete");
+
+    // A registration through B reaches the subscriber on A.
+    register(&b, "other@example.org", &net.session).await;
+    let seen = on_a.next_json().await;
+    assert_eq!(seen["payload"]["data"]["trainingSeatsChanged"]["waitlistLength"], 1, "{seen}");
+
+    // A logout through B closes A's socket.
+    let answer = b.graphql_as(&token, "mutation { logOut { revokedSessions } }", json!({})).await.json();
+    assert_eq!(answer["data"]["logOut"]["revokedSessions"], 1, "{answer}");
+    assert_eq!(on_a.closed().await, 4401);
+}
+
+/// A bus whose first subscription ends when told (as a Redis connection does
+/// when Redis restarts); later ones stay.
+#[derive(Clone)]
+struct FlakyBus {
+    inner: api::events::InProcessBus,
+    cut: std::sync::Arc<std::sync::Mutex<Option<tokio::sync::oneshot::Receiver<()>>>>,
+}
+
+#[async_trait::async_trait]
+impl api::events::EventBus for FlakyBus {
+    async fn publish(&self, topic: &str, payload: &str) -> Result<(), api::store::StoreError> {
+        self.inner.publish(topic, payload).await
+    }
+
+    async fn subscribe(&self, topic: &str) -> Result<futures_util::stream::BoxStream<'static, String>, api::store::StoreError> {
+        let stream = self.inner.subscribe(topic).await?;
+        let cut = self.cut.lock().expect("lock").take();
+        Ok(match cut {
+            Some(cut) => stream.take_until(cut).boxed(),
+            None => stream,
+        })
+    }
+}
+
+#[actix_web::test]
+async fn the_hub_resubscribes_when_the_bus_drops_it_and_passes_on_what_was_published_meanwhile_once() {
+    use api::events::{Actor, DomainEvent, EventBus, Hub, record};
+    let app = spawn_app().await;
+    let (cut_tx, cut_rx) = tokio::sync::oneshot::channel();
+    let bus = FlakyBus { inner: api::events::InProcessBus::default(), cut: std::sync::Arc::new(std::sync::Mutex::new(Some(cut_rx))) };
+    let hub = Hub::start(std::sync::Arc::new(bus.clone()), app.db.clone());
+    let mut rx = hub.subscribe();
+    let clock = api::clock::Clock::system();
+    let event = || DomainEvent::TrainingSessionCompleted {
+        session: uuid::Uuid::now_v7(),
+        training: uuid::Uuid::now_v7(),
+        partner: uuid::Uuid::now_v7(),
+    };
+    let emit = |stored: entity::event::Model| {
+        let bus = bus.clone();
+        async move { bus.publish(api::events::TOPIC, &api::events::outbox::to_json(&stored)).await.expect("published") }
+    };
+    tokio::time::sleep(Duration::from_millis(50)).await; // the hub has subscribed
+
+    // Live.
+    let first = record(&app.db, &clock, &Actor::system("test"), &event()).await.expect("recorded");
+    emit(first.clone()).await;
+    let got = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.expect("in time").expect("an event");
+    assert_eq!(got.id, first.id);
+
+    // Act: the bus drops the hub's subscription; an event is published while it is down.
+    cut_tx.send(()).expect("cut");
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let missed = record(&app.db, &clock, &Actor::system("test"), &event()).await.expect("recorded");
+    emit(missed.clone()).await;
+
+    // Assert: it arrives once, from the outbox, and live events follow.
+    let got = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.expect("caught up in time").expect("an event");
+    assert_eq!(got.id, missed.id);
+    let live = record(&app.db, &clock, &Actor::system("test"), &event()).await.expect("recorded");
+    emit(live.clone()).await;
+    let got = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.expect("in time").expect("an event");
+    assert_eq!(got.id, live.id, "the first event is not passed on twice");
+}
