@@ -41,6 +41,7 @@ pub mod donors;
 pub mod focus_areas;
 pub mod memberships;
 pub mod needs;
+pub mod notifications;
 pub mod organizations;
 pub mod partners;
 pub mod programs;

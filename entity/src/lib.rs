@@ -18,6 +18,7 @@ pub mod invitation;
 pub mod job;
 pub mod job_schedule;
 pub mod membership;
+pub mod notification;
 pub mod organization;
 pub mod organization_challenge;
 pub mod organization_focus_area;

@@ -29,6 +29,7 @@ mod m20261206_000002_create_needs;
 mod m20261207_000001_training_registrations;
 mod m20261207_000002_calendar_feeds;
 mod m20261208_000001_training_feedback;
+mod m20261209_000001_notifications;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_training_registrations::Migration),
             Box::new(m20261207_000002_calendar_feeds::Migration),
             Box::new(m20261208_000001_training_feedback::Migration),
+            Box::new(m20261209_000001_notifications::Migration),
         ]
     }
 }

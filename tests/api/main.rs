@@ -28,6 +28,7 @@ mod jobs;
 mod list_plans;
 mod needs;
 mod nodes;
+mod notifications;
 mod organization_requests;
 mod organizations;
 mod pagination;

@@ -18,14 +18,14 @@ use serde_json::{Value, json};
 use crate::helpers::{TEST_PASSWORD, TestApp, answer_as, create_partner, log_in, spawn_app, spawn_app_with};
 
 /// A WebSocket client speaking graphql-transport-ws.
-struct WsClient {
+pub(crate) struct WsClient {
     framed: Framed<BoxedSocket, Codec>,
 }
 
 impl WsClient {
     /// Opens the socket and completes the handshake with `init` as the
     /// `connection_init` payload (expecting `connection_ack`).
-    async fn connect(app: &TestApp, init: Value) -> Self {
+    pub(crate) async fn connect(app: &TestApp, init: Value) -> Self {
         let mut client = Self::open(app).await;
         client.send(json!({ "type": "connection_init", "payload": init })).await;
         let ack = client.next_json().await;
@@ -47,7 +47,7 @@ impl WsClient {
     }
 
     /// The next protocol message (pings skipped), within ten seconds.
-    async fn next_json(&mut self) -> Value {
+    pub(crate) async fn next_json(&mut self) -> Value {
         loop {
             let frame = tokio::time::timeout(Duration::from_secs(10), self.framed.next())
                 .await
@@ -75,7 +75,7 @@ impl WsClient {
         }
     }
 
-    async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
+    pub(crate) async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
         self.send(json!({ "id": id, "type": "subscribe", "payload": { "query": query, "variables": variables } })).await;
     }
 }
@@ -84,13 +84,13 @@ const SEATS: &str = "subscription($s: ID!) { trainingSeatsChanged(session: $s) {
 
 /// A partner's manager, a published in-person training with one session of
 /// `capacity` seats, and a draft training's session.
-struct Net {
-    manager: String,
-    session: Value,
+pub(crate) struct Net {
+    pub(crate) manager: String,
+    pub(crate) session: Value,
     draft_session: Value,
 }
 
-async fn net(app: &TestApp, capacity: i32) -> Net {
+pub(crate) async fn net(app: &TestApp, capacity: i32) -> Net {
     let partner = create_partner(app, json!({ "name": "Mekong Digital Commons", "countries": ["TH"] })).await;
     let partner = partner["id"].as_str().expect("partner id").to_owned();
     let manager = app.member_token("pm@mekong.example.org", MembershipScope::Partner, &partner, Role::ProgramManager).await;
@@ -130,7 +130,7 @@ async fn net(app: &TestApp, capacity: i32) -> Net {
 }
 
 /// Registers a new person for `session` over HTTP; their access token.
-async fn register(app: &TestApp, email: &str, session: &Value) -> String {
+pub(crate) async fn register(app: &TestApp, email: &str, session: &Value) -> String {
     api::accounts::service::ensure_user(&app.db, email, TEST_PASSWORD.to_owned(), "A person", false).await.expect("user");
     let token = log_in(app, email, TEST_PASSWORD).await.0;
     let answer = answer_as(

@@ -417,6 +417,20 @@ async fn approvals_expire_with_the_clock_and_the_organization_hears_30_days_befo
     let id = case["id"].clone();
     let approved = net.ok(&net.validator, "decideValidation", json!({ "validation": id, "decision": "APPROVE" })).await;
     assert_eq!(approved["validUntil"], "2027-12-01T10:00:00+00:00", "12 months after the approval");
+    // The owners' inboxes, newest first (written in the transactions of the decision and the job).
+    let inbox = |token: String| {
+        let app = &net.app;
+        async move {
+            let data = app.data_as(&token, "{ notifications(first: 10) { nodes { kind subject } } }", json!({})).await;
+            data["notifications"]["nodes"]
+                .as_array()
+                .expect("nodes")
+                .iter()
+                .map(|n| (n["kind"].as_str().unwrap_or_default().to_owned(), n["subject"].clone()))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(inbox(net.owner.clone()).await, vec![("VALIDATION_APPROVED".to_owned(), id.clone())]);
 
     let mailer: std::sync::Arc<dyn api::mail::Mailer> =
         std::sync::Arc::new(api::mail::LogMailer::new(Some(net.app.outbox.clone()), clock.clone()));
@@ -452,6 +466,8 @@ async fn approvals_expire_with_the_clock_and_the_organization_hears_30_days_befo
     // Access tokens expire with the clock: sign in again.
     let owner = log_in(&net.app, "owner@kisumu.example.org", TEST_PASSWORD).await.0;
     assert_eq!(net.current(&owner).await["status"], "APPROVED");
+    let kinds = |list: Vec<(String, Value)>| list.into_iter().map(|(k, _)| k).collect::<Vec<_>>();
+    assert_eq!(kinds(inbox(owner.clone()).await), ["VALIDATION_EXPIRING", "VALIDATION_APPROVED"], "one reminder");
 
     // Past its end, the job expires it through the state machine, once.
     clock.advance(Duration::days(30));
@@ -459,6 +475,7 @@ async fn approvals_expire_with_the_clock_and_the_organization_hears_30_days_befo
     let owner = log_in(&net.app, "owner@kisumu.example.org", TEST_PASSWORD).await.0;
     let expired = net.current(&owner).await;
     assert_eq!(expired["status"], "EXPIRED");
+    assert_eq!(kinds(inbox(owner.clone()).await), ["VALIDATION_EXPIRED", "VALIDATION_EXPIRING", "VALIDATION_APPROVED"]);
     let last = expired["history"].as_array().and_then(|h| h.last()).cloned().expect("history");
     assert_eq!(
         (last["from"].clone(), last["to"].clone(), last["actorKind"].clone()),

@@ -52,8 +52,12 @@ pub async fn published<T>(bus: &dyn EventBus, result: Result<Written<T>, WriteEr
 }
 
 /// Records `event`, done by `actor` now (by `clock`), in the transaction `db`.
+/// The notifications the event gives rise to are written in the same
+/// transaction (`notifications::service::write_for`).
 pub async fn record(db: &impl ConnectionTrait, clock: &Clock, actor: &Actor, event: &DomainEvent) -> Result<event::Model, ApiError> {
-    Ok(row(Uuid::now_v7(), clock.now(), actor, event).insert(db).await?)
+    let stored = row(Uuid::now_v7(), clock.now(), actor, event).insert(db).await?;
+    crate::notifications::service::write_for(db, &stored, event).await?;
+    Ok(stored)
 }
 
 /// The stored row of `event` (id and time given): what [`record`] inserts, and

@@ -106,6 +106,7 @@ pub struct QueryRoot(
     crate::trainings::registration_mutation::TrainingRegistrationQuery,
     crate::trainings::calendar_query::CalendarFeedQuery,
     crate::trainings::figures_types::TrainingFiguresQuery,
+    crate::notifications::query::NotificationQuery,
 );
 
 /// Every mutation root, merged.
@@ -127,11 +128,15 @@ pub struct MutationRoot(
     crate::trainings::registration_mutation::TrainingRegistrationMutation,
     crate::trainings::calendar_mutation::CalendarFeedMutation,
     crate::trainings::feedback_types::TrainingFeedbackMutation,
+    crate::notifications::mutation::NotificationMutation,
 );
 
 /// Every subscription root, merged.
 #[derive(MergedSubscription, Default)]
-pub struct SubscriptionRoot(crate::trainings::subscription::TrainingSubscription);
+pub struct SubscriptionRoot(
+    crate::trainings::subscription::TrainingSubscription,
+    crate::notifications::subscription::NotificationSubscription,
+);
 
 type Inner = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 

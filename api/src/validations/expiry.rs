@@ -12,7 +12,7 @@ use entity::{
     enums::{MembershipScope, Role, ValidationStatus},
     validation,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait, sea_query::Expr};
 use uuid::Uuid;
 
 use super::{
@@ -139,12 +139,20 @@ async fn send_notices(ctx: &JobContext, mailer: &dyn Mailer) -> Result<u64, JobE
                     })
                     .await;
             }
-            validation::Entity::update_many()
+            // The inbox's reminder is written with the mark, once: a run that
+            // finds the notice marked already writes none.
+            let txn = ctx.db.begin().await?;
+            let marked = validation::Entity::update_many()
                 .col_expr(validation::Column::ExpiryNoticeSentAt, Expr::value(Some(now)))
                 .filter(validation::Column::Id.eq(case.id))
                 .filter(validation::Column::ExpiryNoticeSentAt.is_null())
-                .exec(&ctx.db)
+                .exec(&txn)
                 .await?;
+            if marked.rows_affected == 1 {
+                let subject = crate::graphql::relay::encode_uuid(super::types::Validation::KIND, case.id);
+                crate::notifications::service::remind(&txn, &ctx.clock, case.organization_id, "VALIDATION_EXPIRING", &subject).await?;
+            }
+            txn.commit().await?;
             noticed += 1;
         }
     }
