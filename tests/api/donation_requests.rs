@@ -436,3 +436,61 @@ async fn a_rejection_gives_machine_readable_reason_codes_or_changes_nothing() {
     let rejected = decide(json!(["NOT_A_FIT", "OUT_OF_SCOPE_2027"])).await;
     assert_eq!(rejected["request"]["status"], "REJECTED", "{rejected}");
 }
+
+#[actix_web::test]
+async fn request_events_reach_the_organization_and_the_donor_live_and_an_approval_lands_in_the_owners_inbox() {
+    use crate::subscriptions::WsClient;
+    let net = network(false).await;
+    let app = &net.app;
+    let donor = donor(app).await;
+    let program = program(app, &donor, json!({ "stock": 10 })).await;
+    validated(&net).await;
+    let doc =
+        "subscription($o: ID, $p: ID, $d: ID) { donationRequestUpdated(organization: $o, program: $p, donor: $d) { id status quantity } }";
+    let mut organization = WsClient::connect(app, json!({ "authorization": format!("Bearer {}", net.member) })).await;
+    organization.subscribe("org", doc, json!({ "o": net.organization })).await;
+    let mut donor_side = WsClient::connect(app, json!({ "authorization": format!("Bearer {}", donor.admin) })).await;
+    donor_side.subscribe("donor", doc, json!({ "d": donor.id })).await;
+    donor_side.subscribe("program", doc, json!({ "p": program })).await;
+    // Refused: the organization's member following the donor; no argument or two.
+    for (variables, code) in [
+        (json!({ "d": donor.id }), "FORBIDDEN"),
+        (json!({}), "BAD_USER_INPUT"),
+        (json!({ "o": net.organization, "d": donor.id }), "BAD_USER_INPUT"),
+    ] {
+        organization.subscribe("refused", doc, variables).await;
+        let refused = organization.next_json().await;
+        assert_eq!(refused["payload"]["errors"][0]["extensions"]["code"], code, "{refused}");
+        assert_eq!(organization.next_json().await["type"], "complete");
+    }
+    donor_side.subscribe("q", "{ __typename }", json!({})).await;
+    assert_eq!(donor_side.next_json().await["type"], "next");
+    assert_eq!(donor_side.next_json().await["type"], "complete");
+
+    // Act: the organization asks; the donor approves.
+    let request = made(&ask(app, &net.member, &program, &net.organization, 2, None).await);
+    let mut seen = Vec::new();
+    seen.push(organization.next_json().await);
+    for _ in 0..2 {
+        seen.push(donor_side.next_json().await);
+    }
+    let approved =
+        answer_as(app, Some(&donor.admin), DECIDE, json!({ "decisions": [{ "request": request["id"], "decision": "APPROVE" }] })).await;
+    assert_eq!(approved["data"]["decideDonationRequests"]["decided"], 1, "{approved}");
+    let after = organization.next_json().await;
+
+    // Assert: each subscription saw the request; the organization saw it approved; the owners' inboxes have it.
+    let mut ids: Vec<String> = seen.iter().map(|m| m["id"].as_str().unwrap_or_default().to_owned()).collect();
+    ids.sort();
+    assert_eq!(ids, ["donor", "org", "program"]);
+    for message in &seen {
+        assert_eq!(
+            message["payload"]["data"]["donationRequestUpdated"],
+            json!({ "id": request["id"], "status": "SUBMITTED", "quantity": 2 }),
+            "{message}"
+        );
+    }
+    assert_eq!(after["payload"]["data"]["donationRequestUpdated"]["status"], "APPROVED", "{after}");
+    let inbox = app.data_as(&net.owner, "{ notifications(first: 5) { nodes { kind subject } } }", json!({})).await;
+    assert_eq!(inbox["notifications"]["nodes"][0], json!({ "kind": "DONATION_REQUEST_APPROVED", "subject": request["id"] }), "{inbox}");
+}

@@ -325,3 +325,46 @@ async fn the_hub_resubscribes_when_the_bus_drops_it_and_passes_on_what_was_publi
     let got = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.expect("in time").expect("an event");
     assert_eq!(got.id, live.id, "the first event is not passed on twice");
 }
+
+#[actix_web::test]
+async fn a_decision_reaches_the_organizations_members_and_the_countrys_validators_and_outsiders_are_refused() {
+    let net = crate::validations::network(false).await;
+    let app = &net.app;
+    let case = net.in_review().await;
+    let updated = "subscription($o: ID!) { validationUpdated(organization: $o) { id status } }";
+    let queue = "subscription { validationQueueChanged(country: \"KE\") { id status } }";
+
+    let mut member = WsClient::connect(app, json!({ "authorization": format!("Bearer {}", net.member) })).await;
+    member.subscribe("case", updated, json!({ "o": net.organization })).await;
+    let mut validator = WsClient::connect(app, json!({ "authorization": format!("Bearer {}", net.validator) })).await;
+    validator.subscribe("queue", queue, json!({})).await;
+    // Refused: the public may not follow a case, a member may not follow the queue.
+    let mut anonymous = WsClient::connect(app, json!({})).await;
+    anonymous.subscribe("case", updated, json!({ "o": net.organization })).await;
+    let refused = anonymous.next_json().await;
+    assert_eq!(refused["payload"]["errors"][0]["extensions"]["code"], "FORBIDDEN", "{refused}");
+    member.subscribe("queue", queue, json!({})).await;
+    let refused = member.next_json().await;
+    assert_eq!(
+        (refused["id"].clone(), refused["payload"]["errors"][0]["extensions"]["code"].clone()),
+        (json!("queue"), json!("FORBIDDEN")),
+        "{refused}"
+    );
+    assert_eq!(member.next_json().await["type"], "complete");
+    for client in [&mut validator] {
+        client.subscribe("q", "{ __typename }", json!({})).await;
+        assert_eq!(client.next_json().await["type"], "next");
+        assert_eq!(client.next_json().await["type"], "complete");
+    }
+
+    // Act
+    net.ok(&net.validator, "decideValidation", json!({ "validation": case["id"], "decision": "APPROVE" })).await;
+
+    // Assert
+    for (client, id) in [(&mut member, "case"), (&mut validator, "queue")] {
+        let seen = client.next_json().await;
+        assert_eq!(seen["id"], id, "{seen}");
+        let name = if id == "case" { "validationUpdated" } else { "validationQueueChanged" };
+        assert_eq!(seen["payload"]["data"][name], json!({ "id": case["id"], "status": "APPROVED" }), "{seen}");
+    }
+}

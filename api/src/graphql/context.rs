@@ -93,7 +93,7 @@ pub struct RequestContext {
     pub locale: Locale,
     db: DatabaseConnection,
     policy: Policy,
-    memo: Memo,
+    memo: Arc<Memo>,
     /// Set by the request's one password operation (see [`claim_password_operation`]).
     password_operation: std::sync::atomic::AtomicBool,
 }
@@ -111,7 +111,7 @@ impl RequestContext {
             locale: Locale::default(),
             db: db.clone(),
             policy: *policy,
-            memo: Memo::default(),
+            memo: Arc::default(),
             password_operation: std::sync::atomic::AtomicBool::new(false),
         }
     }
@@ -127,10 +127,27 @@ impl RequestContext {
         self.memo.get_or_init(TypeId::of::<ScopeKey<K>>(), || K::scope(&self.policy, &self.caller))
     }
 
+    /// A handle that forgets what this context's loaders and scopes hold: a
+    /// subscription answers each event with values read afresh.
+    pub fn forgetter(&self) -> Forgetter {
+        Forgetter(Arc::clone(&self.memo))
+    }
+
     /// The request's DataLoader of `L`, built on first use (and shared with
     /// lazily computed fields such as `totalCount`).
     pub fn loader<L: RequestLoader>(&self) -> Arc<DataLoader<L>> {
         self.memo.get_or_init(TypeId::of::<LoaderKey<L>>(), || DataLoader::new(L::build(self), spawn).delay(std::time::Duration::ZERO))
+    }
+}
+
+/// See [`RequestContext::forgetter`].
+#[derive(Clone)]
+pub struct Forgetter(Arc<Memo>);
+
+impl Forgetter {
+    /// Drops every loader (with its cache) and scope: the next use rebuilds them.
+    pub fn forget(&self) {
+        self.0.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
     }
 }
 

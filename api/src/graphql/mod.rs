@@ -136,6 +136,8 @@ pub struct MutationRoot(
 pub struct SubscriptionRoot(
     crate::trainings::subscription::TrainingSubscription,
     crate::notifications::subscription::NotificationSubscription,
+    crate::validations::subscription::ValidationSubscription,
+    crate::programs::subscription::DonationRequestSubscription,
 );
 
 type Inner = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

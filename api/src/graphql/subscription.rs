@@ -29,11 +29,17 @@ where
 {
     let hub = ctx.data::<Hub>().map_err(|_| ApiError::internal(std::io::Error::other("the event hub is missing")))?;
     let rx = hub.subscribe();
-    Ok(futures_util::stream::unfold(Some((rx, concerns)), |state| async move {
-        let (mut rx, concerns) = state?;
+    // Each event is answered with values read afresh, not what the
+    // connection's loaders cached for an earlier one.
+    let forgetter = super::context::request(ctx)?.forgetter();
+    Ok(futures_util::stream::unfold(Some((rx, concerns, forgetter)), |state| async move {
+        let (mut rx, concerns, forgetter) = state?;
         loop {
             match rx.recv().await {
-                Ok(event) if concerns(&event) => return Some((Ok(event), Some((rx, concerns)))),
+                Ok(event) if concerns(&event) => {
+                    forgetter.forget();
+                    return Some((Ok(event), Some((rx, concerns, forgetter))));
+                }
                 Ok(_) => {}
                 Err(RecvError::Lagged(skipped)) => {
                     tracing::warn!(skipped, "a subscriber fell behind: its subscription ends");

@@ -31,6 +31,7 @@ pub mod request_types;
 pub mod requests;
 pub mod seed;
 pub mod service;
+pub mod subscription;
 pub mod types;
 pub mod update;
 pub mod update_types;

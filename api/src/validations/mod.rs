@@ -24,5 +24,6 @@ pub mod service;
 pub mod sharing;
 pub mod sharing_mutation;
 pub mod state;
+pub mod subscription;
 pub mod types;
 pub mod write;

@@ -41,6 +41,16 @@ impl Policy {
         }
     }
 
+    /// Following the cases of a country as they move (`validationQueueChanged`):
+    /// validators and admins of a partner serving it, and platform admins.
+    pub fn may_watch_validation_queue(&self, caller: &Caller, country: &str) -> Result<(), ApiError> {
+        match writer(caller, "follow validation queues")? {
+            Writer::Unrestricted => Ok(()),
+            Writer::User(u) if u.partner_countries.iter().any(|(c, _, r)| c == country && REVIEWERS.contains(r)) => Ok(()),
+            Writer::User(_) => Err(forbidden("follow this country's validations: only validators of a partner serving it may")),
+        }
+    }
+
     /// Filtering organizations by the status of their case: platform admins
     /// (everywhere: `None`) and partner staff (in their partners' countries);
     /// others may not, since a case's status is for its readers.

@@ -315,7 +315,7 @@ mod schema_tests {
         assert!(totals.types > 50 && totals.fields > 100, "the real schema is counted: {totals:?}");
         let query = include_str!("../../../../tests/fixtures/graphql-js-16-introspection-query.graphql");
         let cost = cost(&parse_query(query).expect("parses"), &totals).expect("the standard shape");
-        // When the schema outgrows this, raise MAX_COMPLEXITY or price introspection apart.
-        assert!(cost < (crate::graphql::MAX_COMPLEXITY / 2) as u64, "{cost} for {totals:?}");
+        // When the schema outgrows this, raise MAX_INTROSPECTION_COST.
+        assert!(cost < (super::super::MAX_INTROSPECTION_COST / 2) as u64, "{cost} for {totals:?}");
     }
 }

@@ -181,11 +181,18 @@ impl DocumentLimits {
     }
 }
 
+/// Largest cost of what a document's introspection returns, priced apart
+/// from its data (which [`MAX_COMPLEXITY`] bounds): it grows with the
+/// schema, and graphql-js's standard introspection query must stay well under
+/// it (a test in `introspection.rs` says when to raise it).
+pub const MAX_INTROSPECTION_COST: usize = 100_000;
+
 /// Request data: what the document's introspection costs (see [`AddIntrospectionCost`]).
 pub struct IntrospectionCost(pub u64);
 
-/// Adds what introspection returns to the complexity async-graphql's
-/// validation computes, and refuses the total past [`MAX_COMPLEXITY`].
+/// Prices what introspection returns apart from the data async-graphql's
+/// validation counts: the introspection past [`MAX_INTROSPECTION_COST`], the
+/// rest past [`MAX_COMPLEXITY`], are refused.
 /// Registered only on the schema that runs documents with introspection: any
 /// extension wraps the resolution of every field, which costs plain queries
 /// about a sixth of their server time (bench/README.md).
@@ -202,14 +209,18 @@ impl Extension for AddIntrospectionCost {
     async fn validation(&self, ctx: &ExtensionContext<'_>, next: NextValidation<'_>) -> Result<ValidationResult, Vec<ServerError>> {
         let mut result = next.run(ctx).await?;
         let extra = ctx.data_opt::<IntrospectionCost>().map_or(0, |c| usize::try_from(c.0).unwrap_or(usize::MAX));
-        result.complexity = result.complexity.saturating_add(extra);
+        if extra > MAX_INTROSPECTION_COST {
+            let message = format!("Query is too complex: its introspection costs {extra}, at most {MAX_INTROSPECTION_COST} is allowed");
+            return Err(vec![super::errors::coded_error(message, None, ErrorCode::GraphqlValidationFailed)]);
+        }
         if result.complexity > MAX_COMPLEXITY {
             let message = format!(
-                "Query is too complex: {} (page sizes, `nodes(ids:)` and introspection count), at most {MAX_COMPLEXITY} is allowed",
+                "Query is too complex: {} (page sizes and `nodes(ids:)` count), at most {MAX_COMPLEXITY} is allowed",
                 result.complexity
             );
             return Err(vec![super::errors::coded_error(message, None, ErrorCode::GraphqlValidationFailed)]);
         }
+        result.complexity = result.complexity.saturating_add(extra);
         Ok(result)
     }
 }
