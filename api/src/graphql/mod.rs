@@ -255,6 +255,7 @@ pub struct SchemaOptions {
 /// the types: [`sdl`] is the same whatever they are.
 pub fn build_schema(shared: SharedData, options: SchemaOptions) -> AppSchema {
     let reports = Arc::new(crate::programs::report_cache::ReportCache::default());
+    let shared_reads = Arc::new(subscription::SharedReads::default());
     let build = |extension: Option<limits::AddIntrospectionCost>| {
         let mut builder = builder()
             .data(shared.db.clone())
@@ -267,6 +268,7 @@ pub fn build_schema(shared: SharedData, options: SchemaOptions) -> AppSchema {
             .data(shared.hub.clone())
             .data(shared.evidence.clone())
             .data(Arc::clone(&reports))
+            .data(Arc::clone(&shared_reads))
             .data(Arc::new(node_registry()));
         if let Some(extension) = extension {
             builder = builder.extension(extension);

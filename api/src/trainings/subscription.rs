@@ -16,7 +16,7 @@ use crate::{
     graphql::{
         context::{db, request},
         relay::{decode_uuid, encode_uuid},
-        subscription::{events, lagged},
+        subscription::{SharedReads, events, lagged},
     },
 };
 
@@ -67,15 +67,25 @@ impl TrainingSubscription {
         if service::sessions_by_ids(&db, &reader, &[id]).await?.is_empty() {
             return Err(ApiError::NotFound("session").into());
         }
+        // Seats are public: every subscriber of the session shares one read
+        // per event (thousands of subscribers, one statement). A session
+        // seen at subscription stays visible: a published training never
+        // returns to DRAFT.
+        let shared = ctx
+            .data::<std::sync::Arc<SharedReads>>()
+            .map_err(|_| ApiError::internal(std::io::Error::other("shared reads missing")))?
+            .clone();
         let concerns = move |event: &HubEvent| SEAT_EVENTS.contains(&event.event_type.as_str()) && event.uuid("session") == Some(id);
         Ok(events(ctx, concerns)?.then(move |item| {
-            let (db, reader) = (db.clone(), reader.clone());
+            let (db, shared) = (db.clone(), shared.clone());
             async move {
-                item.map_err(|_| lagged())?;
-                let row = service::sessions_by_ids(&db, &reader, &[id]).await?.into_iter().next();
-                let Some(row) = row else { return Err(ApiError::NotFound("session").into()) };
-                let waitlist = registration_service::waitlist_length(&db, id).await?;
-                Ok(seats(&row, waitlist))
+                let event = item.map_err(|_| lagged())?;
+                let read = async move {
+                    let Some(row) = service::session_by_id(&db, id).await? else { return Err(ApiError::NotFound("session").into()) };
+                    let waitlist = registration_service::waitlist_length(&db, id).await?;
+                    Ok::<_, async_graphql::Error>(seats(&row, waitlist))
+                };
+                (*shared.get_or_read(format!("{}:{id}", event.id), read).await).clone()
             }
         }))
     }
