@@ -35,9 +35,13 @@ impl WsClient {
 
     /// Opens the socket without the handshake.
     async fn open(app: &TestApp) -> Self {
+        Self::open_with(app, "graphql-transport-ws").await
+    }
+
+    /// Opens the socket with `protocol`, without the handshake.
+    async fn open_with(app: &TestApp, protocol: &str) -> Self {
         let url = format!("{}/graphql/ws", app.address.replacen("http", "ws", 1));
-        let (response, framed) =
-            awc::Client::new().ws(url).protocols(["graphql-transport-ws"]).connect().await.expect("the WebSocket opens");
+        let (response, framed) = awc::Client::new().ws(url).protocols([protocol]).connect().await.expect("the WebSocket opens");
         assert_eq!(response.status(), 101);
         Self { framed }
     }
@@ -207,6 +211,12 @@ async fn what_may_not_be_seen_or_asked_is_refused_with_a_code() {
     assert_eq!(answer["type"], "error");
     assert_eq!(answer["payload"][0]["extensions"]["code"], "TOO_MANY_SUBSCRIPTIONS");
 
+    // The id of a running operation again: closed with 4409, as the protocol requires.
+    let mut client = WsClient::connect(&app, json!({})).await;
+    client.subscribe("same", SEATS, json!({ "s": net.session["id"] })).await;
+    client.subscribe("same", SEATS, json!({ "s": net.session["id"] })).await;
+    assert_eq!(client.closed().await, 4409);
+
     // Bad credentials: closed with 4403.
     let mut client = WsClient::open(&app).await;
     client.send(json!({ "type": "connection_init", "payload": { "authorization": "Bearer not-a-token" } })).await;
@@ -367,4 +377,24 @@ async fn a_decision_reaches_the_organizations_members_and_the_countrys_validator
         let name = if id == "case" { "validationUpdated" } else { "validationQueueChanged" };
         assert_eq!(seen["payload"]["data"][name], json!({ "id": case["id"], "status": "APPROVED" }), "{seen}");
     }
+}
+
+#[actix_web::test]
+async fn the_legacy_graphql_ws_protocol_is_served_too() {
+    let app = spawn_app().await;
+    let net = net(&app, 1).await;
+    let mut client = WsClient::open_with(&app, "graphql-ws").await;
+    client.send(json!({ "type": "connection_init", "payload": {} })).await;
+    assert_eq!(client.next_json().await["type"], "connection_ack");
+    client.send(json!({ "id": "seats", "type": "start", "payload": { "query": SEATS, "variables": { "s": net.session["id"] } } })).await;
+    client.send(json!({ "id": "q", "type": "start", "payload": { "query": "{ __typename }" } })).await;
+    let answer = client.next_json().await;
+    assert_eq!((answer["id"].clone(), answer["type"].clone()), (json!("q"), json!("data")), "{answer}");
+    assert_eq!(client.next_json().await["type"], "complete");
+
+    register(&app, "first@example.org", &net.session).await;
+
+    let seen = client.next_json().await;
+    assert_eq!((seen["id"].clone(), seen["type"].clone()), (json!("seats"), json!("data")), "{seen}");
+    assert_eq!(seen["payload"]["data"]["trainingSeatsChanged"]["seatsLeft"], 0, "{seen}");
 }

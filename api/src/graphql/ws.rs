@@ -196,21 +196,17 @@ async fn run(
     let reason = loop {
         tokio::select! {
             frame = messages.recv() => match frame {
-                Some(Ok(Message::Text(text))) => {
-                    if let Some(refusal) = admit_operation(&text, &mut active, protocol) {
-                        if session.text(refusal).await.is_err() { break None; }
-                    } else if to_protocol.send(text.to_string()).is_err() {
-                        break None;
-                    }
-                }
+                Some(Ok(Message::Text(text))) => match admit(&text, &mut active, protocol) {
+                    Admission::Pass => if to_protocol.send(text.to_string()).is_err() { break None; },
+                    Admission::Answer(answer) => if session.text(answer).await.is_err() { break None; },
+                    Admission::Close(code, reason) => break close(code, &reason),
+                },
                 Some(Ok(Message::Binary(bytes))) => match std::str::from_utf8(&bytes) {
-                    Ok(text) => {
-                        if let Some(refusal) = admit_operation(text, &mut active, protocol) {
-                            if session.text(refusal).await.is_err() { break None; }
-                        } else if to_protocol.send(text.to_owned()).is_err() {
-                            break None;
-                        }
-                    }
+                    Ok(text) => match admit(text, &mut active, protocol) {
+                        Admission::Pass => if to_protocol.send(text.to_owned()).is_err() { break None; },
+                        Admission::Answer(answer) => if session.text(answer).await.is_err() { break None; },
+                        Admission::Close(code, reason) => break close(code, &reason),
+                    },
                     Err(_) => break close(1007, "messages are UTF-8 JSON"),
                 },
                 Some(Ok(Message::Ping(bytes))) => {
@@ -237,7 +233,8 @@ async fn run(
             init = init_rx.recv(), if accepted.is_none() => match init {
                 Some(Init::Accepted { caller, kept, admitted }) => accepted = Some((caller, kept, admitted)),
                 Some(Init::Refused { code, reason }) => break close(code, &reason),
-                None => {}
+                // The initialisation ended without a word (it always sends one): do not spin.
+                None => break close(1011, "the connection could not be initialised"),
             },
             () = &mut init_deadline, if accepted.is_none() => break close(4408, "connection initialisation timeout"),
             _ = keepalive.tick() => {
@@ -282,30 +279,54 @@ fn who(caller: &Caller) -> Option<String> {
     }
 }
 
+/// What becomes of a client's message before the protocol machine sees it.
+#[derive(Debug, PartialEq, Eq)]
+enum Admission {
+    /// Passed on.
+    Pass,
+    /// Answered here instead (beyond the limit: TOO_MANY_SUBSCRIPTIONS).
+    Answer(String),
+    /// The protocol is broken: close with this code and reason.
+    Close(u16, String),
+}
+
 /// A client's `subscribe` (`start` in the legacy protocol) beyond the limit is
 /// answered with TOO_MANY_SUBSCRIPTIONS instead of reaching the protocol
-/// machine; the operations admitted are remembered until they finish.
-fn admit_operation(text: &str, active: &mut HashSet<String>, protocol: Protocols) -> Option<String> {
-    let message: Value = serde_json::from_str(text).ok()?;
-    let id = message.get("id").and_then(Value::as_str)?;
-    match message.get("type").and_then(Value::as_str)? {
-        "subscribe" | "start" => {
-            if active.contains(id) || active.len() < MAX_SUBSCRIPTIONS {
+/// machine; one reusing the id of a running operation closes the socket with
+/// 4409, as graphql-transport-ws requires; the operations admitted are
+/// remembered until they finish.
+fn admit(text: &str, active: &mut HashSet<String>, protocol: Protocols) -> Admission {
+    match admit_operation(text, active, protocol) {
+        Ok(None) => Admission::Pass,
+        Ok(Some(answer)) => Admission::Answer(answer),
+        Err(id) => Admission::Close(4409, format!("Subscriber for {id} already exists")),
+    }
+}
+
+fn admit_operation(text: &str, active: &mut HashSet<String>, protocol: Protocols) -> Result<Option<String>, String> {
+    let Ok(message) = serde_json::from_str::<Value>(text) else { return Ok(None) };
+    let Some(id) = message.get("id").and_then(Value::as_str) else { return Ok(None) };
+    match message.get("type").and_then(Value::as_str) {
+        Some("subscribe" | "start") => {
+            if active.contains(id) {
+                return Err(id.chars().take(64).collect());
+            }
+            if active.len() < MAX_SUBSCRIPTIONS {
                 active.insert(id.to_owned());
-                return None;
+                return Ok(None);
             }
             let error = json!([{
                 "message": format!("at most {MAX_SUBSCRIPTIONS} operations at once on one connection: complete one first"),
                 "extensions": { "code": "TOO_MANY_SUBSCRIPTIONS" },
             }]);
             let _ = protocol; // both protocols answer an operation's failure with `error`
-            Some(json!({ "id": id, "type": "error", "payload": error }).to_string())
+            Ok(Some(json!({ "id": id, "type": "error", "payload": error }).to_string()))
         }
-        "complete" | "stop" => {
+        Some("complete" | "stop") => {
             active.remove(id);
-            None
+            Ok(None)
         }
-        _ => None,
+        _ => Ok(None),
     }
 }
 
@@ -336,13 +357,20 @@ mod tests {
         let mut active = HashSet::new();
         for i in 0..MAX_SUBSCRIPTIONS {
             let text = json!({ "id": i.to_string(), "type": "subscribe", "payload": { "query": "subscription { x }" } }).to_string();
-            assert_eq!(admit_operation(&text, &mut active, Protocols::GraphQLWS), None);
+            assert_eq!(admit(&text, &mut active, Protocols::GraphQLWS), Admission::Pass);
         }
         let next = json!({ "id": "next", "type": "subscribe", "payload": {} }).to_string();
-        let refused = admit_operation(&next, &mut active, Protocols::GraphQLWS).expect("refused");
+        let Admission::Answer(refused) = admit(&next, &mut active, Protocols::GraphQLWS) else { panic!("refused") };
         assert!(refused.contains("TOO_MANY_SUBSCRIPTIONS") && refused.contains("\"next\""), "{refused}");
         forget_finished(&json!({ "id": "3", "type": "complete" }).to_string(), &mut active);
-        assert_eq!(admit_operation(&next, &mut active, Protocols::GraphQLWS), None);
+        assert_eq!(admit(&next, &mut active, Protocols::GraphQLWS), Admission::Pass);
+        // The id of a running operation again: the protocol is broken.
+        assert_eq!(
+            admit(&next, &mut active, Protocols::GraphQLWS),
+            Admission::Close(4409, "Subscriber for next already exists".to_owned())
+        );
+        // Not JSON, or no id: for the protocol machine to judge.
+        assert_eq!(admit("not json", &mut active, Protocols::GraphQLWS), Admission::Pass);
     }
 
     #[test]
