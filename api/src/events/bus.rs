@@ -41,15 +41,19 @@ impl EventBus for InProcessBus {
         Ok(())
     }
 
+    /// A subscriber that falls more than 1,024 messages behind sees its
+    /// stream end (never a silent gap): it subscribes again and catches up
+    /// from the outbox, as after a Redis restart (`events::hub`).
     async fn subscribe(&self, topic: &str) -> Result<BoxStream<'static, String>, StoreError> {
         let rx = self.sender(topic).subscribe();
         let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-            loop {
-                match rx.recv().await {
-                    Ok(msg) => return Some((msg, rx)),
-                    Err(broadcast::error::RecvError::Lagged(n)) => tracing::warn!(skipped = n, "slow subscriber skipped events"),
-                    Err(broadcast::error::RecvError::Closed) => return None,
+            match rx.recv().await {
+                Ok(msg) => Some((msg, rx)),
+                Err(broadcast::error::RecvError::Lagged(n)) => {
+                    tracing::warn!(skipped = n, "a bus subscriber fell behind: its subscription ends");
+                    None
                 }
+                Err(broadcast::error::RecvError::Closed) => None,
             }
         });
         Ok(stream.boxed())
@@ -106,6 +110,17 @@ mod tests {
     #[tokio::test]
     async fn the_in_process_bus_fans_out_to_every_subscriber_of_a_topic() {
         exercise(&InProcessBus::default()).await;
+    }
+
+    #[tokio::test]
+    async fn an_in_process_subscriber_that_falls_behind_sees_its_stream_end_not_a_gap() {
+        let bus = InProcessBus::default();
+        let mut slow = bus.subscribe("t").await.expect("subscribe");
+        for n in 0..1100 {
+            bus.publish("t", &n.to_string()).await.expect("publish");
+        }
+        let wait = Duration::from_secs(5);
+        assert_eq!(tokio::time::timeout(wait, slow.next()).await.expect("in time"), None, "ended, not skipped");
     }
 
     #[tokio::test]
