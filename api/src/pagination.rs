@@ -179,6 +179,12 @@ where
     Ok(Page::from_fetched(items, request))
 }
 
+/// The `value_of` of [`paginate`] for keys that are RFC 3339 timestamps
+/// (`created_at` orders): None for a key that is not one.
+pub fn time_key(key: &str) -> Option<sea_orm::Value> {
+    chrono::DateTime::parse_from_rfc3339(key).ok().map(|t| sea_orm::Value::from(t.to_utc()))
+}
+
 /// Pages through an in-memory list sorted by a unique text key (e.g. country codes).
 pub fn paginate_slice<T: Clone>(items: &[T], tag: &str, key_of: impl Fn(&T) -> String, request: &PageRequest) -> Result<Page<T>, ApiError> {
     let cursor_key = request.cursor_for(tag)?.map(|c| c.key.clone());

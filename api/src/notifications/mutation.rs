@@ -4,15 +4,13 @@ use async_graphql::{Context, Object, Result};
 use uuid::Uuid;
 
 use super::{
-    service::{self, MAX_MARKED},
+    service::{self, MarkRead},
     types::{MarkNotificationsReadInput, MarkNotificationsReadPayload, Notification},
 };
-use crate::{
-    graphql::{
-        context::{clock, db, policy, request},
-        relay::decode_uuid,
-    },
-    user_errors::{Errors, UserErrorCode, WriteError},
+use crate::graphql::{
+    context::{clock, db, policy, request},
+    relay::decode_uuid,
+    user_error::outcome,
 };
 
 /// Mutations of notifications.
@@ -30,23 +28,12 @@ impl NotificationMutation {
         #[graphql(desc = "Which notifications.")] input: MarkNotificationsReadInput,
     ) -> Result<MarkNotificationsReadPayload> {
         let user = policy(ctx)?.verified_user(&request(ctx)?.caller)?.user_id;
-        let mut errors = Errors::default();
-        let all = input.all.unwrap_or(false);
-        match (&input.ids, all) {
-            (Some(_), true) | (None, false) => errors.add(&["ids"], UserErrorCode::Invalid, "give either `ids` or `all: true`"),
-            (Some(ids), false) if ids.len() > MAX_MARKED => {
-                errors.add(&["ids"], UserErrorCode::TooMany, format!("at most {MAX_MARKED} at once (or `all: true`)"));
-            }
-            _ => {}
-        }
-        if let Err(WriteError::Invalid(list)) = errors.ok() {
-            return Ok(MarkNotificationsReadPayload { marked: 0, user_errors: list.into_iter().map(Into::into).collect() });
-        }
         let ids: Option<Vec<Uuid>> = match input.ids {
             Some(ids) => Some(ids.iter().map(|id| decode_uuid(id, Notification::KIND)).collect::<Result<_, _>>()?),
             None => None,
         };
-        let marked = service::mark_read(db(ctx)?, clock(ctx)?, user, ids.as_deref()).await?;
-        Ok(MarkNotificationsReadPayload { marked: i32::try_from(marked).unwrap_or(i32::MAX), user_errors: Vec::new() })
+        let which = MarkRead { ids, all: input.all.unwrap_or(false) };
+        let (marked, user_errors) = outcome(service::mark_read(db(ctx)?, clock(ctx)?, user, &which).await, |n| n)?;
+        Ok(MarkNotificationsReadPayload { marked: marked.map_or(0, |n| i32::try_from(n).unwrap_or(i32::MAX)), user_errors })
     }
 }

@@ -4,14 +4,15 @@ use entity::{
     enums::{MembershipScope, Role, TrainingRegistrationStatus},
     event, membership, notification, training_registration,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Select, Set, Value, sea_query::Expr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Select, Set, sea_query::Expr};
 use uuid::Uuid;
 
 use crate::{
     clock::Clock,
     error::ApiError,
     events::DomainEvent,
-    pagination::{Keyset, Page, PageRequest, paginate},
+    pagination::{Keyset, Page, PageRequest, paginate, time_key},
+    user_errors::{Errors, UserErrorCode, WriteError},
 };
 
 /// Most notifications marked read by ids in one call.
@@ -132,10 +133,6 @@ fn of_user(user: Uuid, unread_only: bool) -> Select<notification::Entity> {
     select
 }
 
-fn time_value(key: &str) -> Option<Value> {
-    chrono::DateTime::parse_from_rfc3339(key).ok().map(|t| Value::from(t.to_utc()))
-}
-
 /// One page of a user's inbox, newest first.
 pub async fn page(
     db: &impl ConnectionTrait,
@@ -150,7 +147,7 @@ pub async fn page(
         ascending: false,
     };
     let key_of = |m: &notification::Model| (m.created_at.to_rfc3339(), m.id);
-    paginate(db, of_user(user, unread_only), &keyset, request, key_of, time_value).await
+    paginate(db, of_user(user, unread_only), &keyset, request, key_of, time_key).await
 }
 
 /// How many notifications a user has (unread ones only when asked).
@@ -158,17 +155,37 @@ pub async fn count(db: &impl ConnectionTrait, user: Uuid, unread_only: bool) -> 
     Ok(of_user(user, unread_only).count(db).await?)
 }
 
-/// Marks a user's notifications read: those of `ids`, or all of them
-/// (`None`). Others' notifications are left alone. Returns how many changed.
-pub async fn mark_read(db: &impl ConnectionTrait, clock: &Clock, user: Uuid, ids: Option<&[Uuid]>) -> Result<u64, ApiError> {
+/// Which notifications to mark read.
+#[derive(Clone, Debug)]
+pub struct MarkRead {
+    /// These (up to [`MAX_MARKED`]).
+    pub ids: Option<Vec<Uuid>>,
+    /// Every unread one.
+    pub all: bool,
+}
+
+/// Marks a user's notifications read: those of `ids`, or `all` of them
+/// (giving both or neither is INVALID, more than [`MAX_MARKED`] ids
+/// TOO_MANY, nothing marked). Others' notifications are left alone and not
+/// counted. Returns how many changed.
+pub async fn mark_read(db: &impl ConnectionTrait, clock: &Clock, user: Uuid, which: &MarkRead) -> Result<u64, WriteError> {
+    let mut errors = Errors::default();
+    match (&which.ids, which.all) {
+        (Some(_), true) | (None, false) => errors.add(&["ids"], UserErrorCode::Invalid, "give either `ids` or `all: true`"),
+        (Some(ids), false) if ids.len() > MAX_MARKED => {
+            errors.add(&["ids"], UserErrorCode::TooMany, format!("at most {MAX_MARKED} at once (or `all: true`)"));
+        }
+        _ => {}
+    }
+    errors.ok()?;
     let mut update = notification::Entity::update_many()
         .col_expr(notification::Column::ReadAt, Expr::value(Some(clock.now())))
         .filter(notification::Column::UserId.eq(user))
         .filter(notification::Column::ReadAt.is_null());
-    if let Some(ids) = ids {
+    if let Some(ids) = &which.ids {
         update = update.filter(notification::Column::Id.is_in(ids.iter().copied()));
     }
-    Ok(update.exec(db).await?.rows_affected)
+    Ok(update.exec(db).await.map_err(ApiError::from)?.rows_affected)
 }
 
 /// A user's notifications written for one event.

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate};
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 use entity::{
     enums::{TrainingAttendance, TrainingRegistrationStatus as Status},
@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::{
     error::ApiError,
-    pagination::{Keyset, Page, PageRequest, paginate},
+    pagination::{Keyset, Page, PageRequest, paginate, time_key},
 };
 
 /// Crockford's base32 alphabet (no I, L, O, U: nothing to misread).
@@ -124,16 +124,6 @@ pub async fn active_by_session(
     Ok(rows.into_iter().map(|r| (r.session_id, r)).collect())
 }
 
-/// How many people wait for a seat of `session`.
-pub async fn waitlist_length(db: &impl ConnectionTrait, session: Uuid) -> Result<i64, ApiError> {
-    let count = registration::Entity::find()
-        .filter(registration::Column::SessionId.eq(session))
-        .filter(registration::Column::Status.eq(Status::Waitlisted))
-        .count(db)
-        .await?;
-    Ok(i64::try_from(count).unwrap_or(i64::MAX))
-}
-
 /// The place (1, 2, ...) on its session's waitlist of each WAITLISTED
 /// registration among `ids`: two statements, whatever their number.
 pub async fn waitlist_positions(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, i32>, ApiError> {
@@ -168,10 +158,6 @@ pub async fn waitlist_positions(db: &impl ConnectionTrait, ids: &[Uuid]) -> Resu
 
 fn int_value(key: &str) -> Option<Value> {
     key.parse::<i32>().ok().map(Value::from)
-}
-
-fn time_value(key: &str) -> Option<Value> {
-    DateTime::parse_from_rfc3339(key).ok().map(|t| Value::from(t.to_utc()))
 }
 
 fn of_session(session: Uuid, status: Option<Status>) -> Select<registration::Entity> {
@@ -218,7 +204,7 @@ pub async fn user_page(db: &impl ConnectionTrait, user: Uuid, request: &PageRequ
         ascending: false,
     };
     let key_of = |m: &registration::Model| (m.created_at.to_rfc3339(), m.id);
-    paginate(db, of_user(user), &keyset, request, key_of, time_value).await
+    paginate(db, of_user(user), &keyset, request, key_of, time_key).await
 }
 
 /// How many registrations a person has.
@@ -244,7 +230,7 @@ pub async fn certificate_page(db: &impl ConnectionTrait, user: Uuid, request: &P
         ascending: false,
     };
     let key_of = |m: &registration::Model| (m.certificate_issued_at.unwrap_or(m.created_at).to_rfc3339(), m.id);
-    paginate(db, certified().filter(registration::Column::UserId.eq(user)), &keyset, request, key_of, time_value).await
+    paginate(db, certified().filter(registration::Column::UserId.eq(user)), &keyset, request, key_of, time_key).await
 }
 
 /// How many certificates a person holds.

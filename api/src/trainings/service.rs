@@ -12,7 +12,7 @@ use entity::{
     training, training_co_organizer, training_language, training_session, training_topic, training_topic_link,
 };
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Select, Value,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Select,
     sea_query::{Expr, ExprTrait, Query, SelectStatement},
 };
 use uuid::Uuid;
@@ -20,7 +20,7 @@ use uuid::Uuid;
 use crate::{
     auth::policy::trainings::TrainingReader,
     error::ApiError,
-    pagination::{Keyset, Page, PageRequest, paginate},
+    pagination::{Keyset, Page, PageRequest, paginate, time_key},
 };
 
 /// Which trainings.
@@ -144,8 +144,12 @@ fn training_keyset() -> Keyset<training::Column> {
     Keyset { tag: "trainings:created:desc".to_owned(), sort: training::Column::CreatedAt, id: training::Column::Id, ascending: false }
 }
 
-fn time_value(key: &str) -> Option<Value> {
-    DateTime::parse_from_rfc3339(key).ok().map(|t| Value::from(t.to_utc()))
+/// Seats still free in a session: none once it is cancelled or completed.
+pub fn seats_left(session: &training_session::Model) -> i32 {
+    match session.status {
+        TrainingSessionStatus::Scheduled => Ord::max(session.capacity - session.registered_count, 0),
+        _ => 0,
+    }
 }
 
 /// One page of the trainings `filter` matches, newest first.
@@ -156,7 +160,7 @@ pub async fn page(
     request: &PageRequest,
 ) -> Result<Page<training::Model>, ApiError> {
     let key_of = |m: &training::Model| (m.created_at.to_rfc3339(), m.id);
-    paginate(db, listed(filter, reader), &training_keyset(), request, key_of, time_value).await
+    paginate(db, listed(filter, reader), &training_keyset(), request, key_of, time_key).await
 }
 
 /// How many trainings `filter` matches.
@@ -280,7 +284,7 @@ pub async fn upcoming_page(
         ascending: true,
     };
     let key_of = |m: &training_session::Model| (m.starts_at.to_rfc3339(), m.id);
-    paginate(db, upcoming(reader, country, now), &keyset, request, key_of, time_value).await
+    paginate(db, upcoming(reader, country, now), &keyset, request, key_of, time_key).await
 }
 
 /// How many upcoming sessions there are (in `country` when given).

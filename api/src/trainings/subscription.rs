@@ -82,7 +82,8 @@ impl TrainingSubscription {
                 let event = item.map_err(|_| lagged())?;
                 let read = async move {
                     let Some(row) = service::session_by_id(&db, id).await? else { return Err(ApiError::NotFound("session").into()) };
-                    let waitlist = registration_service::waitlist_length(&db, id).await?;
+                    let waitlist =
+                        registration_service::session_count(&db, id, Some(enums::TrainingRegistrationStatus::Waitlisted)).await?;
                     Ok::<_, async_graphql::Error>(seats(&row, waitlist))
                 };
                 (*shared.get_or_read(format!("{}:{id}", event.id), read).await).clone()
@@ -91,15 +92,11 @@ impl TrainingSubscription {
     }
 }
 
-fn seats(row: &entity::training_session::Model, waitlist: i64) -> TrainingSeats {
-    let seats_left = match row.status {
-        enums::TrainingSessionStatus::Scheduled => (row.capacity - row.registered_count).max(0),
-        _ => 0,
-    };
+fn seats(row: &entity::training_session::Model, waitlist: u64) -> TrainingSeats {
     TrainingSeats {
         session: encode_uuid(TrainingSession::KIND, row.id),
         capacity: row.capacity,
-        seats_left,
+        seats_left: service::seats_left(row),
         waitlist_length: i32::try_from(waitlist).unwrap_or(i32::MAX),
         status: row.status.into(),
     }

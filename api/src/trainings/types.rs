@@ -341,10 +341,7 @@ impl TrainingSession {
     /// Seats still free (0 once the session is cancelled or completed);
     /// when 0, a registration goes to the waitlist.
     async fn seats_left(&self) -> i32 {
-        match self.0.status {
-            enums::TrainingSessionStatus::Scheduled => (self.0.capacity - self.0.registered_count).max(0),
-            _ => 0,
-        }
+        service::seats_left(&self.0)
     }
 
     /// Your registration in force (REGISTERED or WAITLISTED) for this
