@@ -70,6 +70,8 @@ pub struct AppState {
     pub graphiql: Option<Arc<graphiql::Page>>,
     /// Where evidence documents are kept, and the largest accepted.
     pub evidence: crate::validations::evidence::EvidenceSettings,
+    /// Where webhooks may be sent: production refuses `http` and non-public addresses.
+    pub webhook_targets: crate::webhooks::target::TargetRules,
 }
 
 impl AppState {
@@ -77,6 +79,7 @@ impl AppState {
     pub fn jobs(&self) -> Registry {
         let registry = crate::validations::expiry::register(Registry::standard(), Arc::clone(&self.mailer));
         let registry = crate::trainings::completion::register(registry);
+        let registry = crate::webhooks::dispatch::register(registry, self.webhook_targets, Arc::clone(&self.bus));
         crate::trainings::notify::register(registry, Arc::clone(&self.mailer))
     }
 }
@@ -141,6 +144,11 @@ impl AppState {
                 .map_err(StartupError::EvidenceStore)?,
             max_bytes: settings.evidence_max_bytes,
         };
+        let webhook_targets = if settings.env == crate::config::AppEnv::Production {
+            crate::webhooks::target::TargetRules::PRODUCTION
+        } else {
+            crate::webhooks::target::TargetRules::DEVELOPMENT
+        };
         let schema = graphql::build_schema(
             graphql::SharedData {
                 db: db.clone(),
@@ -152,6 +160,7 @@ impl AppState {
                 bus: bus.clone(),
                 hub: hub.clone(),
                 evidence: evidence.clone(),
+                webhook_targets,
             },
             graphql::SchemaOptions { introspection: settings.introspection_enabled(), suggestions: settings.suggestions_enabled() },
         );
@@ -175,6 +184,7 @@ impl AppState {
             graphiql: settings.graphiql_enabled().then(|| Arc::new(graphiql::Page::new(&settings.graphiql_assets_url))),
             clock,
             evidence,
+            webhook_targets,
         })
     }
 }

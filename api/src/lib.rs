@@ -47,3 +47,4 @@ pub mod partners;
 pub mod programs;
 pub mod trainings;
 pub mod validations;
+pub mod webhooks;

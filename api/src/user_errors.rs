@@ -90,6 +90,11 @@ pub enum UserErrorCode {
     /// This was given once already and cannot be given again (feedback on a
     /// training session).
     AlreadyGiven,
+    /// A webhook URL whose host is not a public address (loopback, private,
+    /// link-local, cloud metadata...) or does not resolve: refused in production.
+    TargetNotAllowed,
+    /// The webhook endpoint is disabled: enable it first.
+    EndpointDisabled,
 }
 
 /// One thing wrong with the input.

@@ -43,5 +43,8 @@ pub mod validation_criteria;
 pub mod validation_evidence;
 pub mod validation_lookup;
 pub mod validation_share_token;
+pub mod webhook_attempt;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;
 
 pub use string_list::StringList;

@@ -30,6 +30,7 @@ mod m20261207_000001_training_registrations;
 mod m20261207_000002_calendar_feeds;
 mod m20261208_000001_training_feedback;
 mod m20261209_000001_notifications;
+mod m20261210_000001_webhooks;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000002_calendar_feeds::Migration),
             Box::new(m20261208_000001_training_feedback::Migration),
             Box::new(m20261209_000001_notifications::Migration),
+            Box::new(m20261210_000001_webhooks::Migration),
         ]
     }
 }

@@ -96,7 +96,8 @@ pub struct CreateApiKeyInput {
     /// A name to recognise it by (1 to 120 characters).
     pub name: String,
     /// Named scopes: `organizations:read`, `partners:read`, `validations:read`,
-    /// `programs:read`, `programs:write`, `requests:read`, `requests:write`.
+    /// `programs:read`, `programs:write`, `requests:read`, `requests:write`,
+    /// `webhooks:write`.
     pub scopes: Vec<String>,
     /// When it stops working; never when absent.
     pub expires_at: Option<DateTime<Utc>>,
@@ -109,7 +110,8 @@ pub struct RevokeApiKeyInput {
     pub id: ID,
 }
 
-/// The owner (scope and id) of a partner or donor global ID.
+/// The owner (scope and id) of a partner or donor global ID: of API keys
+/// and of webhook endpoints.
 pub fn owner_of(id: &str) -> Result<(MembershipScope, uuid::Uuid), crate::error::ApiError> {
     let global = crate::graphql::relay::decode(id)?;
     let scope = if global.kind == crate::partners::types::Partner::KIND.name() {
@@ -117,7 +119,7 @@ pub fn owner_of(id: &str) -> Result<(MembershipScope, uuid::Uuid), crate::error:
     } else if global.kind == crate::donors::types::Donor::KIND.name() {
         MembershipScope::Donor
     } else {
-        return Err(crate::error::ApiError::InvalidId("an API key belongs to a partner or a donor".to_owned()));
+        return Err(crate::error::ApiError::InvalidId("expected the ID of a partner or a donor".to_owned()));
     };
     let owner = uuid::Uuid::parse_str(&global.key).map_err(|_| crate::error::ApiError::InvalidId("malformed ID".to_owned()))?;
     Ok((scope, owner))

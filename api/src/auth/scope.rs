@@ -20,11 +20,13 @@ pub enum ApiScope {
     RequestsRead,
     /// Decide donation requests to the key's programs.
     RequestsWrite,
+    /// Manage the webhook endpoints of the key's partner or donor.
+    WebhooksWrite,
 }
 
 impl ApiScope {
     /// Every scope, in the order the API lists them.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::OrganizationsRead,
         Self::PartnersRead,
         Self::ValidationsRead,
@@ -32,6 +34,7 @@ impl ApiScope {
         Self::ProgramsWrite,
         Self::RequestsRead,
         Self::RequestsWrite,
+        Self::WebhooksWrite,
     ];
 
     /// The wire name, e.g. `organizations:read`.
@@ -44,6 +47,7 @@ impl ApiScope {
             Self::ProgramsWrite => "programs:write",
             Self::RequestsRead => "requests:read",
             Self::RequestsWrite => "requests:write",
+            Self::WebhooksWrite => "webhooks:write",
         }
     }
 

@@ -125,6 +125,51 @@ pub enum DomainEvent {
         /// Which one.
         owner_id: Uuid,
     },
+    /// A webhook endpoint was registered (its secret is never recorded).
+    #[serde(rename = "webhook_endpoint.created")]
+    WebhookEndpointCreated {
+        /// The endpoint.
+        endpoint: Uuid,
+        /// `partner` or `donor`.
+        owner_scope: String,
+        /// Which one.
+        owner_id: Uuid,
+        /// The event types it receives.
+        event_types: Vec<String>,
+    },
+    /// A webhook endpoint changed: its URL, description, event types, secret
+    /// or state (the fields named, never their values).
+    #[serde(rename = "webhook_endpoint.updated")]
+    WebhookEndpointUpdated {
+        /// The endpoint.
+        endpoint: Uuid,
+        /// `partner` or `donor`.
+        owner_scope: String,
+        /// Which one.
+        owner_id: Uuid,
+        /// The fields changed (API names: `url`, `eventTypes`, `secret`, `enabled`, ...).
+        changed: Vec<String>,
+    },
+    /// A webhook endpoint was disabled after its deliveries failed for a day.
+    #[serde(rename = "webhook_endpoint.disabled")]
+    WebhookEndpointDisabled {
+        /// The endpoint.
+        endpoint: Uuid,
+        /// `partner` or `donor`.
+        owner_scope: String,
+        /// Which one.
+        owner_id: Uuid,
+    },
+    /// A webhook endpoint was deleted with its log.
+    #[serde(rename = "webhook_endpoint.deleted")]
+    WebhookEndpointDeleted {
+        /// The endpoint.
+        endpoint: Uuid,
+        /// `partner` or `donor`.
+        owner_scope: String,
+        /// Which one.
+        owner_id: Uuid,
+    },
     /// A donor company was added.
     #[serde(rename = "donor.created")]
     DonorCreated {
@@ -513,6 +558,10 @@ impl DomainEvent {
             Self::InvitationSent { .. } => "invitation.sent",
             Self::ApiKeyCreated { .. } => "api_key.created",
             Self::ApiKeyRevoked { .. } => "api_key.revoked",
+            Self::WebhookEndpointCreated { .. } => "webhook_endpoint.created",
+            Self::WebhookEndpointUpdated { .. } => "webhook_endpoint.updated",
+            Self::WebhookEndpointDisabled { .. } => "webhook_endpoint.disabled",
+            Self::WebhookEndpointDeleted { .. } => "webhook_endpoint.deleted",
             Self::DonorCreated { .. } => "donor.created",
             Self::DonorUpdated { .. } => "donor.updated",
             Self::ValidationCriteriaSet { .. } => "validation_criteria.set",
@@ -580,6 +629,12 @@ impl DomainEvent {
                 encode_uuid(crate::api_keys::types::ApiKey::KIND, *api_key)
             }
             Self::DonorCreated { donor, .. } | Self::DonorUpdated { donor } => encode_uuid(crate::donors::types::Donor::KIND, *donor),
+            Self::WebhookEndpointCreated { endpoint, .. }
+            | Self::WebhookEndpointUpdated { endpoint, .. }
+            | Self::WebhookEndpointDisabled { endpoint, .. }
+            | Self::WebhookEndpointDeleted { endpoint, .. } => {
+                encode_uuid(crate::webhooks::types::WebhookEndpoint::KIND, *endpoint)
+            }
             Self::ProgramCreated { program, .. } | Self::ProgramUpdated { program, .. } | Self::ProgramArchived { program, .. } => {
                 encode_uuid(crate::programs::types::Program::KIND, *program)
             }

@@ -52,11 +52,13 @@ pub async fn published<T>(bus: &dyn EventBus, result: Result<Written<T>, WriteEr
 }
 
 /// Records `event`, done by `actor` now (by `clock`), in the transaction `db`.
-/// The notifications the event gives rise to are written in the same
-/// transaction (`notifications::service::write_for`).
+/// The notifications and webhook deliveries the event gives rise to are
+/// written in the same transaction (`notifications::service::write_for`,
+/// `webhooks::service::enqueue_for`).
 pub async fn record(db: &impl ConnectionTrait, clock: &Clock, actor: &Actor, event: &DomainEvent) -> Result<event::Model, ApiError> {
     let stored = row(Uuid::now_v7(), clock.now(), actor, event).insert(db).await?;
     crate::notifications::service::write_for(db, &stored, event).await?;
+    crate::webhooks::service::enqueue_for(db, &stored, event).await?;
     Ok(stored)
 }
 

@@ -73,6 +73,7 @@ fn node_registry() -> node::NodeRegistry {
     let mut registry = node::NodeRegistry::default();
     crate::accounts::query::register_nodes(&mut registry);
     crate::api_keys::query::register_nodes(&mut registry);
+    crate::webhooks::query::register_nodes(&mut registry);
     crate::countries::query::register_nodes(&mut registry);
     crate::donors::query::register_nodes(&mut registry);
     crate::focus_areas::query::register_nodes(&mut registry);
@@ -107,6 +108,7 @@ pub struct QueryRoot(
     crate::trainings::calendar_query::CalendarFeedQuery,
     crate::trainings::figures_types::TrainingFiguresQuery,
     crate::notifications::query::NotificationQuery,
+    crate::webhooks::query::WebhookQuery,
 );
 
 /// Every mutation root, merged.
@@ -129,6 +131,7 @@ pub struct MutationRoot(
     crate::trainings::calendar_mutation::CalendarFeedMutation,
     crate::trainings::feedback_types::TrainingFeedbackMutation,
     crate::notifications::mutation::NotificationMutation,
+    crate::webhooks::mutation::WebhookMutation,
 );
 
 /// Every subscription root, merged.
@@ -240,6 +243,8 @@ pub struct SharedData {
     pub hub: crate::events::Hub,
     /// Where evidence documents are kept.
     pub evidence: crate::validations::evidence::EvidenceSettings,
+    /// Where webhooks may be sent (SSRF rules of the deployment).
+    pub webhook_targets: crate::webhooks::target::TargetRules,
 }
 
 /// What a deployment switches on or off in the schema (see `Settings`).
@@ -267,6 +272,7 @@ pub fn build_schema(shared: SharedData, options: SchemaOptions) -> AppSchema {
             .data(Arc::clone(&shared.bus))
             .data(shared.hub.clone())
             .data(shared.evidence.clone())
+            .data(shared.webhook_targets)
             .data(Arc::clone(&reports))
             .data(Arc::clone(&shared_reads))
             .data(Arc::new(node_registry()));

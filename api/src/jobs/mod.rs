@@ -8,6 +8,9 @@
 //!   found by kind in the [`Registry`]. A failure is logged with its cause chain
 //!   and retried after [`backoff`]; after `max_attempts` the job is dead.
 //! - A [`Schedule`] enqueues its job once per interval across all instances.
+//! - A pump ([`Registry::pump`]) runs at every tick of every runner, without
+//!   a job row: for work that keeps its own queue with leases (webhook
+//!   deliveries), where a row per tick would only add writes.
 //!
 //! Time comes from the [`Clock`]: tests advance it and call [`Runner::tick`].
 
@@ -63,13 +66,15 @@ pub struct Schedule {
 pub struct Registry {
     handlers: HashMap<&'static str, Arc<dyn Handler>>,
     schedules: Vec<Schedule>,
+    pumps: Vec<(&'static str, Arc<dyn Handler>)>,
 }
 
 impl std::fmt::Debug for Registry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut kinds: Vec<_> = self.handlers.keys().collect();
         kinds.sort();
-        f.debug_struct("Registry").field("kinds", &kinds).field("schedules", &self.schedules).finish()
+        let pumps: Vec<_> = self.pumps.iter().map(|(name, _)| name).collect();
+        f.debug_struct("Registry").field("kinds", &kinds).field("schedules", &self.schedules).field("pumps", &pumps).finish()
     }
 }
 
@@ -93,6 +98,15 @@ impl Registry {
     /// Enqueues a job of `kind` (with an empty payload) once per `interval`.
     pub fn every(mut self, kind: &'static str, interval: chrono::Duration) -> Self {
         self.schedules.push(Schedule { kind, interval });
+        self
+    }
+
+    /// Runs `handler` (with a null payload) at every tick, after the
+    /// schedules and before the queued jobs. It must be safe to run on any
+    /// number of runners at once; a failure is logged, and it runs again at
+    /// the next tick.
+    pub fn pump(mut self, name: &'static str, handler: impl Handler + 'static) -> Self {
+        self.pumps.push((name, Arc::new(handler)));
         self
     }
 

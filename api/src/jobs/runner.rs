@@ -25,6 +25,8 @@ const MAX_JOBS_PER_TICK: usize = 100;
 pub struct TickReport {
     /// Schedules this runner fired (their jobs enqueued).
     pub fired: usize,
+    /// Pumps that ran without error.
+    pub pumped: usize,
     /// Jobs that succeeded.
     pub succeeded: usize,
     /// Jobs that failed and will be retried.
@@ -69,6 +71,16 @@ impl Runner {
             if store::fire_if_due(&self.ctx.db, &self.ctx.clock, schedule.kind, schedule.interval).await? {
                 tracing::debug!(schedule = schedule.kind, "schedule fired");
                 report.fired += 1;
+            }
+        }
+        for (name, pump) in &self.registry.pumps {
+            if self.stopping.load(Ordering::Relaxed) {
+                break;
+            }
+            match AssertUnwindSafe(pump.run(&self.ctx, &serde_json::Value::Null)).catch_unwind().await {
+                Ok(Ok(())) => report.pumped += 1,
+                Ok(Err(e)) => tracing::error!(pump = name, error = %cause_chain(e.as_ref()), "pump failed"),
+                Err(_) => tracing::error!(pump = name, "pump panicked"),
             }
         }
         for _ in 0..MAX_JOBS_PER_TICK {

@@ -19,7 +19,7 @@ use crate::{
 pub const MAX_MARKED: usize = 100;
 
 /// What a notification tells, as stored (and as the API's enum names it).
-pub const KINDS: [&str; 10] = [
+pub const KINDS: [&str; 11] = [
     "VALIDATION_APPROVED",
     "VALIDATION_REJECTED",
     "VALIDATION_INFORMATION_REQUESTED",
@@ -30,10 +30,11 @@ pub const KINDS: [&str; 10] = [
     "DONATION_REQUEST_FULFILLED",
     "WAITLIST_PROMOTED",
     "TRAINING_SESSION_CANCELLED",
+    "WEBHOOK_ENDPOINT_DISABLED",
 ];
 
 /// The event types that write notifications (for `notificationAdded`).
-pub const NOTIFYING_EVENTS: [&str; 9] = [
+pub const NOTIFYING_EVENTS: [&str; 10] = [
     "validation.approved",
     "validation.rejected",
     "validation.information_requested",
@@ -43,6 +44,7 @@ pub const NOTIFYING_EVENTS: [&str; 9] = [
     "donation_request.fulfilled",
     "training_registration.promoted",
     "training_session.cancelled",
+    "webhook_endpoint.disabled",
 ];
 
 /// The owners and admins of an organization: who hears of its validation and its requests.
@@ -51,6 +53,21 @@ async fn organization_staff(db: &impl ConnectionTrait, organization: Uuid) -> Re
         .filter(membership::Column::Scope.eq(MembershipScope::Organization))
         .filter(membership::Column::ScopeId.eq(organization))
         .filter(membership::Column::Role.is_in([Role::Owner, Role::Admin]))
+        .all(db)
+        .await?;
+    let mut users: Vec<Uuid> = rows.into_iter().map(|m| m.user_id).collect();
+    users.sort();
+    users.dedup();
+    Ok(users)
+}
+
+/// The admins of a partner or donor: who hears that its webhook endpoint was disabled.
+async fn owner_admins(db: &impl ConnectionTrait, scope: &str, owner: Uuid) -> Result<Vec<Uuid>, ApiError> {
+    let scope = if scope == "partner" { MembershipScope::Partner } else { MembershipScope::Donor };
+    let rows = membership::Entity::find()
+        .filter(membership::Column::Scope.eq(scope))
+        .filter(membership::Column::ScopeId.eq(owner))
+        .filter(membership::Column::Role.eq(Role::Admin))
         .all(db)
         .await?;
     let mut users: Vec<Uuid> = rows.into_iter().map(|m| m.user_id).collect();
@@ -89,6 +106,9 @@ pub async fn write_for(db: &impl ConnectionTrait, stored: &event::Model, event: 
         DomainEvent::DonationRequestFulfilled(c) => ("DONATION_REQUEST_FULFILLED", organization_staff(db, c.organization).await?),
         DomainEvent::TrainingRegistrationPromoted(r) => ("WAITLIST_PROMOTED", vec![r.user]),
         DomainEvent::TrainingSessionCancelled { session, .. } => ("TRAINING_SESSION_CANCELLED", session_people(db, *session).await?),
+        DomainEvent::WebhookEndpointDisabled { owner_scope, owner_id, .. } => {
+            ("WEBHOOK_ENDPOINT_DISABLED", owner_admins(db, owner_scope, *owner_id).await?)
+        }
         _ => return Ok(()),
     };
     insert(db, &users, kind, &stored.subject, Some(stored.id), stored.occurred_at).await

@@ -32,6 +32,9 @@ pub enum NotificationKind {
     WaitlistPromoted,
     /// A training session you registered for was cancelled.
     TrainingSessionCancelled,
+    /// A webhook endpoint of a partner or donor you administer was disabled:
+    /// its deliveries failed for a day.
+    WebhookEndpointDisabled,
 }
 
 impl NotificationKind {
@@ -47,6 +50,7 @@ impl NotificationKind {
             "DONATION_REQUEST_FULFILLED" => Self::DonationRequestFulfilled,
             "WAITLIST_PROMOTED" => Self::WaitlistPromoted,
             "TRAINING_SESSION_CANCELLED" => Self::TrainingSessionCancelled,
+            "WEBHOOK_ENDPOINT_DISABLED" => Self::WebhookEndpointDisabled,
             _ => return None,
         })
     }
@@ -63,6 +67,7 @@ impl NotificationKind {
             Self::DonationRequestFulfilled => "A donation request of your organization was fulfilled.",
             Self::WaitlistPromoted => "A seat freed up: you are now registered for the session.",
             Self::TrainingSessionCancelled => "A training session you registered for was cancelled.",
+            Self::WebhookEndpointDisabled => "A webhook endpoint was disabled: its deliveries failed for a day. Fix it, then enable it again.",
         }
     }
 }
