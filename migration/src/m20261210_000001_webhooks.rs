@@ -91,10 +91,8 @@ impl MigrationTrait for Migration {
         // One delivery per endpoint and event, whatever retries or races.
         db.execute_unprepared("CREATE UNIQUE INDEX idx_webhook_deliveries_event ON webhook_deliveries (endpoint_id, event_id)").await?;
         // The dispatcher's claim: pending deliveries by due time.
-        db.execute_unprepared(
-            "CREATE INDEX idx_webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending'",
-        )
-        .await?;
+        db.execute_unprepared("CREATE INDEX idx_webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending'")
+            .await?;
         // An endpoint's log, newest first.
         db.execute_unprepared("CREATE INDEX idx_webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, created_at, id)").await?;
         db.execute_unprepared("CREATE INDEX idx_webhook_attempts_delivery ON webhook_attempts (delivery_id, attempted_at)").await?;

@@ -13,16 +13,16 @@ use crate::{
 
 const REQUEST: &str = "mutation($input: RequestDonationInput!) { requestDonation(input: $input) {
     request { id status quantity version fulfilment adminFeeTotal } userErrors { field message code } } }";
-const DECIDE: &str = "mutation($input: DecideDonationRequestsInput!) { decideDonationRequests(input: $input) {
+pub(crate) const DECIDE: &str = "mutation($input: DecideDonationRequestsInput!) { decideDonationRequests(input: $input) {
     decided results { requestId request { id status } userErrors { field message code } errorCode } userErrors { code } } }";
 
 /// A donor with an admin, in the network's Kenya.
-struct Donor {
-    id: String,
-    admin: String,
+pub(crate) struct Donor {
+    pub(crate) id: String,
+    pub(crate) admin: String,
 }
 
-async fn donor(app: &TestApp) -> Donor {
+pub(crate) async fn donor(app: &TestApp) -> Donor {
     let admin = app.admin_token().await;
     let created = app.data_as(&admin, "mutation { createDonor(input: {name: \"Open Cloud\"}) { donor { id } } }", json!({})).await;
     let id = created["createDonor"]["donor"]["id"].as_str().expect("donor id").to_owned();
@@ -30,7 +30,7 @@ async fn donor(app: &TestApp) -> Donor {
     Donor { id, admin: donor_admin }
 }
 
-async fn program(app: &TestApp, donor: &Donor, extra: Value) -> Value {
+pub(crate) async fn program(app: &TestApp, donor: &Donor, extra: Value) -> Value {
     let mut input = json!({
         "donor": donor.id,
         "translations": [{ "language": "en", "name": format!("Program {}", uuid::Uuid::new_v4().simple()) }],
@@ -54,12 +54,12 @@ async fn program(app: &TestApp, donor: &Donor, extra: Value) -> Value {
 }
 
 /// The network's organization, validated.
-async fn validated(net: &Network) {
+pub(crate) async fn validated(net: &Network) {
     let case = net.in_review().await;
     net.ok(&net.validator, "decideValidation", json!({ "validation": case["id"], "decision": "APPROVE" })).await;
 }
 
-async fn ask(app: &TestApp, token: &str, program: &Value, organization: &str, quantity: i32, key: Option<&str>) -> Value {
+pub(crate) async fn ask(app: &TestApp, token: &str, program: &Value, organization: &str, quantity: i32, key: Option<&str>) -> Value {
     answer_as(
         app,
         Some(token),
@@ -69,7 +69,7 @@ async fn ask(app: &TestApp, token: &str, program: &Value, organization: &str, qu
     .await
 }
 
-fn made(answer: &Value) -> Value {
+pub(crate) fn made(answer: &Value) -> Value {
     assert_eq!(answer["data"]["requestDonation"]["userErrors"], json!([]), "{answer}");
     answer["data"]["requestDonation"]["request"].clone()
 }

@@ -46,3 +46,4 @@ mod trainings;
 mod validation_evidence;
 mod validation_lookup;
 mod validations;
+mod webhooks;

@@ -632,9 +632,7 @@ impl DomainEvent {
             Self::WebhookEndpointCreated { endpoint, .. }
             | Self::WebhookEndpointUpdated { endpoint, .. }
             | Self::WebhookEndpointDisabled { endpoint, .. }
-            | Self::WebhookEndpointDeleted { endpoint, .. } => {
-                encode_uuid(crate::webhooks::types::WebhookEndpoint::KIND, *endpoint)
-            }
+            | Self::WebhookEndpointDeleted { endpoint, .. } => encode_uuid(crate::webhooks::types::WebhookEndpoint::KIND, *endpoint),
             Self::ProgramCreated { program, .. } | Self::ProgramUpdated { program, .. } | Self::ProgramArchived { program, .. } => {
                 encode_uuid(crate::programs::types::Program::KIND, *program)
             }

@@ -67,7 +67,9 @@ impl NotificationKind {
             Self::DonationRequestFulfilled => "A donation request of your organization was fulfilled.",
             Self::WaitlistPromoted => "A seat freed up: you are now registered for the session.",
             Self::TrainingSessionCancelled => "A training session you registered for was cancelled.",
-            Self::WebhookEndpointDisabled => "A webhook endpoint was disabled: its deliveries failed for a day. Fix it, then enable it again.",
+            Self::WebhookEndpointDisabled => {
+                "A webhook endpoint was disabled: its deliveries failed for a day. Fix it, then enable it again."
+            }
         }
     }
 }

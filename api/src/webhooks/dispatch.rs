@@ -16,8 +16,7 @@ use chrono::{DateTime, Utc};
 use entity::{event, webhook_attempt, webhook_delivery, webhook_endpoint};
 use futures_util::StreamExt;
 use sea_orm::{
-    ActiveEnum, ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, Set, Statement, TransactionTrait,
-    sea_query::Expr,
+    ActiveEnum, ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, Set, Statement, TransactionTrait, sea_query::Expr,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -346,7 +345,11 @@ fn truncate(text: &str, max_bytes: usize) -> String {
 }
 
 fn gid(kind: NodeKind, payload: &Value, field: &str) -> Value {
-    payload.get(field).and_then(Value::as_str).and_then(|s| Uuid::parse_str(s).ok()).map_or(Value::Null, |id| json!(encode_uuid(kind, id).0))
+    payload
+        .get(field)
+        .and_then(Value::as_str)
+        .and_then(|s| Uuid::parse_str(s).ok())
+        .map_or(Value::Null, |id| json!(encode_uuid(kind, id).0))
 }
 
 /// The body of an event's deliveries, per Standard Webhooks: `type`,

@@ -36,7 +36,11 @@ impl WebhookQuery {
 
     /// One webhook endpoint, with its deliveries (for whoever manages its
     /// owner's webhooks; null when there is none, FORBIDDEN for others).
-    async fn webhook_endpoint(&self, ctx: &Context<'_>, #[graphql(desc = "The endpoint's global ID.")] id: ID) -> Result<Option<WebhookEndpoint>> {
+    async fn webhook_endpoint(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The endpoint's global ID.")] id: ID,
+    ) -> Result<Option<WebhookEndpoint>> {
         let id = decode_uuid(&id, WebhookEndpoint::KIND)?;
         let Some(found) = service::by_id(db(ctx)?, id).await? else { return Ok(None) };
         policy(ctx)?.authorize_webhook_admin(&request(ctx)?.caller, found.owner_scope, found.owner_id)?;

@@ -5,12 +5,12 @@
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{
-    StringList, donation_request, donor, enums::MembershipScope, event, partner, partner_country, program, webhook_attempt, webhook_delivery,
-    webhook_endpoint,
+    StringList, donation_request, donor, enums::MembershipScope, event, partner, partner_country, program, webhook_attempt,
+    webhook_delivery, webhook_endpoint,
 };
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
-    TransactionSession, TransactionTrait,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    Set, TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -19,7 +19,7 @@ use super::{
     target::{self, TargetError, TargetRules},
 };
 use crate::{
-    auth::{Policy, policy::WebhookAudience},
+    auth::{Policy, policy::webhooks::WebhookAudience},
     clock::Clock,
     domain::text,
     error::ApiError,
@@ -291,8 +291,11 @@ pub async fn delete<C: ConnectionTrait + TransactionTrait>(
         webhook_delivery::Entity::delete_many().filter(webhook_delivery::Column::Id.is_in(chunk.iter().copied())).exec(&txn).await?;
     }
     webhook_endpoint::Entity::delete_by_id(endpoint.id).exec(&txn).await?;
-    let event =
-        DomainEvent::WebhookEndpointDeleted { endpoint: endpoint.id, owner_scope: endpoint.owner_scope.to_value(), owner_id: endpoint.owner_id };
+    let event = DomainEvent::WebhookEndpointDeleted {
+        endpoint: endpoint.id,
+        owner_scope: endpoint.owner_scope.to_value(),
+        owner_id: endpoint.owner_id,
+    };
     let events = vec![record(&txn, clock, actor, &event).await?];
     txn.commit().await?;
     Ok(Written::new(endpoint, events))

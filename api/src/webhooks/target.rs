@@ -168,8 +168,7 @@ pub async fn check_resolved(raw: &str, rules: TargetRules) -> Result<Url, Target
     }
     if let Some(Host::Domain(name)) = url.host() {
         let port = url.port_or_known_default().unwrap_or(443);
-        let addrs: Vec<SocketAddr> =
-            tokio::net::lookup_host((name, port)).await.map_err(|_| TargetError::Unresolved)?.collect();
+        let addrs: Vec<SocketAddr> = tokio::net::lookup_host((name, port)).await.map_err(|_| TargetError::Unresolved)?.collect();
         if addrs.is_empty() {
             return Err(TargetError::Unresolved);
         }

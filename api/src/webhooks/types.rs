@@ -473,7 +473,7 @@ mod tests {
     #[test]
     fn the_enum_and_the_policys_catalogue_name_the_same_event_types() {
         let mut ours: Vec<&str> = WebhookEventType::ALL.iter().map(|t| t.wire()).collect();
-        let mut policy: Vec<&str> = crate::auth::policy::WEBHOOK_EVENT_TYPES.iter().map(|(name, _)| *name).collect();
+        let mut policy: Vec<&str> = crate::auth::policy::webhooks::WEBHOOK_EVENT_TYPES.iter().map(|(name, _)| *name).collect();
         ours.sort();
         policy.sort();
         assert_eq!(ours, policy);

@@ -30,11 +30,10 @@ mod reports;
 pub mod training_feedback;
 pub mod trainings;
 mod validations;
-mod webhooks;
+pub mod webhooks;
 
 pub use needs_map::MIN_CELL_ORGANIZATIONS;
 pub use reports::{GroupFacts, MIN_GROUP_ORGANIZATIONS};
-pub use webhooks::{WEBHOOK_EVENT_TYPES, WebhookAudience};
 
 use entity::enums::{MembershipScope, Role, Visibility};
 use uuid::Uuid;

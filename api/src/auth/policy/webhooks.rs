@@ -71,7 +71,9 @@ impl Policy {
             Caller::System => Ok(()),
             Caller::Anonymous => Err(sign_in()),
             Caller::ApiKey(key) if key.owner_scope == scope && key.owner_id == owner_id && key.has(ApiScope::WebhooksWrite) => Ok(()),
-            Caller::ApiKey(_) => Err(forbidden("manage these webhooks with this key: it needs webhooks:write and to belong to their owner")),
+            Caller::ApiKey(_) => {
+                Err(forbidden("manage these webhooks with this key: it needs webhooks:write and to belong to their owner"))
+            }
             Caller::User(u) if !u.email_verified => Err(ApiError::EmailNotVerified),
             Caller::User(u) if u.is_platform_admin || role_in(u, scope, owner_id) == Some(Role::Admin) => Ok(()),
             Caller::User(_) => Err(forbidden("manage these webhooks: ask one of their owner's admins")),
@@ -94,7 +96,9 @@ impl Policy {
             | DomainEvent::DonationRequestRejected(d)
             | DomainEvent::DonationRequestFulfilled(d)
             | DomainEvent::DonationRequestCancelled(d) => vec![WebhookAudience::Donor(d.donor)],
-            DomainEvent::ProgramCreated { donor, .. } | DomainEvent::ProgramUpdated { donor, .. } | DomainEvent::ProgramArchived { donor, .. } => {
+            DomainEvent::ProgramCreated { donor, .. }
+            | DomainEvent::ProgramUpdated { donor, .. }
+            | DomainEvent::ProgramArchived { donor, .. } => {
                 vec![WebhookAudience::Donor(*donor)]
             }
             DomainEvent::ValidationApproved(v) | DomainEvent::ValidationExpired(v) | DomainEvent::ValidationRevoked(v) => {
@@ -180,7 +184,10 @@ mod tests {
             policy.webhook_audiences(&DomainEvent::ValidationApproved(case.clone())),
             vec![WebhookAudience::PartnersServing("KE".to_owned()), WebhookAudience::DonorsRequestedBy(org)]
         );
-        assert_eq!(policy.webhook_audiences(&DomainEvent::ValidationSubmitted(case)), vec![WebhookAudience::PartnersServing("KE".to_owned())]);
+        assert_eq!(
+            policy.webhook_audiences(&DomainEvent::ValidationSubmitted(case)),
+            vec![WebhookAudience::PartnersServing("KE".to_owned())]
+        );
         assert_eq!(policy.webhook_audiences(&DomainEvent::PartnerArchived { partner: Uuid::now_v7() }), vec![]);
     }
 }
