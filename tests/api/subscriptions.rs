@@ -398,3 +398,114 @@ async fn the_legacy_graphql_ws_protocol_is_served_too() {
     assert_eq!((seen["id"].clone(), seen["type"].clone()), (json!("seats"), json!("data")), "{seen}");
     assert_eq!(seen["payload"]["data"]["trainingSeatsChanged"]["seatsLeft"], 0, "{seen}");
 }
+
+/// A Redis server of the test's own, to stop and start again on its port.
+struct OwnRedis {
+    port: u16,
+    child: Option<std::process::Child>,
+}
+
+impl OwnRedis {
+    fn start(port: u16) -> Self {
+        let mut own = Self { port, child: None };
+        own.restart();
+        own
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+
+    fn restart(&mut self) {
+        let child = std::process::Command::new("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server starts (CI installs it)");
+        self.child = Some(child);
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("redis-server did not listen on {}", self.port);
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().ok();
+            child.wait().ok();
+        }
+    }
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+#[actix_web::test]
+async fn with_redis_restarted_mid_test_subscriptions_resume_and_what_was_recorded_meanwhile_arrives() {
+    use api::events::{Actor, DomainEvent, record};
+    if std::env::var("TEST_REDIS_URL").map_or(true, |u| u.is_empty()) {
+        // Needs a redis-server binary to restart: CI installs one with the servers.
+        return;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("an address").port();
+    let mut redis = OwnRedis::start(port);
+    let app = spawn_app_with(api::config::AppEnv::Development, &[("REDIS_URL", &redis.url())]).await;
+    let net = net(&app, 1).await;
+    let token = register(&app, "person@example.org", &net.session).await;
+    let mut client = WsClient::connect(&app, json!({ "authorization": format!("Bearer {token}") })).await;
+    client.subscribe("seats", SEATS, json!({ "s": net.session["id"] })).await;
+    client.subscribe("q", "{ __typename }", json!({})).await;
+    assert_eq!(client.next_json().await["type"], "next");
+    assert_eq!(client.next_json().await["type"], "complete");
+    register(&app, "second@example.org", &net.session).await;
+    assert_eq!(client.next_json().await["payload"]["data"]["trainingSeatsChanged"]["waitlistLength"], 1);
+
+    // Redis stops; a change is recorded meanwhile (its publication fails:
+    // the outbox keeps it), then Redis starts again, empty.
+    redis.stop();
+    let session = api::graphql::relay::decode_uuid(net.session["id"].as_str().expect("id"), api::trainings::types::TrainingSession::KIND)
+        .expect("a session ID");
+    let changed = DomainEvent::TrainingSessionUpdated {
+        session,
+        training: uuid::Uuid::now_v7(),
+        partner: uuid::Uuid::now_v7(),
+        changed: vec!["capacity".to_owned()],
+    };
+    let stored = record(&app.db, &api::clock::Clock::system(), &Actor::system("test"), &changed).await.expect("recorded");
+    api::events::outbox::publish(app.bus.as_ref(), &[stored]).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    redis.restart();
+
+    // The hub resubscribes and reads the outbox: the change arrives.
+    let caught_up = client.next_json().await;
+    assert_eq!(caught_up["payload"]["data"]["trainingSeatsChanged"]["waitlistLength"], 1, "{caught_up}");
+    // And live events flow again (the first request may meet the reconnection).
+    let mut back = false;
+    for _ in 0..20 {
+        api::accounts::service::ensure_user(&app.db, "third@example.org", TEST_PASSWORD.to_owned(), "A person", false).await.ok();
+        let raw = app
+            .post_json(
+                &json!({ "query": "mutation($e: String!, $p: String!) { logIn(input: {email: $e, password: $p}) { accessToken } }",
+                         "variables": { "e": "third@example.org", "p": TEST_PASSWORD } })
+                .to_string(),
+                None,
+            )
+            .await;
+        if raw.status == 200 && raw.json()["data"]["logIn"]["accessToken"].is_string() {
+            back = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(back, "the service works again once Redis is back");
+    register(&app, "third@example.org", &net.session).await;
+    let live = client.next_json().await;
+    assert_eq!(live["payload"]["data"]["trainingSeatsChanged"]["waitlistLength"], 2, "{live}");
+}
