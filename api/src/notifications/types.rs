@@ -108,7 +108,8 @@ impl Notification {
     }
 
     /// The global ID of what it is about (a validation, a donation request, a
-    /// training registration or session): read it with `node(id:)`.
+    /// training registration or session): read it with `node(id:)`; a
+    /// disabled webhook endpoint's with `webhookEndpoint(id:)`.
     async fn subject(&self) -> ID {
         ID(self.0.subject.clone())
     }
