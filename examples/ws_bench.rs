@@ -34,6 +34,15 @@ fn rss_kib(pid: &str) -> u64 {
     status.lines().find_map(|l| l.strip_prefix("VmRSS:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()).unwrap_or(0)
 }
 
+/// CPU time (user + system) a process has used, in seconds (`/proc/PID/stat`, in clock ticks of 1/100 s).
+fn cpu_secs(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    let fields: Vec<&str> = stat.rsplit_once(')').map(|(_, rest)| rest.split_whitespace().collect()).unwrap_or_default();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -136,6 +145,7 @@ fn main() {
         };
         let mut latencies: Vec<f64> = Vec::new();
         let mut missing = 0;
+        let (server_cpu, client_cpu) = (cpu_secs(pid), cpu_secs("self"));
         for i in 0..events {
             let node = &current["data"]["node"];
             let (version, capacity) = (node["version"].as_i64().unwrap_or(0), node["capacity"].as_i64().unwrap_or(10));
@@ -161,16 +171,22 @@ fn main() {
             latencies.extend(got.iter().map(|t| t.duration_since(sent).as_secs_f64() * 1000.0));
             tokio::time::sleep(Duration::from_millis(300)).await;
         }
+        // Includes the 300 ms pauses between changes, when both are idle.
+        let (server_cpu, client_cpu) = (cpu_secs(pid) - server_cpu, cpu_secs("self") - client_cpu);
+        let delivered = latencies.len();
+        let per_delivery = |cpu: f64| if delivered == 0 { f64::NAN } else { cpu * 1e6 / delivered as f64 };
         latencies.sort_by(f64::total_cmp);
         println!(
-            "subscribers {subscribed} (failed {failures}); events {events}; deliveries {} (missing {missing}); latency p50 {:.1} ms p99 {:.1} ms max {:.1} ms; server RSS {:.1} -> {:.1} MiB: {:.1} KiB per idle connection",
+            "subscribers {subscribed} (failed {failures}); events {events}; deliveries {} (missing {missing}); latency p50 {:.1} ms p99 {:.1} ms max {:.1} ms; server RSS {:.1} -> {:.1} MiB: {:.1} KiB per idle connection; CPU during the changes: server {server_cpu:.2} s ({:.1} µs per delivery), client {client_cpu:.2} s ({:.1} µs)",
             latencies.len(),
             percentile(&latencies, 50.0),
             percentile(&latencies, 99.0),
             latencies.last().copied().unwrap_or(f64::NAN),
             before as f64 / 1024.0,
             after as f64 / 1024.0,
-            per_connection
+            per_connection,
+            per_delivery(server_cpu),
+            per_delivery(client_cpu)
         );
     });
 }
