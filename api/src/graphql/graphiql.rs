@@ -13,11 +13,12 @@
 //! and hash the exact files:
 //!
 //! ```sh
-//! npm pack react@18.3.1 react-dom@18.3.1 graphiql@3.8.3
+//! npm pack react@18.3.1 react-dom@18.3.1 graphiql@3.8.3 graphql-ws@5.16.2
 //! for t in *.tgz; do mkdir -p "${t%.tgz}" && tar xzf "$t" -C "${t%.tgz}"; done
 //! for f in react-18.3.1/package/umd/react.production.min.js \
 //!          react-dom-18.3.1/package/umd/react-dom.production.min.js \
-//!          graphiql-3.8.3/package/graphiql.min.js graphiql-3.8.3/package/graphiql.min.css; do
+//!          graphiql-3.8.3/package/graphiql.min.js graphiql-3.8.3/package/graphiql.min.css \
+//!          graphql-ws-5.16.2/package/umd/graphql-ws.min.js; do
 //!   echo "$f sha384-$(openssl dgst -sha384 -binary "$f" | openssl base64 -A)"
 //! done
 //! ```
@@ -53,6 +54,12 @@ pub const REACT_DOM: Asset = Asset {
 /// GraphiQL's UMD bundle (graphql-js included).
 pub const GRAPHIQL_JS: Asset =
     Asset { path: "/graphiql@3.8.3/graphiql.min.js", integrity: "sha384-HbRVEFG0JGJZeAHCJ9Xm2+tpknBQ7QZmNlO/DgZtkZ0aJSypT96YYGRNod99l9Ie" };
+/// The `graphql-ws` client's UMD build (the `graphqlWs` global): GraphiQL runs
+/// subscriptions over `/graphql/ws` with it.
+pub const GRAPHQL_WS: Asset = Asset {
+    path: "/graphql-ws@5.16.2/umd/graphql-ws.min.js",
+    integrity: "sha384-+EVxFEOpy8LWPRQcpntm0FKN2O+BzrMNSL0G3HIgVWFmeb6xqZqjuLivrQUTXZKi",
+};
 /// GraphiQL's styles.
 pub const GRAPHIQL_CSS: Asset = Asset {
     path: "/graphiql@3.8.3/graphiql.min.css",
@@ -70,7 +77,22 @@ const INLINE_SCRIPT: &str = r#"
     document.getElementById('assets-failed').hidden = false;
     return;
   }
-  var fetcher = GraphiQL.createFetcher({ url: '/graphql' });
+  // Subscriptions go over /graphql/ws, one connection per Authorization
+  // header typed in the headers editor (sent in `connection_init`).
+  var wsUrl = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/graphql/ws';
+  var sockets = {};
+  function socketFor(auth) {
+    if (!window.graphqlWs) return undefined;
+    if (!sockets[auth]) {
+      sockets[auth] = graphqlWs.createClient({ url: wsUrl, lazy: true, connectionParams: auth ? { authorization: auth } : {} });
+    }
+    return sockets[auth];
+  }
+  var fetcher = function (params, opts) {
+    var headers = (opts && opts.headers) || {};
+    var auth = headers.Authorization || headers.authorization || '';
+    return GraphiQL.createFetcher({ url: '/graphql', wsClient: socketFor(auth) })(params, opts);
+  };
   ReactDOM.createRoot(root).render(React.createElement(GraphiQL, { fetcher: fetcher, defaultEditorToolsVisibility: true }));
 })();
 "#;
@@ -106,12 +128,13 @@ impl Page {
 <p>Its scripts and styles come from <code>{base}</code>, which this browser could not reach
 (or which served files that do not match their pinned integrity hashes).
 Point <code>GRAPHIQL_ASSETS_URL</code> at a copy of the npm packages
-<code>react@18.3.1</code>, <code>react-dom@18.3.1</code> and <code>graphiql@3.8.3</code> that this browser can reach.</p>
+<code>react@18.3.1</code>, <code>react-dom@18.3.1</code>, <code>graphiql@3.8.3</code> and <code>graphql-ws@5.16.2</code> that this browser can reach.</p>
 <p>The API itself works: send GraphQL requests to <code>/graphql</code>.</p>
 </div>
 {react}
 {react_dom}
 {graphiql}
+{graphql_ws}
 <script>{INLINE_SCRIPT}</script>
 </body>
 </html>
@@ -121,6 +144,7 @@ Point <code>GRAPHIQL_ASSETS_URL</code> at a copy of the npm packages
             react = script(REACT),
             react_dom = script(REACT_DOM),
             graphiql = script(GRAPHIQL_JS),
+            graphql_ws = script(GRAPHQL_WS),
         );
         let script_hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(INLINE_SCRIPT.as_bytes()));
         // A source ending in `/` matches every path below it. Styles: GraphiQL and
@@ -159,7 +183,7 @@ mod tests {
     #[test]
     fn the_page_pins_every_asset_with_its_integrity_under_the_base_url() {
         let page = Page::new("https://assets.example.org/npm");
-        for asset in [REACT, REACT_DOM, GRAPHIQL_JS, GRAPHIQL_CSS] {
+        for asset in [REACT, REACT_DOM, GRAPHIQL_JS, GRAPHIQL_CSS, GRAPHQL_WS] {
             let url = format!("https://assets.example.org/npm{}", asset.path);
             assert!(page.html.contains(&format!(r#"{url}" integrity="{}" crossorigin="anonymous""#, asset.integrity)), "{url}");
             assert!(asset.integrity.starts_with("sha384-") && asset.integrity.len() == 71, "{}", asset.integrity);
