@@ -169,14 +169,16 @@ async fn the_graphiql_page_pins_its_assets_with_integrity_from_the_configured_ba
         "/react-dom@18.3.1/umd/react-dom.production.min.js",
         "/graphiql@3.8.3/graphiql.min.js",
         "/graphiql@3.8.3/graphiql.min.css",
+        "/graphql-ws@5.16.2/umd/graphql-ws.min.js",
     ] {
         let pinned = format!(r#"{base}{path}" integrity="sha384-"#);
         assert!(page.body.contains(&pinned), "{path} is not pinned with its integrity hash under {base}");
         assert!(default_page.body.contains(&format!(r#"https://unpkg.com{path}" integrity="sha384-"#)), "{path} by default");
     }
-    assert_eq!(page.body.matches(r#"crossorigin="anonymous""#).count(), 4);
+    assert_eq!(page.body.matches(r#"crossorigin="anonymous""#).count(), 5);
     assert!(!page.body.contains("unpkg.com") && !page.body.contains("graphiql@4") && !page.body.contains(".development."));
     assert!(page.body.contains("url: '/graphql'"), "the page sends requests to /graphql");
+    assert!(page.body.contains("'/graphql/ws'"), "and subscriptions to /graphql/ws");
     assert!(page.body.contains("GRAPHIQL_ASSETS_URL"), "a page whose assets fail says what to set");
     let csp = header(&page, "content-security-policy").unwrap_or_default();
     assert!(csp.contains(&format!("script-src {base}/ 'sha256-")) && csp.contains(&format!("style-src {base}/ ")), "{csp}");
