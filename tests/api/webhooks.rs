@@ -244,6 +244,22 @@ async fn a_donors_endpoint_gets_its_requests_signed_and_a_failure_is_retried_wit
     let other = app.member_token("admin@other.example.com", MembershipScope::Donor, &other_donor, Role::Admin).await;
     let foreign = app.graphql_as(&other, ENDPOINT, json!({ "id": id })).await.json();
     assert_eq!(foreign["errors"][0]["extensions"]["code"], "FORBIDDEN", "{foreign}");
+
+    // Deleted: with its deliveries and their log; nothing more is sent.
+    const DELETE: &str = "mutation($input: WebhookEndpointInput!) { deleteWebhookEndpoint(input: $input) {
+        deletedWebhookEndpointId userErrors { code } } }";
+    let refused = answer_as(app, Some(&other), DELETE, json!({ "id": id })).await;
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "FORBIDDEN", "{refused}");
+    let deleted = answer_as(app, Some(&donor.admin), DELETE, json!({ "id": id })).await;
+    assert_eq!(deleted["data"]["deleteWebhookEndpoint"]["deletedWebhookEndpointId"], json!(id), "{deleted}");
+    assert_eq!(entity::webhook_delivery::Entity::find().all(&app.db).await.expect("reads").len(), 0);
+    assert_eq!(entity::webhook_attempt::Entity::find().all(&app.db).await.expect("reads").len(), 0);
+    let again = answer_as(app, Some(&donor.admin), DELETE, json!({ "id": id })).await;
+    assert_eq!(again["data"]["deleteWebhookEndpoint"]["userErrors"][0]["code"], "NOT_FOUND", "{again}");
+    made(&ask(app, &net.member, &program, &net.organization, 1, None).await);
+    let before = hook.got().len();
+    runner.tick().await.expect("tick");
+    assert_eq!(hook.got().len(), before, "no endpoint, nothing sent");
 }
 
 #[actix_web::test]

@@ -216,8 +216,8 @@ impl Dispatcher {
         outcome
     }
 
-    /// Records an attempt: the log row, the delivery's new state (if this
-    /// dispatcher still holds it) and the endpoint's health; disables an
+    /// Records an attempt, if this dispatcher still holds the delivery: its
+    /// new state, the log row and the endpoint's health; disables an
     /// endpoint failing for the whole retry window, notifying its owner.
     async fn record(
         &self,
@@ -230,19 +230,6 @@ impl Dispatcher {
         let succeeded = outcome.succeeded();
         let last = !succeeded && now >= delivery.retry_until;
         let txn = ctx.db.begin().await?;
-        webhook_attempt::Entity::insert(webhook_attempt::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            delivery_id: Set(delivery.id),
-            endpoint_id: Set(endpoint.id),
-            succeeded: Set(succeeded),
-            status_code: Set(outcome.status.map(i32::from)),
-            duration_ms: Set(outcome.duration_ms),
-            response_excerpt: Set(outcome.excerpt.as_deref().map(|e| truncate(e, EXCERPT_BYTES))),
-            error: Set((!succeeded).then(|| truncate(&outcome.failure(), 500))),
-            attempted_at: Set(now),
-        })
-        .exec_without_returning(&txn)
-        .await?;
         let update = webhook_delivery::Entity::update_many()
             .col_expr(webhook_delivery::Column::LockedBy, Expr::value(Option::<String>::None))
             .col_expr(webhook_delivery::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
@@ -263,11 +250,32 @@ impl Dispatcher {
                     Expr::value(service::next_attempt(now, delivery.attempts, delivery.retry_until)),
                 )
         };
-        update
+        let held = update
             .filter(webhook_delivery::Column::Id.eq(delivery.id))
             .filter(webhook_delivery::Column::LockedBy.eq(self.worker.as_str()))
             .exec(&txn)
-            .await?;
+            .await?
+            .rows_affected
+            == 1;
+        if !held {
+            // Deleted with its endpoint, or redelivered by hand while in
+            // flight (it is pending again): nothing of this attempt to keep.
+            txn.rollback().await?;
+            return Ok(());
+        }
+        webhook_attempt::Entity::insert(webhook_attempt::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            delivery_id: Set(delivery.id),
+            endpoint_id: Set(endpoint.id),
+            succeeded: Set(succeeded),
+            status_code: Set(outcome.status.map(i32::from)),
+            duration_ms: Set(outcome.duration_ms),
+            response_excerpt: Set(outcome.excerpt.as_deref().map(|e| truncate(e, EXCERPT_BYTES))),
+            error: Set((!succeeded).then(|| truncate(&outcome.failure(), 500))),
+            attempted_at: Set(now),
+        })
+        .exec_without_returning(&txn)
+        .await?;
         let mut events = Vec::new();
         if succeeded {
             webhook_endpoint::Entity::update_many()
