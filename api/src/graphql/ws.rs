@@ -146,7 +146,9 @@ async fn run(
     (peer, headers): (Option<std::net::IpAddr>, actix_web::http::header::HeaderMap),
 ) {
     let (to_protocol, from_client) = tokio::sync::mpsc::unbounded_channel::<String>();
-    let (init_tx, mut init_rx) = tokio::sync::mpsc::unbounded_channel::<Init>();
+    // One answer to `connection_init`: a oneshot (an mpsc channel would
+    // allocate a block of 32 of these per connection and keep it).
+    let (init_tx, mut init_rx) = tokio::sync::oneshot::channel::<Init>();
     let init_state = Arc::clone(&state);
     let on_init = move |payload: Value| async move {
         let kept = Kept::from_payload(&payload);
@@ -230,11 +232,12 @@ async fn run(
                 }
                 None => break None,
             },
-            init = init_rx.recv(), if accepted.is_none() => match init {
-                Some(Init::Accepted { caller, kept, admitted }) => accepted = Some((caller, kept, admitted)),
-                Some(Init::Refused { code, reason }) => break close(code, &reason),
+            // Polled until it answers once (a oneshot must not be polled after that).
+            init = &mut init_rx, if accepted.is_none() => match init {
+                Ok(Init::Accepted { caller, kept, admitted }) => accepted = Some((caller, kept, admitted)),
+                Ok(Init::Refused { code, reason }) => break close(code, &reason),
                 // The initialisation ended without a word (it always sends one): do not spin.
-                None => break close(1011, "the connection could not be initialised"),
+                Err(_) => break close(1011, "the connection could not be initialised"),
             },
             () = &mut init_deadline, if accepted.is_none() => break close(4408, "connection initialisation timeout"),
             _ = keepalive.tick() => {
