@@ -33,6 +33,8 @@ pub struct TestApp {
     pub outbox: std::path::PathBuf,
     /// The application's event bus (tests subscribe to see what is published).
     pub bus: std::sync::Arc<dyn api::events::EventBus>,
+    /// The instance's event hub (its receivers: the subscriptions reading it).
+    pub hub: api::events::Hub,
     /// The application's evidence store (a directory of its own, removed afterwards).
     pub evidence: api::validations::evidence::EvidenceSettings,
     evidence_dir: std::path::PathBuf,
@@ -125,11 +127,12 @@ pub async fn spawn_app_with_clock(env: AppEnv, extra: &[(&str, &str)], clock: ap
     let db = app.state().db.clone();
     let stats = app.state().db_stats.clone();
     let bus = app.state().bus.clone();
+    let hub = app.state().hub.clone();
     let evidence = app.state().evidence.clone();
     let handle = app.handle();
     actix_web::rt::spawn(app.run_until_stopped());
     let client = awc::Client::builder().timeout(std::time::Duration::from_secs(30)).finish();
-    TestApp { address, db, stats, client, outbox, bus, evidence, evidence_dir, handle, postgres, shared }
+    TestApp { address, db, stats, client, outbox, bus, hub, evidence, evidence_dir, handle, postgres, shared }
 }
 
 fn with_database(admin_url: &str, name: &str) -> String {

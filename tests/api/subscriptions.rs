@@ -46,7 +46,7 @@ impl WsClient {
         Self { framed }
     }
 
-    async fn send(&mut self, message: Value) {
+    pub(crate) async fn send(&mut self, message: Value) {
         self.framed.send(Message::Text(message.to_string().into())).await.expect("sent");
     }
 
@@ -508,4 +508,51 @@ async fn with_redis_restarted_mid_test_subscriptions_resume_and_what_was_recorde
     register(&app, "third@example.org", &net.session).await;
     let live = client.next_json().await;
     assert_eq!(live["payload"]["data"]["trainingSeatsChanged"]["waitlistLength"], 2, "{live}");
+}
+
+#[actix_web::test]
+async fn identical_subscriptions_share_one_execution_and_each_still_gets_its_own_refusal_and_its_own_end() {
+    let app = spawn_app().await;
+    let net = net(&app, 1).await;
+    // Three anonymous subscribers of the same session (one execution), and
+    // two of a draft's (refused, each with its own answer).
+    let mut clients = Vec::new();
+    for _ in 0..3 {
+        let mut client = WsClient::connect(&app, json!({})).await;
+        client.subscribe("seats", SEATS, json!({ "s": net.session["id"] })).await;
+        client.subscribe("q", "{ __typename }", json!({})).await;
+        assert_eq!(client.next_json().await["type"], "next");
+        assert_eq!(client.next_json().await["type"], "complete");
+        clients.push(client);
+    }
+    assert_eq!(app.hub.receivers(), 1, "one execution reads the hub for the three");
+    for _ in 0..2 {
+        let mut refused = WsClient::connect(&app, json!({})).await;
+        refused.subscribe("draft", SEATS, json!({ "s": net.draft_session["id"] })).await;
+        let answer = refused.next_json().await;
+        assert_eq!(answer["payload"]["errors"][0]["extensions"]["code"], "NOT_FOUND", "{answer}");
+    }
+
+    register(&app, "first@example.org", &net.session).await;
+    for client in &mut clients {
+        let seen = client.next_json().await;
+        assert_eq!((seen["id"].clone(), seen["payload"]["data"]["trainingSeatsChanged"]["seatsLeft"].clone()), (json!("seats"), json!(0)));
+    }
+    // The first stops its operation, the second closes: the third still gets every event.
+    clients[0].send(json!({ "id": "seats", "type": "complete" })).await;
+    assert_eq!(clients[0].next_json().await, json!({ "id": "seats", "type": "complete" }));
+    clients.remove(1);
+    register(&app, "second@example.org", &net.session).await;
+    let seen = clients[1].next_json().await;
+    assert_eq!(seen["payload"]["data"]["trainingSeatsChanged"]["waitlistLength"], 1, "{seen}");
+    // And the first, subscribing again, joins it.
+    clients[0].subscribe("again", SEATS, json!({ "s": net.session["id"] })).await;
+    clients[0].subscribe("q2", "{ __typename }", json!({})).await;
+    assert_eq!(clients[0].next_json().await["id"], "q2");
+    assert_eq!(clients[0].next_json().await["type"], "complete");
+    register(&app, "third@example.org", &net.session).await;
+    for (client, id) in clients.iter_mut().zip(["again", "seats"]) {
+        let seen = client.next_json().await;
+        assert_eq!((seen["id"].clone(), seen["payload"]["data"]["trainingSeatsChanged"]["waitlistLength"].clone()), (json!(id), json!(2)));
+    }
 }

@@ -14,6 +14,7 @@ pub mod order;
 pub mod prepare;
 pub mod relay;
 pub mod scalars;
+pub mod shared_streams;
 pub mod subscription;
 pub mod user_error;
 pub mod ws;
@@ -172,6 +173,8 @@ pub struct AppSchema {
     plain: Inner,
     introspective: Inner,
     limits: Arc<limits::DocumentLimits>,
+    /// Subscriptions executed once for all the operations that ask the same.
+    shared: Arc<shared_streams::SharedStreams>,
 }
 
 impl AppSchema {
@@ -210,7 +213,13 @@ impl async_graphql::Executor for AppSchema {
                 request.data(limits::IntrospectionCost(introspection.cost)),
                 session_data,
             ),
-            Ok(_) => async_graphql::Executor::execute_stream(&self.plain, request, session_data),
+            Ok(_) => match shared_streams::key(&request, session_data.as_deref()) {
+                Some(key) => {
+                    let plain = self.plain.clone();
+                    self.shared.join(key, move || async_graphql::Executor::execute_stream(&plain, request, session_data))
+                }
+                None => async_graphql::Executor::execute_stream(&self.plain, request, session_data),
+            },
         };
         stream
             .map(|mut response| {
@@ -292,6 +301,7 @@ pub fn build_schema(shared: SharedData, options: SchemaOptions) -> AppSchema {
         plain: build(None),
         introspective: build(Some(limits::AddIntrospectionCost)),
         limits: Arc::new(limits::DocumentLimits::new(&unlimited_sdl(), options.introspection)),
+        shared: Arc::default(),
     }
 }
 
