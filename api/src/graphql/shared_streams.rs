@@ -1,12 +1,16 @@
 //! One execution per distinct subscription, shared by every WebSocket
 //! operation that asks for it: the same caller (the same session, key or
-//! anonymity), from the same client, in the same language, with the same
-//! document, operation and variables gets the same answers, so thousands of
+//! anonymity), in the same language, with the same document, operation and
+//! variables gets the same answers, so thousands of
 //! such subscriptions (a session's seats on a public page) run the
 //! subscription once per event and each receives a copy of its answer,
 //! instead of each executing the selection again. The policy decided for
 //! that caller when the shared execution began and decides again on every
 //! event inside it, exactly as for a subscription of its own.
+//!
+//! The client's address and agent are not part of what makes two the same:
+//! only mutations read them (sign-up and password throttles), never a
+//! subscription, so anonymous viewers of a public page share one execution.
 //!
 //! The shared execution runs on a task of its own while any operation holds
 //! it, and ends with the last one. An operation that joins one which ended
@@ -73,8 +77,8 @@ pub fn key(request: &Request, session: Option<&Data>) -> Option<String> {
     }
     let variables = serde_json::to_string(&request.variables).ok()?;
     Some(format!(
-        "{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{variables}\u{1f}{}",
-        context.caller, context.client, context.locale, request.operation_name, request.query
+        "{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{variables}\u{1f}{}",
+        context.caller, context.locale, request.operation_name, request.query
     ))
 }
 
@@ -160,7 +164,9 @@ impl SharedStreams {
                     Reading::Shared { mut rx, _upstream, answered, fallback } => match rx.recv().await {
                         Ok(answer) => {
                             let answer = copy(&answer);
-                            return Some((answer, Some(Reading::Shared { rx, _upstream, answered: true, fallback })));
+                            // Answered: it will never need an execution of its own.
+                            drop(fallback);
+                            return Some((answer, Some(Reading::Shared { rx, _upstream, answered: true, fallback: None })));
                         }
                         Err(RecvError::Lagged(skipped)) => {
                             tracing::warn!(skipped, "a subscriber fell behind its shared subscription: it ends");
