@@ -12,6 +12,11 @@
 //! only mutations read them (sign-up and password throttles), never a
 //! subscription, so anonymous viewers of a public page share one execution.
 //!
+//! An operation that joins a running execution receives its answers from
+//! then on. That is all any subscription of this API sends (each answers
+//! events, none a snapshot when it starts); one that began with a snapshot
+//! would have to be left out of sharing, or its joiners would miss it.
+//!
 //! The shared execution runs on a task of its own while any operation holds
 //! it, and ends with the last one. An operation that joins one which ended
 //! before answering it anything (its subscription was refused, say) runs
