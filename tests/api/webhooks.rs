@@ -169,6 +169,9 @@ async fn a_donors_endpoint_gets_its_requests_signed_and_a_failure_is_retried_wit
     let partner_type =
         answer_as(app, Some(&writer), CREATE, json!({ "owner": donor.id, "url": hook.url, "eventTypes": ["VALIDATION_SUBMITTED"] })).await;
     assert_eq!(partner_type["data"]["createWebhookEndpoint"]["userErrors"][0]["code"], "INVALID", "{partner_type}");
+    let long = format!("{}?{}", hook.url, "a".repeat(3000));
+    let too_long = answer_as(app, Some(&writer), CREATE, json!({ "owner": donor.id, "url": long, "eventTypes": types })).await;
+    assert_eq!(too_long["data"]["createWebhookEndpoint"]["userErrors"][0]["code"], "TOO_LONG", "{too_long}");
     let (id, secret) = create(app, &writer, &donor.id, &hook.url, &types).await;
     assert!(secret.starts_with("whsec_"), "{secret}");
     let listed = app.data_as(&donor.admin, "query($o: ID!) { webhookEndpoints(owner: $o) { id } }", json!({ "o": donor.id })).await;

@@ -77,10 +77,26 @@ pub struct EndpointChange {
     pub enabled: Option<bool>,
 }
 
+/// Longest URL kept (`webhook_endpoints.url`), once normalized.
+pub const MAX_URL_LENGTH: usize = 2048;
+
+/// Checks a URL as a target, and its length once normalized.
+async fn check_target(raw: &str, rules: TargetRules) -> Result<url::Url, TargetError> {
+    if raw.len() > MAX_URL_LENGTH {
+        return Err(TargetError::TooLong);
+    }
+    let url = target::check_resolved(raw, rules).await?;
+    if url.as_str().len() > MAX_URL_LENGTH {
+        return Err(TargetError::TooLong);
+    }
+    Ok(url)
+}
+
 fn target_code(err: &TargetError) -> UserErrorCode {
     match err {
         TargetError::Malformed | TargetError::Fragment | TargetError::Credentials | TargetError::Scheme => UserErrorCode::Invalid,
         TargetError::NotPublic | TargetError::Unresolved => UserErrorCode::TargetNotAllowed,
+        TargetError::TooLong => UserErrorCode::TooLong,
     }
 }
 
@@ -140,7 +156,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     if held >= MAX_ENDPOINTS {
         errors.add(&["owner"], UserErrorCode::TooMany, format!("at most {MAX_ENDPOINTS} endpoints; delete one first"));
     }
-    let url = errors.check(&["url"], target::check_resolved(&input.url, rules).await, target_code);
+    let url = errors.check(&["url"], check_target(&input.url, rules).await, target_code);
     errors.ok()?;
     let (description, url) = (checked(description)?.unwrap_or_default(), checked(url)?);
     let secret = signing::new_secret();
@@ -191,7 +207,7 @@ pub async fn update<C: ConnectionTrait + TransactionTrait>(
     let now = clock.now();
     let mut model: webhook_endpoint::ActiveModel = endpoint.clone().into();
     if let Some(raw) = &change.url
-        && let Some(url) = errors.check(&["url"], target::check_resolved(raw, rules).await, target_code)
+        && let Some(url) = errors.check(&["url"], check_target(raw, rules).await, target_code)
         && url.as_str() != endpoint.url
     {
         model.url = Set(url.to_string());

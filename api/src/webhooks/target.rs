@@ -51,6 +51,9 @@ pub enum TargetError {
     /// The name does not resolve.
     #[error("the URL's host does not resolve")]
     Unresolved,
+    /// Longer than is kept.
+    #[error("the URL is longer than 2,048 characters")]
+    TooLong,
 }
 
 /// Address ranges never reached in production, beyond what `std` classifies:
