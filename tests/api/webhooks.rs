@@ -263,6 +263,22 @@ async fn a_donors_endpoint_gets_its_requests_signed_and_a_failure_is_retried_wit
     let before = hook.got().len();
     runner.tick().await.expect("tick");
     assert_eq!(hook.got().len(), before, "no endpoint, nothing sent");
+
+    // The requesting organization's approval revoked: a donor it asked hears
+    // of it on an endpoint that chose it; another donor does not.
+    let created = app.data_as(&platform, "mutation { createDonor(input: {name: \"Bystander\"}) { donor { id } } }", json!({})).await;
+    let bystander = created["createDonor"]["donor"]["id"].as_str().expect("id").to_owned();
+    let (_, _) = create(app, &platform, &bystander, &hook.url, &["VALIDATION_REVOKED"]).await;
+    let (watch, _) = create(app, &donor.admin, &donor.id, &hook.url, &["VALIDATION_REVOKED"]).await;
+    let case = net.current(&net.partner_admin).await;
+    net.ok(&net.partner_admin, "revokeValidation", json!({ "validation": case["id"], "reasons": ["MISUSE"] })).await;
+    let before = hook.got().len();
+    runner.tick().await.expect("tick");
+    let got = hook.got();
+    assert_eq!(got.len(), before + 1, "only the donor asked is told");
+    let revoked: Value = serde_json::from_str(&got[before].body).expect("JSON");
+    assert_eq!((revoked["type"].clone(), revoked["data"]["organization"].clone()), (json!("validation.revoked"), json!(net.organization)));
+    assert_eq!(endpoint(app, &donor.admin, &watch).await["deliveries"]["totalCount"], 1);
 }
 
 #[actix_web::test]

@@ -101,8 +101,9 @@ fn lagged() -> Response {
 
 /// What an operation's stream is reading.
 enum Reading<F> {
-    /// The shared execution (`fallback` starts one of its own if it ends without a word).
-    Shared { rx: broadcast::Receiver<Arc<Response>>, _upstream: Arc<Upstream>, answered: bool, fallback: Option<F> },
+    /// The shared execution; until it answers, `fallback` starts one of its
+    /// own should it end without a word.
+    Shared { rx: broadcast::Receiver<Arc<Response>>, _upstream: Arc<Upstream>, fallback: Option<F> },
     /// Its own execution.
     Own(BoxStream<'static, Response>),
 }
@@ -119,7 +120,7 @@ impl SharedStreams {
             drop(entries);
             let rx = upstream.tx.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref().map(broadcast::Sender::subscribe);
             return match rx {
-                Some(rx) => Self::read(Reading::Shared { rx, _upstream: upstream, answered: false, fallback: Some(start) }),
+                Some(rx) => Self::read(Reading::Shared { rx, _upstream: upstream, fallback: Some(start) }),
                 // It has just ended: an execution of its own.
                 None => start(),
             };
@@ -154,7 +155,7 @@ impl SharedStreams {
         entries.retain(|_, (_, weak)| weak.strong_count() > 0);
         entries.insert(key, (id, Arc::downgrade(&upstream)));
         drop(entries);
-        Self::read::<F>(Reading::Shared { rx, _upstream: upstream, answered: false, fallback: None })
+        Self::read::<F>(Reading::Shared { rx, _upstream: upstream, fallback: None })
     }
 
     fn read<F>(reading: Reading<F>) -> BoxStream<'static, Response>
@@ -166,20 +167,20 @@ impl SharedStreams {
             loop {
                 match reading {
                     Reading::Own(mut own) => return own.next().await.map(|answer| (answer, Some(Reading::Own(own)))),
-                    Reading::Shared { mut rx, _upstream, answered, fallback } => match rx.recv().await {
+                    Reading::Shared { mut rx, _upstream, fallback } => match rx.recv().await {
                         Ok(answer) => {
                             let answer = copy(&answer);
                             // Answered: it will never need an execution of its own.
                             drop(fallback);
-                            return Some((answer, Some(Reading::Shared { rx, _upstream, answered: true, fallback: None })));
+                            return Some((answer, Some(Reading::Shared { rx, _upstream, fallback: None })));
                         }
                         Err(RecvError::Lagged(skipped)) => {
                             tracing::warn!(skipped, "a subscriber fell behind its shared subscription: it ends");
                             return Some((lagged(), None));
                         }
                         Err(RecvError::Closed) => match fallback {
-                            Some(start) if !answered => reading = Reading::Own(start()),
-                            _ => return None,
+                            Some(start) => reading = Reading::Own(start()),
+                            None => return None,
                         },
                     },
                 }

@@ -47,12 +47,12 @@ pub const NOTIFYING_EVENTS: [&str; 10] = [
     "webhook_endpoint.disabled",
 ];
 
-/// The owners and admins of an organization: who hears of its validation and its requests.
-async fn organization_staff(db: &impl ConnectionTrait, organization: Uuid) -> Result<Vec<Uuid>, ApiError> {
+/// The users holding one of `roles` in a scope, each once.
+async fn members_with(db: &impl ConnectionTrait, scope: MembershipScope, id: Uuid, roles: &[Role]) -> Result<Vec<Uuid>, ApiError> {
     let rows = membership::Entity::find()
-        .filter(membership::Column::Scope.eq(MembershipScope::Organization))
-        .filter(membership::Column::ScopeId.eq(organization))
-        .filter(membership::Column::Role.is_in([Role::Owner, Role::Admin]))
+        .filter(membership::Column::Scope.eq(scope))
+        .filter(membership::Column::ScopeId.eq(id))
+        .filter(membership::Column::Role.is_in(roles.iter().copied()))
         .all(db)
         .await?;
     let mut users: Vec<Uuid> = rows.into_iter().map(|m| m.user_id).collect();
@@ -61,19 +61,15 @@ async fn organization_staff(db: &impl ConnectionTrait, organization: Uuid) -> Re
     Ok(users)
 }
 
-/// The admins of a partner or donor: who hears that its webhook endpoint was disabled.
+/// The owners and admins of an organization: who hears of its validation and its requests.
+async fn organization_staff(db: &impl ConnectionTrait, organization: Uuid) -> Result<Vec<Uuid>, ApiError> {
+    members_with(db, MembershipScope::Organization, organization, &[Role::Owner, Role::Admin]).await
+}
+
+/// The admins of a partner or donor (`scope` as events write it): who hears that its webhook endpoint was disabled.
 async fn owner_admins(db: &impl ConnectionTrait, scope: &str, owner: Uuid) -> Result<Vec<Uuid>, ApiError> {
     let scope = if scope == "partner" { MembershipScope::Partner } else { MembershipScope::Donor };
-    let rows = membership::Entity::find()
-        .filter(membership::Column::Scope.eq(scope))
-        .filter(membership::Column::ScopeId.eq(owner))
-        .filter(membership::Column::Role.eq(Role::Admin))
-        .all(db)
-        .await?;
-    let mut users: Vec<Uuid> = rows.into_iter().map(|m| m.user_id).collect();
-    users.sort();
-    users.dedup();
-    Ok(users)
+    members_with(db, scope, owner, &[Role::Admin]).await
 }
 
 /// The people holding a seat or a place on the waitlist of a session.

@@ -156,7 +156,7 @@ impl Dispatcher {
     /// Sends one claimed delivery and records the attempt.
     async fn deliver(&self, client: &reqwest::Client, ctx: &JobContext, delivery: webhook_delivery::Model) -> Result<(), ApiError> {
         let endpoint = service::by_id(&ctx.db, delivery.endpoint_id).await?;
-        let stored = event::Entity::find_by_id(delivery.event_id).one(&ctx.db).await?;
+        let stored = service::event_of(&ctx.db, delivery.event_id).await?;
         let outcome = match (&endpoint, &stored) {
             (Some(endpoint), Some(stored)) => self.send(client, ctx, endpoint, stored).await,
             // Deleted meanwhile: nothing to send, and nobody to send it to.

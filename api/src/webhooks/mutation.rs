@@ -26,10 +26,15 @@ use crate::{
 #[derive(Default)]
 pub struct WebhookMutation;
 
+/// The user errors of an `id` naming nothing.
+fn not_found(message: &str) -> Result<Vec<UserError>> {
+    let (_, errors) = outcome::<(), ()>(Err(field_error(&["id"], UserErrorCode::NotFound, message)), |v| v)?;
+    Ok(errors)
+}
+
 /// The user errors of an endpoint that does not exist.
 fn no_endpoint() -> Result<Vec<UserError>> {
-    let (_, errors) = outcome::<(), ()>(Err(field_error(&["id"], UserErrorCode::NotFound, "no webhook endpoint has this ID")), |v| v)?;
-    Ok(errors)
+    not_found("no webhook endpoint has this ID")
 }
 
 /// The endpoint named by `id`, if it exists and the caller manages it
@@ -142,9 +147,10 @@ impl WebhookMutation {
     ) -> Result<RedeliverWebhookDeliveryPayload> {
         let id = decode_uuid(&input.id, WebhookDelivery::KIND)?;
         let Some((delivery, endpoint)) = service::delivery_by_id(db(ctx)?, id).await? else {
-            let (_, user_errors) =
-                outcome::<(), ()>(Err(field_error(&["id"], UserErrorCode::NotFound, "no webhook delivery has this ID")), |v| v)?;
-            return Ok(RedeliverWebhookDeliveryPayload { webhook_delivery: None, user_errors });
+            return Ok(RedeliverWebhookDeliveryPayload {
+                webhook_delivery: None,
+                user_errors: not_found("no webhook delivery has this ID")?,
+            });
         };
         policy(ctx)?.authorize_webhook_admin(&request(ctx)?.caller, endpoint.owner_scope, endpoint.owner_id)?;
         let result = service::redeliver(db(ctx)?, clock(ctx)?, &endpoint, delivery).await;

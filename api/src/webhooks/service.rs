@@ -11,6 +11,7 @@ use entity::{
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
     Set, TransactionSession, TransactionTrait,
+    sea_query::{Expr, ExprTrait as _, Query},
 };
 use uuid::Uuid;
 
@@ -339,52 +340,44 @@ pub async fn redeliver(
     Ok(model.update(db).await?)
 }
 
-/// The enabled endpoints of one audience.
+/// The enabled endpoints of one audience, in one statement (the owners as a
+/// subquery: this runs inside the transaction of every write that records
+/// a webhook event).
 async fn audience_endpoints(db: &impl ConnectionTrait, audience: &WebhookAudience) -> Result<Vec<webhook_endpoint::Model>, ApiError> {
-    let (scope, owners): (MembershipScope, Vec<Uuid>) = match audience {
-        WebhookAudience::Donor(donor) => (MembershipScope::Donor, vec![*donor]),
+    let endpoints = webhook_endpoint::Entity::find().filter(webhook_endpoint::Column::Enabled.eq(true));
+    let endpoints = match audience {
+        WebhookAudience::Donor(donor) => endpoints
+            .filter(webhook_endpoint::Column::OwnerScope.eq(MembershipScope::Donor))
+            .filter(webhook_endpoint::Column::OwnerId.eq(*donor)),
         WebhookAudience::PartnersServing(country) => {
-            let partners = partner_country::Entity::find()
-                .select_only()
-                .column(partner_country::Column::PartnerId)
-                .filter(partner_country::Column::CountryCode.eq(country.as_str()))
-                .into_tuple()
-                .all(db)
-                .await?;
-            (MembershipScope::Partner, partners)
+            endpoints.filter(webhook_endpoint::Column::OwnerScope.eq(MembershipScope::Partner)).filter(
+                webhook_endpoint::Column::OwnerId.in_subquery(
+                    Query::select()
+                        .column(partner_country::Column::PartnerId)
+                        .from(partner_country::Entity)
+                        .and_where(partner_country::Column::CountryCode.eq(country.as_str()))
+                        .to_owned(),
+                ),
+            )
         }
         WebhookAudience::DonorsRequestedBy(organization) => {
-            let programs: Vec<Uuid> = donation_request::Entity::find()
-                .select_only()
-                .column(donation_request::Column::ProgramId)
-                .distinct()
-                .filter(donation_request::Column::OrganizationId.eq(*organization))
-                .into_tuple()
-                .all(db)
-                .await?;
-            if programs.is_empty() {
-                return Ok(Vec::new());
-            }
-            let donors = program::Entity::find()
-                .select_only()
-                .column(program::Column::DonorId)
-                .distinct()
-                .filter(program::Column::Id.is_in(programs))
-                .into_tuple()
-                .all(db)
-                .await?;
-            (MembershipScope::Donor, donors)
+            endpoints.filter(webhook_endpoint::Column::OwnerScope.eq(MembershipScope::Donor)).filter(
+                webhook_endpoint::Column::OwnerId.in_subquery(
+                    Query::select()
+                        .column((program::Entity, program::Column::DonorId))
+                        .from(program::Entity)
+                        .inner_join(
+                            donation_request::Entity,
+                            Expr::col((donation_request::Entity, donation_request::Column::ProgramId))
+                                .equals((program::Entity, program::Column::Id)),
+                        )
+                        .and_where(donation_request::Column::OrganizationId.eq(*organization))
+                        .to_owned(),
+                ),
+            )
         }
     };
-    if owners.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(webhook_endpoint::Entity::find()
-        .filter(webhook_endpoint::Column::OwnerScope.eq(scope))
-        .filter(webhook_endpoint::Column::OwnerId.is_in(owners))
-        .filter(webhook_endpoint::Column::Enabled.eq(true))
-        .all(db)
-        .await?)
+    Ok(endpoints.all(db).await?)
 }
 
 /// Writes one delivery for each enabled endpoint `event` (just stored as
@@ -442,6 +435,11 @@ pub async fn delivery_by_id(
 ) -> Result<Option<(webhook_delivery::Model, webhook_endpoint::Model)>, ApiError> {
     let found = webhook_delivery::Entity::find_by_id(id).find_also_related(webhook_endpoint::Entity).one(db).await?;
     Ok(found.and_then(|(delivery, endpoint)| endpoint.map(|e| (delivery, e))))
+}
+
+/// The event a delivery carries.
+pub async fn event_of(db: &impl ConnectionTrait, event: Uuid) -> Result<Option<entity::event::Model>, ApiError> {
+    Ok(entity::event::Entity::find_by_id(event).one(db).await?)
 }
 
 /// The endpoints of an owner, oldest first.
@@ -503,7 +501,7 @@ pub fn next_attempt(now: DateTime<Utc>, attempts: i32, retry_until: DateTime<Utc
     const DELAYS_SECS: [i64; 7] = [5, 30, 120, 600, 1800, 3600, 7200];
     let index = usize::try_from(attempts.saturating_sub(1)).unwrap_or(0);
     let delay = DELAYS_SECS.get(index).copied().unwrap_or(4 * 3600);
-    (now + Duration::seconds(delay)).min(retry_until)
+    std::cmp::min(now + Duration::seconds(delay), retry_until)
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::enums::MembershipScope;
-use sea_orm::EntityTrait;
 
 use super::service;
 use crate::{
@@ -355,8 +354,7 @@ impl WebhookDelivery {
 
     /// The JSON body sent (`id`, `type`, `timestamp`, `data`); null if its event is gone.
     async fn body(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        let stored = entity::event::Entity::find_by_id(self.0.event_id).one(db(ctx)?).await?;
-        Ok(stored.map(|e| super::dispatch::body(&e).to_string()))
+        Ok(service::event_of(db(ctx)?, self.0.event_id).await?.map(|e| super::dispatch::body(&e).to_string()))
     }
 
     /// Its attempts, newest first (the last 50).
